@@ -1,0 +1,310 @@
+//! Loading `content/`: walking the folder, splitting and typing front matter.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use walkdir::WalkDir;
+
+use crate::config::toml_diagnostic;
+use crate::date::Date;
+use crate::diag::Diagnostic;
+
+/// A retired rule id and the rule that replaces it.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Retired {
+    /// The old id.
+    pub id: String,
+    /// The id links to the old one resolve to.
+    pub replaced_by: String,
+}
+
+/// Typed front matter. Fields that no kind knows land in `extra`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct FrontMatter {
+    /// Page title; falls back to the first `#` heading, then the file name.
+    pub title: Option<String>,
+    /// One-line summary, shown in lists and `<meta name="description">`.
+    pub description: Option<String>,
+    /// Navigation order (lower first); ties are ordered by title.
+    pub weight: Option<i64>,
+    /// Drafts are skipped unless `--drafts` is given.
+    #[serde(default)]
+    pub draft: bool,
+    /// Tags; each gets a tag page.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Old URLs (relative to the site root) that redirect here.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Publication date.
+    pub date: Option<Date>,
+    /// Last meaningful update; drives "recently updated" on the home page.
+    pub updated: Option<Date>,
+    /// Section kind, in `_index.md`: `standard`, `runbook`, `track` or `page`.
+    pub kind: Option<String>,
+    /// Rule ids this page retired.
+    #[serde(default)]
+    pub retired: Vec<Retired>,
+    /// Runbook: owning team.
+    pub owner: Option<String>,
+    /// Runbook: severity on the configured scale.
+    pub severity: Option<String>,
+    /// Runbook: services it covers.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// Runbook: alert names it answers.
+    #[serde(default)]
+    pub alerts: Vec<String>,
+    /// Runbook: dashboard links.
+    #[serde(default)]
+    pub dashboards: Vec<String>,
+    /// Runbook: who to escalate to.
+    pub escalation: Option<String>,
+    /// Runbook: when it was last reviewed.
+    pub last_reviewed: Option<Date>,
+    /// Runbook: review interval (`90d`), overriding `[runbooks] review-every`.
+    pub review_every: Option<String>,
+    /// Track: level (junior, mid, senior).
+    pub level: Option<String>,
+    /// Track: duration ("4 weeks"); module: estimated time ("2h").
+    pub duration: Option<String>,
+    /// Track: other tracks (section folder names) to take first.
+    #[serde(default)]
+    pub prerequisites: Vec<String>,
+    /// Track: learning objectives.
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    /// Track: mentor.
+    pub mentor: Option<String>,
+    /// Everything else, for templates.
+    #[serde(skip_deserializing)]
+    pub extra: toml::Table,
+}
+
+/// Keys that [`FrontMatter`] knows; everything else goes to `extra`.
+pub(crate) const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "weight",
+    "draft",
+    "tags",
+    "aliases",
+    "date",
+    "updated",
+    "kind",
+    "retired",
+    "owner",
+    "severity",
+    "services",
+    "alerts",
+    "dashboards",
+    "escalation",
+    "last-reviewed",
+    "review-every",
+    "level",
+    "duration",
+    "prerequisites",
+    "objectives",
+    "mentor",
+];
+
+/// A Markdown source file with its front matter split off and typed.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the content folder, with `/` separators.
+    pub rel: String,
+    /// Path to show in messages (relative to the site root).
+    pub display: PathBuf,
+    /// Front matter.
+    pub front: FrontMatter,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// 0-based line in the file where `body` starts.
+    pub body_line: usize,
+    /// blake3 hash of the whole file, for caches.
+    pub hash: [u8; 32],
+}
+
+/// Everything found under the content folder.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Markdown files, in a stable order.
+    pub files: Vec<SourceFile>,
+    /// Other files (images, downloads), relative to the content folder, copied as they are.
+    pub assets: Vec<String>,
+}
+
+/// True for editor swap, backup and temp files, and hidden files.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913" // vim's write-permission probe file
+}
+
+/// Walk `dir` and return Markdown paths and asset paths, both relative and sorted.
+pub fn scan(dir: &Path) -> Result<(Vec<String>, Vec<String>), Diagnostic> {
+    if !dir.is_dir() {
+        return Err(Diagnostic::error(
+            "config",
+            format!(
+                "content folder {} does not exist: create it, or set `content-dir` under [build] in book.toml",
+                dir.display()
+            ),
+        ));
+    }
+    let mut md = Vec::new();
+    let mut assets = Vec::new();
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            Diagnostic::error("io", format!("cannot read the content folder: {e}"))
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if rel.ends_with(".md") {
+            md.push(rel);
+        } else {
+            assets.push(rel);
+        }
+    }
+    Ok((md, assets))
+}
+
+/// Split `text` into (front matter, body, front-matter first line, body first line), 0-based lines.
+/// Supports TOML between `+++` lines and YAML between `---` lines.
+pub fn split_front_matter(text: &str) -> Option<(FrontKind, &str, &str, usize)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (kind, fence) = if text.starts_with("+++") {
+        (FrontKind::Toml, "+++")
+    } else if text.starts_with("---") {
+        (FrontKind::Yaml, "---")
+    } else {
+        return None;
+    };
+    let first_nl = text.find('\n')?;
+    if text[..first_nl].trim_end() != fence {
+        return None;
+    }
+    let mut offset = first_nl + 1;
+    let mut line = 1;
+    for l in text[offset..].split_inclusive('\n') {
+        if l.trim_end() == fence {
+            let fm = &text[first_nl + 1..offset];
+            let body = &text[offset + l.len()..];
+            return Some((kind, fm, body, line + 1));
+        }
+        offset += l.len();
+        line += 1;
+    }
+    None
+}
+
+/// Which front matter syntax a file uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrontKind {
+    /// `+++` TOML.
+    Toml,
+    /// `---` YAML (read for the common fields only).
+    Yaml,
+}
+
+/// Parse a file's front matter; `display` is used in messages.
+pub fn parse_source(
+    rel: &str,
+    display: &Path,
+    text: &str,
+) -> Result<SourceFile, Diagnostic> {
+    let hash = *blake3::hash(text.as_bytes()).as_bytes();
+    let (front, body, body_line) = match split_front_matter(text) {
+        None => {
+            if text.starts_with("+++") {
+                return Err(Diagnostic::error(
+                    "front-matter",
+                    "front matter opened with `+++` is never closed: add a `+++` line after it",
+                )
+                .in_file(display)
+                .at(1, 1));
+            }
+            (FrontMatter::default(), text.to_string(), 0)
+        }
+        Some((FrontKind::Toml, fm, body, body_line)) => {
+            let mut front: FrontMatter = toml::from_str(fm)
+                .map_err(|e| toml_diagnostic(&e, fm, 1, display, "front-matter"))?;
+            let mut table: toml::Table = toml::from_str(fm)
+                .map_err(|e| toml_diagnostic(&e, fm, 1, display, "front-matter"))?;
+            table.retain(|k, _| !KNOWN_KEYS.contains(&&k[..]));
+            front.extra = table;
+            (front, body.to_string(), body_line)
+        }
+        Some((FrontKind::Yaml, fm, body, body_line)) => {
+            (crate::yaml::front_matter(fm, display)?, body.to_string(), body_line)
+        }
+    };
+    Ok(SourceFile {
+        rel: rel.to_string(),
+        display: display.to_path_buf(),
+        front,
+        body,
+        body_line,
+        hash,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_toml_front_matter() {
+        let text = "+++\ntitle = \"A\"\n+++\n# Body\n";
+        let (kind, fm, body, line) = split_front_matter(text).unwrap();
+        assert_eq!(kind, FrontKind::Toml);
+        assert_eq!(fm, "title = \"A\"\n");
+        assert_eq!(body, "# Body\n");
+        assert_eq!(line, 3);
+    }
+
+    #[test]
+    fn unknown_fields_go_to_extra() {
+        let text = "+++\ntitle = \"A\"\nteam-channel = \"#go\"\n+++\nx";
+        let f = parse_source("a.md", Path::new("content/a.md"), text).unwrap();
+        assert_eq!(f.front.title.as_deref(), Some("A"));
+        assert_eq!(f.front.extra["team-channel"].as_str(), Some("#go"));
+        assert!(!f.front.extra.contains_key("title"));
+    }
+
+    #[test]
+    fn bad_front_matter_is_located() {
+        let text = "+++\ntitle = \"A\"\nweight = \"heavy\"\n+++\nx";
+        let d = parse_source("a.md", Path::new("content/a.md"), text).unwrap_err();
+        assert_eq!(d.line, 3, "{d}");
+        assert!(d.column > 0);
+    }
+
+    #[test]
+    fn ignores_editor_files() {
+        for n in [".a.md.swp", "a.md~", "#a.md#", "4913", ".git"] {
+            assert!(is_ignored_name(n), "{n}");
+        }
+        assert!(!is_ignored_name("a.md"));
+    }
+}

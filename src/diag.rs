@@ -1,0 +1,206 @@
+//! Diagnostics: precise, human-readable findings with file, line and column.
+//!
+//! Every stage of the pipeline reports problems as [`Diagnostic`]s instead of
+//! stopping at the first one, so a build lists everything that is wrong at once.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Fails the build (or `check`).
+    Error,
+    /// Reported, but the build goes on (fails `check --strict`).
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// One finding about the input, located as precisely as possible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable machine-readable code, e.g. `broken-link`.
+    pub code: &'static str,
+    /// File the finding is about (as given to the user: relative to the site root when possible).
+    pub file: Option<PathBuf>,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// 1-based column, 0 when unknown.
+    pub column: usize,
+    /// What is wrong, and how to fix it.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A new error with the given code and message.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            code,
+            file: None,
+            line: 0,
+            column: 0,
+            message: message.into(),
+        }
+    }
+
+    /// A new warning with the given code and message.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, message)
+        }
+    }
+
+    /// Attach a file.
+    pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// Attach a 1-based line and column.
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    /// `file:line:col` (or as much of it as is known).
+    pub fn location(&self) -> String {
+        let mut s = match &self.file {
+            Some(f) => f.display().to_string(),
+            None => String::new(),
+        };
+        if self.line > 0 {
+            s.push_str(&format!(":{}", self.line));
+            if self.column > 0 {
+                s.push_str(&format!(":{}", self.column));
+            }
+        }
+        s
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let loc = self.location();
+        if loc.is_empty() {
+            write!(f, "{}[{}]: {}", self.severity, self.code, self.message)
+        } else {
+            write!(
+                f,
+                "{}: {}[{}]: {}",
+                loc, self.severity, self.code, self.message
+            )
+        }
+    }
+}
+
+/// Several diagnostics returned as one error value.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Number of errors (not warnings).
+    pub fn error_count(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+    /// Sort by file, line, column for stable, readable output.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.code, &a.message).cmp(&(
+                &b.file, b.line, b.column, b.code, &b.message,
+            ))
+        });
+        self.0.dedup();
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// Maps byte offsets in a text to 1-based line and column numbers.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Index the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self { starts }
+    }
+
+    /// 1-based (line, column) of a byte offset; the column counts characters.
+    pub fn locate(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.starts[line];
+        let end = offset.min(text.len());
+        let col = text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        (line + 1, col)
+    }
+}
+
+/// The path to show the user for `path`: relative to `root` when it is inside it.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_locates_offsets() {
+        let text = "ab\ncde\n\nf";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.locate(text, 0), (1, 1));
+        assert_eq!(idx.locate(text, 1), (1, 2));
+        assert_eq!(idx.locate(text, 3), (2, 1));
+        assert_eq!(idx.locate(text, 5), (2, 3));
+        assert_eq!(idx.locate(text, 7), (3, 1));
+        assert_eq!(idx.locate(text, 8), (4, 1));
+    }
+
+    #[test]
+    fn display_has_location() {
+        let d = Diagnostic::error("broken-link", "no such page")
+            .in_file("a.md")
+            .at(3, 7);
+        assert_eq!(d.to_string(), "a.md:3:7: error[broken-link]: no such page");
+    }
+}

@@ -1,0 +1,455 @@
+//! Build-time code highlighting into a small set of token categories.
+//!
+//! Go goes through tree-sitter (generics-aware, and the same parser validates
+//! examples in `check`); every other language goes through syntect. Both map
+//! to [`Category`], so one stylesheet colours both and the HTML stays small:
+//! one short class per token run, never one span per grammar scope.
+
+mod css;
+mod go;
+mod syntax;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+pub use css::theme_css;
+
+/// A token category; each has a one- or two-letter CSS class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    /// `func`, `return`, `if`.
+    Keyword,
+    /// String and rune literals.
+    String,
+    /// Escapes inside strings.
+    Escape,
+    /// Comments.
+    Comment,
+    /// Function and method names.
+    Function,
+    /// Type names.
+    Type,
+    /// Numeric literals.
+    Number,
+    /// Operators.
+    Operator,
+    /// `true`, `nil`, `iota` and other constants.
+    Constant,
+    /// Predeclared functions and types (`len`, `any`, `error`).
+    Builtin,
+    /// Punctuation that grammars mark (syntect only).
+    Punctuation,
+    /// Markup headings, tags and attribute names (HTML, Markdown, YAML keys).
+    Tag,
+}
+
+impl Category {
+    /// Every category, in stylesheet order.
+    pub const ALL: [Category; 12] = [
+        Category::Keyword,
+        Category::String,
+        Category::Escape,
+        Category::Comment,
+        Category::Function,
+        Category::Type,
+        Category::Number,
+        Category::Operator,
+        Category::Constant,
+        Category::Builtin,
+        Category::Punctuation,
+        Category::Tag,
+    ];
+
+    /// The CSS class.
+    pub fn class(self) -> &'static str {
+        match self {
+            Category::Keyword => "k",
+            Category::String => "s",
+            Category::Escape => "e",
+            Category::Comment => "c",
+            Category::Function => "f",
+            Category::Type => "t",
+            Category::Number => "n",
+            Category::Operator => "o",
+            Category::Constant => "m",
+            Category::Builtin => "b",
+            Category::Punctuation => "p",
+            Category::Tag => "g",
+        }
+    }
+}
+
+/// Options from a fence's info string, e.g. ```` ```go bad {hl=[3, "5-7"], linenos} ````.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FenceInfo {
+    /// Language token (lowercased), empty when none.
+    pub lang: String,
+    /// `bad` / `good` label for Don't/Do pairs.
+    pub label: Option<PairSide>,
+    /// `ignore`: skip Go checks for this block.
+    pub ignore: bool,
+    /// Show line numbers.
+    pub linenos: bool,
+    /// 1-based inclusive line ranges to highlight.
+    pub hl_lines: Vec<(usize, usize)>,
+    /// Options we did not understand, for a warning.
+    pub unknown: Vec<String>,
+}
+
+/// Which side of a Don't/Do pair a block is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairSide {
+    /// The "Don't" example.
+    Bad,
+    /// The "Do" example.
+    Good,
+}
+
+impl FenceInfo {
+    /// Parse an info string. Words after the language are flags (`bad`, `good`,
+    /// `ignore`, `linenos`); `{...}` holds `hl=[3, "5-7"]` and/or `linenos`.
+    pub fn parse(info: &str) -> FenceInfo {
+        let mut out = FenceInfo::default();
+        let (words, braces) = match info.find('{') {
+            Some(i) => (&info[..i], info[i + 1..].trim_end().trim_end_matches('}')),
+            None => (info, ""),
+        };
+        let mut words = words.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty());
+        out.lang = words.next().unwrap_or("").to_ascii_lowercase();
+        for w in words {
+            match w {
+                "bad" => out.label = Some(PairSide::Bad),
+                "good" => out.label = Some(PairSide::Good),
+                "ignore" => out.ignore = true,
+                "linenos" => out.linenos = true,
+                other => out.unknown.push(other.to_string()),
+            }
+        }
+        // Brace options: split on commas outside [ ].
+        let mut depth = 0;
+        let mut start = 0;
+        let mut parts = Vec::new();
+        for (i, c) in braces.char_indices() {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                ',' if depth == 0 => {
+                    parts.push(&braces[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        parts.push(&braces[start..]);
+        for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+            if part == "linenos" {
+                out.linenos = true;
+            } else if let Some(v) = part.strip_prefix("hl").map(str::trim_start).and_then(|v| v.strip_prefix('=')) {
+                let v = v.trim().trim_start_matches('[').trim_end_matches(']');
+                for item in v.split(',').map(|s| s.trim().trim_matches('"')) {
+                    let range = match item.split_once('-') {
+                        Some((a, b)) => a.trim().parse().ok().zip(b.trim().parse().ok()),
+                        None => item.parse().ok().map(|n| (n, n)),
+                    };
+                    match range {
+                        Some((a, b)) if a >= 1 && a <= b => out.hl_lines.push((a, b)),
+                        _ => out.unknown.push(format!("hl={item}")),
+                    }
+                }
+            } else {
+                out.unknown.push(part.to_string());
+            }
+        }
+        out
+    }
+
+    fn wants_lines(&self) -> bool {
+        self.linenos || !self.hl_lines.is_empty()
+    }
+
+    fn is_hl(&self, line: usize) -> bool {
+        self.hl_lines.iter().any(|&(a, b)| (a..=b).contains(&line))
+    }
+}
+
+/// Languages rendered as plain text on purpose, without a warning.
+const PLAIN: &[&str] = &[
+    "", "text", "txt", "plain", "plaintext", "console", "output", "log", "promql", "logql",
+    "none", "proto", "protobuf", "mermaid", "diff-plain",
+];
+
+/// Languages the highlighter knows under another name.
+fn alias(lang: &str) -> &str {
+    match lang {
+        "golang" => "go",
+        "sh" | "shell" | "zsh" | "bash" => "bash",
+        "yml" => "yaml",
+        "js" | "javascript" => "js",
+        "ts" | "typescript" => "js",
+        "dockerfile" | "docker" => "bash",
+        "hcl" | "terraform" => "bash",
+        "jsonc" => "json",
+        "gomod" | "go.mod" => "text",
+        other => other,
+    }
+}
+
+/// The shared, immutable highlighting resources of one build.
+pub struct Highlighter {
+    go: go::GoConfig,
+    syntaxes: OnceLock<syntect::parsing::SyntaxSet>,
+}
+
+impl Default for Highlighter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What highlighting a block produced.
+pub struct Highlighted {
+    /// The `<pre>` element.
+    pub html: String,
+    /// Set when the language is unknown.
+    pub unknown_language: bool,
+}
+
+impl Highlighter {
+    /// Prepare the Go grammar; syntect's syntaxes load on first use.
+    pub fn new() -> Self {
+        Self {
+            go: go::GoConfig::new(),
+            syntaxes: OnceLock::new(),
+        }
+    }
+
+    fn syntaxes(&self) -> &syntect::parsing::SyntaxSet {
+        self.syntaxes
+            .get_or_init(syntect::parsing::SyntaxSet::load_defaults_newlines)
+    }
+
+    /// A per-thread session (tree-sitter parsers are not shareable).
+    pub fn session(&self) -> Session<'_> {
+        Session {
+            hl: self,
+            go: go::GoSession::new(),
+            scope_cache: HashMap::new(),
+        }
+    }
+}
+
+/// Per-thread highlighting state.
+pub struct Session<'a> {
+    hl: &'a Highlighter,
+    go: go::GoSession,
+    scope_cache: HashMap<syntect::parsing::Scope, Option<Category>>,
+}
+
+impl Session<'_> {
+    /// Highlight `code` for a fence with `info` into a `<pre>` block.
+    pub fn render(&mut self, code: &str, info: &FenceInfo) -> Highlighted {
+        let lang = alias(&info.lang);
+        let mut unknown_language = false;
+        let segments = if lang == "go" {
+            self.go.highlight(&self.hl.go, code)
+        } else if PLAIN.contains(&lang) {
+            Vec::new()
+        } else {
+            let ss = self.hl.syntaxes();
+            match ss.find_syntax_by_token(lang) {
+                Some(syntax) => syntax::highlight(ss, syntax, code, &mut self.scope_cache),
+                None => {
+                    unknown_language = true;
+                    Vec::new()
+                }
+            }
+        };
+        let mut html = String::with_capacity(code.len() * 2 + 64);
+        let mut classes = String::from("code");
+        if info.linenos {
+            classes.push_str(" numbered");
+        }
+        let data_lang = if info.lang.is_empty() { "text" } else { &info.lang };
+        let _ = write!(
+            html,
+            "<pre class=\"{classes}\" data-lang=\"{}\"><code>",
+            escape_attr(data_lang)
+        );
+        emit(&mut html, code, &segments, info);
+        html.push_str("</code></pre>");
+        Highlighted {
+            html,
+            unknown_language,
+        }
+    }
+}
+
+/// Write `code` with category spans. Without line options, spans run across
+/// lines; with them, every line is wrapped so it can be numbered or marked.
+fn emit(out: &mut String, code: &str, segments: &[(Category, Range<usize>)], info: &FenceInfo) {
+    let code = code.strip_suffix('\n').unwrap_or(code);
+    if !info.wants_lines() {
+        let mut pos = 0;
+        for (cat, r) in segments {
+            if r.start >= code.len() {
+                break;
+            }
+            let end = r.end.min(code.len());
+            if r.start > pos {
+                escape_into(out, &code[pos..r.start]);
+            }
+            let _ = write!(out, "<span class=\"{}\">", cat.class());
+            escape_into(out, &code[r.start..end]);
+            out.push_str("</span>");
+            pos = end;
+        }
+        escape_into(out, &code[pos..]);
+        return;
+    }
+    let mut seg = segments.iter().peekable();
+    let mut line_start = 0;
+    for (n, line) in code.split('\n').enumerate() {
+        let line_end = line_start + line.len();
+        out.push_str(if info.is_hl(n + 1) {
+            "<span class=\"line hl\">"
+        } else {
+            "<span class=\"line\">"
+        });
+        let mut pos = line_start;
+        while let Some((cat, r)) = seg.peek() {
+            if r.start >= line_end {
+                break;
+            }
+            let s = r.start.max(pos);
+            let e = r.end.min(line_end);
+            if s > pos {
+                escape_into(out, &code[pos..s]);
+            }
+            if e > s {
+                let _ = write!(out, "<span class=\"{}\">", cat.class());
+                escape_into(out, &code[s..e]);
+                out.push_str("</span>");
+            }
+            pos = e.max(pos);
+            if r.end <= line_end {
+                seg.next();
+            } else {
+                break;
+            }
+        }
+        if pos < line_end {
+            escape_into(out, &code[pos..line_end]);
+        }
+        out.push_str("</span>\n");
+        line_start = line_end + 1;
+    }
+}
+
+/// Push adjacent runs of one category as one segment.
+fn push_segment(segs: &mut Vec<(Category, Range<usize>)>, cat: Category, r: Range<usize>) {
+    if r.is_empty() {
+        return;
+    }
+    if let Some((last, lr)) = segs.last_mut() {
+        if *last == cat && lr.end == r.start {
+            lr.end = r.end;
+            return;
+        }
+    }
+    segs.push((cat, r));
+}
+
+/// HTML-escape text content into `out`.
+pub fn escape_into(out: &mut String, s: &str) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+}
+
+/// HTML-escape an attribute value.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_fence_info() {
+        let f = FenceInfo::parse("go bad {hl=[3, \"5-7\"], linenos}");
+        assert_eq!(f.lang, "go");
+        assert_eq!(f.label, Some(PairSide::Bad));
+        assert!(f.linenos);
+        assert_eq!(f.hl_lines, vec![(3, 3), (5, 7)]);
+        assert!(f.unknown.is_empty());
+        let f = FenceInfo::parse("go ignore");
+        assert!(f.ignore);
+        let f = FenceInfo::parse("");
+        assert_eq!(f.lang, "");
+    }
+
+    #[test]
+    fn go_generics_are_classified() {
+        let hl = Highlighter::new();
+        let mut s = hl.session();
+        let code = "func Map[T any, U comparable](xs []T, f func(T) U) []U {\n\treturn nil\n}\n\ntype Number interface {\n\t~int | ~float64\n}\n";
+        let out = s.render(code, &FenceInfo::parse("go")).html;
+        assert!(out.contains("<span class=\"k\">func</span>"), "{out}");
+        assert!(out.contains("<span class=\"f\">Map</span>"), "{out}");
+        assert!(out.contains("<span class=\"b\">any</span>"), "{out}");
+        assert!(out.contains("<span class=\"b\">comparable</span>"), "{out}");
+        assert!(out.contains("<span class=\"t\">T</span>"), "{out}");
+        assert!(out.contains("<span class=\"o\">~</span>"), "{out}");
+        assert!(out.contains("<span class=\"m\">nil</span>"), "{out}");
+    }
+
+    #[test]
+    fn escapes_and_marks_lines() {
+        let hl = Highlighter::new();
+        let mut s = hl.session();
+        let code = "a := \"<b>\"\nb := 2\n";
+        let out = s.render(code, &FenceInfo::parse("go {hl=[2]}")).html;
+        assert!(out.contains("&lt;b&gt;"), "{out}");
+        assert!(!out.contains("<b>"), "{out}");
+        assert!(out.contains("<span class=\"line hl\">b"), "{out}");
+        assert_eq!(out.matches("class=\"line").count(), 2);
+    }
+
+    #[test]
+    fn other_languages_use_syntect() {
+        let hl = Highlighter::new();
+        let mut s = hl.session();
+        let out = s.render("# hi\necho \"x\"\n", &FenceInfo::parse("bash"));
+        assert!(!out.unknown_language);
+        assert!(out.html.contains("<span class=\"c\">"), "{}", out.html);
+        assert!(out.html.contains("<span class=\"s\">"), "{}", out.html);
+        let out = s.render("x <y>", &FenceInfo::parse("klingon"));
+        assert!(out.unknown_language);
+        assert!(out.html.contains("x &lt;y&gt;"));
+    }
+}

@@ -1,0 +1,219 @@
+//! handbook: a fast static site generator for a Go team's engineering handbook.
+//!
+//! The pipeline flows one way: [`config`] -> [`content`] -> [`markdown`] ->
+//! [`site`] -> [`render`] -> [`output`]. [`search`], `check` and `serve` consume
+//! the same [`site::Site`] model.
+
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod diag;
+pub mod highlight;
+pub mod markdown;
+pub mod output;
+pub mod paths;
+pub mod render;
+pub mod search;
+pub mod site;
+mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use diag::{Diagnostic, Diagnostics};
+use highlight::Highlighter;
+use render::{Output, Renderer};
+use site::Site;
+
+/// Options for `handbook build`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Folder holding book.toml.
+    pub root: PathBuf,
+    /// Output folder (default: `[build] output-dir` under the root).
+    pub out: Option<PathBuf>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Absolute path the site is served under; overrides `[site] base-path`.
+    pub base_path: Option<String>,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Pages rendered from Markdown.
+    pub pages: usize,
+    /// Files written.
+    pub files: usize,
+    /// Where the site went.
+    pub out_dir: PathBuf,
+    /// Warnings.
+    pub diagnostics: Diagnostics,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Bytes of search index written.
+    pub search_bytes: u64,
+}
+
+fn one(d: Diagnostic) -> Diagnostics {
+    Diagnostics(vec![d])
+}
+
+/// Load and validate a site: configuration, content, Markdown, model.
+pub fn load_site(root: &Path, drafts: bool, hl: &Highlighter) -> Result<Site, Diagnostics> {
+    site::load(
+        &site::LoadOptions {
+            root: root.to_path_buf(),
+            drafts,
+        },
+        hl,
+    )
+}
+
+/// Render every generated file of a loaded site (not the copied assets).
+pub fn render_site(site: &Site) -> Result<Vec<Output>, Diagnostics> {
+    let tera = render::load_templates(&site.root, &site.config.build.theme).map_err(one)?;
+    let theme = &site.config.build.theme;
+    let css = format!(
+        "{}\n{}",
+        render::static_file(&site.root, theme, "style.css", render::STATIC[0].1),
+        highlight::theme_css(&site.config.highlight.light, &site.config.highlight.dark).map_err(
+            |m| one(Diagnostic::error("config", m).in_file(site.root.join("book.toml")))
+        )?
+    );
+    let mut statics: Vec<Output> = vec![Output {
+        path: "static/style.css".into(),
+        bytes: css.clone().into_bytes(),
+    }];
+    for (name, builtin) in &render::STATIC[1..] {
+        statics.push(Output {
+            path: format!("static/{name}"),
+            bytes: render::static_file(&site.root, theme, name, builtin).into_bytes(),
+        });
+    }
+    let mut hasher = blake3::Hasher::new();
+    for s in &statics {
+        hasher.update(&s.bytes);
+    }
+    let version = hasher.finalize().to_hex()[..10].to_string();
+    let r = Renderer::new(site, &tera, version);
+
+    let mut results: Vec<Result<Output, Diagnostic>> =
+        (0..site.pages.len()).into_par_iter().map(|i| r.page(i)).collect();
+    for (s, sec) in site.sections.iter().enumerate() {
+        if sec.index.is_none() {
+            results.push(r.generated_section(s));
+        }
+    }
+    if !site.rules.is_empty() {
+        results.push(r.rules());
+    }
+    if !site.tags.is_empty() {
+        match r.tags() {
+            Ok(v) => results.extend(v.into_iter().map(Ok)),
+            Err(e) => results.push(Err(e)),
+        }
+    }
+    if site.config.search.enabled {
+        results.push(r.search_page());
+    }
+    results.push(r.not_found(&css));
+    let mut errors = Vec::new();
+    let mut outputs = statics;
+    for res in results {
+        match res {
+            Ok(o) => outputs.push(o),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        let mut d = Diagnostics(errors);
+        d.sort();
+        return Err(d);
+    }
+    // Aliases redirect to their page.
+    for p in &site.pages {
+        for a in &p.src.front.aliases {
+            let path = site::alias_url(a);
+            let target = format!("{}{}", paths::root_prefix(&path), p.url);
+            outputs.push(Output {
+                path,
+                bytes: render::redirect_page(&target).into_bytes(),
+            });
+        }
+    }
+    if let Some(url) = &site.config.site.site_url {
+        outputs.push(Output {
+            path: "sitemap.xml".into(),
+            bytes: sitemap(site, url).into_bytes(),
+        });
+    }
+    if site.config.search.enabled {
+        outputs.extend(search::build_index(site));
+    }
+    Ok(outputs)
+}
+
+fn sitemap(site: &Site, base: &str) -> String {
+    let base = base.trim_end_matches('/');
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for &i in &site.order {
+        let p = &site.pages[i];
+        s.push_str("  <url><loc>");
+        highlight::escape_into(&mut s, &format!("{base}/{}", p.url));
+        s.push_str("</loc>");
+        if let Some(d) = p.src.front.updated.or(p.src.front.date) {
+            s.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        s.push_str("</url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+/// `handbook build`: load, render and atomically write the site.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let start = Instant::now();
+    let hl = Highlighter::new();
+    let mut site = load_site(&opts.root, opts.drafts, &hl)?;
+    if let Some(b) = &opts.base_path {
+        site.config.site.base_path = Some(b.clone());
+    }
+    let outputs = render_site(&site)?;
+    let out_dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&site.config.build.output_dir));
+    let book = opts.root.join("book.toml");
+    let staging = output::Staging::new(&out_dir, &[&site.content_dir, &book, &opts.root.join("themes")])
+        .map_err(one)?;
+    let search_bytes: u64 = outputs
+        .iter()
+        .filter(|o| o.path.starts_with("search/"))
+        .map(|o| o.bytes.len() as u64)
+        .sum();
+    let write_errors: Vec<Diagnostic> = outputs
+        .par_iter()
+        .filter_map(|o| staging.write(&o.path, &o.bytes).err())
+        .chain(
+            site.assets
+                .par_iter()
+                .filter_map(|a| staging.copy(&site.content_dir.join(a), a).err()),
+        )
+        .collect();
+    if !write_errors.is_empty() {
+        return Err(Diagnostics(write_errors));
+    }
+    let files = outputs.len() + site.assets.len();
+    let out_dir = staging.commit().map_err(one)?;
+    Ok(BuildReport {
+        pages: site.pages.len(),
+        files,
+        out_dir,
+        diagnostics: site.diagnostics,
+        elapsed: start.elapsed(),
+        search_bytes,
+    })
+}

@@ -1,0 +1,122 @@
+//! The `handbook` command line: a thin layer over the library.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use handbook::diag::{Diagnostics, Severity};
+
+/// A fast static site generator for a Go team's engineering handbook.
+#[derive(Parser)]
+#[command(name = "handbook", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (default: public/).
+    Build {
+        /// Folder holding book.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder (default: [build] output-dir, `public`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Absolute path the site is served under, e.g. /teams/go/handbook/ (only 404.html needs it).
+        #[arg(long)]
+        base_path: Option<String>,
+    },
+    /// Serve the site with live reload (coming in a later release).
+    Serve {
+        /// Folder holding book.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Check links, rules, front matter and Go examples (coming in a later release).
+    Check {
+        /// Folder holding book.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+fn print_diagnostics(d: &Diagnostics) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for x in &d.0 {
+        let (on, off) = match (color, x.severity) {
+            (true, Severity::Error) => ("\x1b[1;31m", "\x1b[0m"),
+            (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[0m"),
+            _ => ("", ""),
+        };
+        let loc = x.location();
+        if loc.is_empty() {
+            eprintln!("{on}{}{off}[{}]: {}", x.severity, x.code, x.message);
+        } else {
+            eprintln!("{loc}: {on}{}{off}[{}]: {}", x.severity, x.code, x.message);
+        }
+    }
+}
+
+/// 2 for configuration/usage problems, 1 for content errors.
+fn exit_code(d: &Diagnostics) -> ExitCode {
+    if d.0.iter().any(|x| x.severity == Severity::Error && x.code == "config") {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            out,
+            drafts,
+            base_path,
+        } => {
+            let opts = handbook::BuildOptions {
+                root,
+                out,
+                drafts,
+                base_path,
+            };
+            match handbook::build(&opts) {
+                Ok(report) => {
+                    print_diagnostics(&report.diagnostics);
+                    eprintln!(
+                        "built {} pages ({} files) into {} in {:.0?}{}",
+                        report.pages,
+                        report.files,
+                        report.out_dir.display(),
+                        report.elapsed,
+                        match report.diagnostics.warning_count() {
+                            0 => String::new(),
+                            n => format!(", {n} warning(s)"),
+                        }
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    print_diagnostics(&d);
+                    eprintln!(
+                        "build failed: {} error(s), {} warning(s); the previous output was left as it was",
+                        d.error_count(),
+                        d.warning_count()
+                    );
+                    exit_code(&d)
+                }
+            }
+        }
+        Command::Serve { .. } | Command::Check { .. } => {
+            eprintln!("error: this command is not implemented yet");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,729 @@
+//! Markdown to HTML: headings with stable ids, links, callouts, code.
+//!
+//! One pass over pulldown-cmark's events produces the page's HTML plus
+//! everything later stages need: the heading outline (table of contents and
+//! rule anchors), the links to validate, the code blocks to check and the
+//! text to index for search.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
+};
+use regex::Regex;
+
+use crate::config::MarkdownConfig;
+use crate::diag::{Diagnostic, LineIndex};
+use crate::highlight::{self, FenceInfo, PairSide, escape_attr};
+use crate::paths::{resolve_relative, root_prefix, slugify, url_for_source};
+
+/// A rule's level, from the heading class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    /// `.must`
+    Must,
+    /// `.should` (the default)
+    Should,
+    /// `.may`
+    May,
+}
+
+impl RuleLevel {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleLevel::Must => "must",
+            RuleLevel::Should => "should",
+            RuleLevel::May => "may",
+        }
+    }
+}
+
+/// A heading on a page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    /// 1-6.
+    pub level: u8,
+    /// Anchor id (explicit or slug).
+    pub id: String,
+    /// Plain text.
+    pub text: String,
+    /// 1-based line in the source file.
+    pub line: usize,
+    /// Set when the id is a rule id.
+    pub rule: Option<RuleLevel>,
+}
+
+/// What a link points to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// Another page (content-relative `.md` path), maybe with an anchor.
+    Page { src: String, anchor: Option<String> },
+    /// An anchor on the same page.
+    Anchor(String),
+    /// A rule id (`rule:GO-ERR-003`).
+    Rule(String),
+    /// A local non-Markdown file (content-relative).
+    File(String),
+    /// A page handbook generates (`rules.html`, `search.html`, tag pages).
+    Generated(String),
+    /// A path we could not resolve (leaves the content folder, missing page).
+    Missing(String),
+}
+
+/// A link found in the source, with its location.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// Where it points.
+    pub target: LinkTarget,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// A fenced or indented code block.
+#[derive(Debug, Clone)]
+pub struct CodeBlock {
+    /// Parsed fence options.
+    pub info: FenceInfo,
+    /// The code.
+    pub code: String,
+    /// 1-based file line of the first code line.
+    pub first_line: usize,
+    /// Columns of indentation pulldown-cmark removed (fences inside lists).
+    pub indent: usize,
+}
+
+/// Text of one heading-delimited part of a page, for the search index.
+#[derive(Debug, Clone, Default)]
+pub struct TextSection {
+    /// Index into `headings` of the heading that opens it (None: before the first).
+    pub heading: Option<usize>,
+    /// Prose.
+    pub text: String,
+    /// Code.
+    pub code: String,
+}
+
+/// The result of rendering one Markdown body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// Body HTML (with `href="rule:ID"` placeholders for rule links).
+    pub html: String,
+    /// Text of a leading `#` heading, which the template shows as the title.
+    pub h1: Option<String>,
+    /// Headings in order (the leading `#` excluded).
+    pub headings: Vec<Heading>,
+    /// Links to validate.
+    pub links: Vec<Link>,
+    /// Code blocks to check.
+    pub code_blocks: Vec<CodeBlock>,
+    /// Search text.
+    pub sections: Vec<TextSection>,
+    /// Warnings (unknown code languages, fence options).
+    pub warnings: Vec<Diagnostic>,
+    /// Number of task-list checkboxes.
+    pub tasks: usize,
+}
+
+/// Everything about the site a page's rendering depends on.
+pub struct Context<'a> {
+    /// `[markdown]` switches.
+    pub options: &'a MarkdownConfig,
+    /// Compiled rule-id pattern (anchored).
+    pub rule_pattern: &'a Regex,
+    /// Content-relative paths of every Markdown file in the site.
+    pub sources: &'a HashSet<String>,
+    /// Content-relative paths of every other file.
+    pub assets: &'a HashSet<String>,
+}
+
+fn options(cfg: &MarkdownConfig) -> Options {
+    let mut o = Options::ENABLE_HEADING_ATTRIBUTES;
+    if cfg.tables {
+        o |= Options::ENABLE_TABLES;
+    }
+    if cfg.footnotes {
+        o |= Options::ENABLE_FOOTNOTES;
+    }
+    if cfg.strikethrough {
+        o |= Options::ENABLE_STRIKETHROUGH;
+    }
+    if cfg.tasklists {
+        o |= Options::ENABLE_TASKLISTS;
+    }
+    if cfg.alerts {
+        o |= Options::ENABLE_GFM;
+    }
+    if cfg.smart_punctuation {
+        o |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    o
+}
+
+/// Does `url` have a scheme (`https:`, `mailto:`) or start with `//`?
+fn is_external(url: &str) -> bool {
+    if url.starts_with("//") {
+        return true;
+    }
+    match url.find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !url[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Resolve a relative link written in `from` (content-relative) to a target
+/// and the href to emit. Extension-less and folder links resolve when unambiguous.
+fn resolve_link(ctx: &Context<'_>, from: &str, dest: &str) -> (LinkTarget, Option<String>) {
+    if let Some(id) = dest.strip_prefix("rule:") {
+        return (LinkTarget::Rule(id.to_string()), None);
+    }
+    if let Some(anchor) = dest.strip_prefix('#') {
+        return (LinkTarget::Anchor(anchor.to_string()), None);
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (dest, None),
+    };
+    let (path, query) = match path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path, None),
+    };
+    let decoded = percent_decode(path);
+    let Some(resolved) = resolve_relative(from, &decoded) else {
+        return (LinkTarget::Missing(dest.to_string()), None);
+    };
+    let root = root_prefix(&url_for_source(from));
+    let page = |src: String| {
+        let mut href = format!("{root}{}", url_for_source(&src));
+        if let Some(q) = query {
+            let _ = write!(href, "?{q}");
+        }
+        if let Some(a) = &anchor {
+            let _ = write!(href, "#{a}");
+        }
+        (
+            LinkTarget::Page {
+                src,
+                anchor: anchor.clone(),
+            },
+            Some(href),
+        )
+    };
+    let candidates: Vec<String> = if resolved.ends_with(".md") {
+        vec![resolved.clone()]
+    } else if let Some(stem) = resolved.strip_suffix(".html") {
+        let index = stem.strip_suffix("index").map(|d| d.trim_end_matches('/'));
+        let mut v = vec![format!("{stem}.md")];
+        if let Some(d) = index {
+            v.extend(index_candidates(d));
+        }
+        v
+    } else if ctx.assets.contains(&resolved) {
+        return (LinkTarget::File(resolved), None);
+    } else if decoded.ends_with('/') || resolved.is_empty() {
+        index_candidates(&resolved)
+    } else {
+        let mut v = vec![format!("{resolved}.md")];
+        v.extend(index_candidates(&resolved));
+        v
+    };
+    match candidates.into_iter().find(|c| ctx.sources.contains(c)) {
+        Some(src) => page(src),
+        None if is_generated(&resolved) => {
+            let mut href = format!("{root}{resolved}");
+            if let Some(a) = &anchor {
+                let _ = write!(href, "#{a}");
+            }
+            (LinkTarget::Generated(resolved), Some(href))
+        }
+        None if resolved.ends_with(".md") || decoded.ends_with('/') || resolved.ends_with(".html") => {
+            (LinkTarget::Missing(dest.to_string()), None)
+        }
+        // Not a page and not a known file: report it as a missing file.
+        None => (LinkTarget::File(resolved), None),
+    }
+}
+
+/// Pages handbook generates itself, which content may link to.
+fn is_generated(url: &str) -> bool {
+    matches!(url, "rules.html" | "search.html" | "tags/index.html")
+        || (url.starts_with("tags/") && url.ends_with(".html"))
+}
+
+fn index_candidates(dir: &str) -> Vec<String> {
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    ["_index.md", "index.md", "README.md"]
+        .iter()
+        .map(|n| format!("{prefix}{n}"))
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+struct PendingHeading {
+    level: HeadingLevel,
+    id: Option<String>,
+    classes: Vec<String>,
+    line: usize,
+    events: Vec<Event<'static>>,
+    text: String,
+}
+
+/// Render the Markdown `body` of the content-relative file `rel`.
+/// `body_line` is the 0-based file line the body starts on; `display` names the file in messages.
+pub fn render(
+    ctx: &Context<'_>,
+    hl: &mut highlight::Session<'_>,
+    rel: &str,
+    display: &std::path::Path,
+    body: &str,
+    body_line: usize,
+) -> Rendered {
+    let index = LineIndex::new(body);
+    let loc = |off: usize| {
+        let (l, c) = index.locate(body, off);
+        (l + body_line, c)
+    };
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut heading: Option<PendingHeading> = None;
+    let mut code: Option<(FenceInfo, String, usize, usize)> = None;
+    // Index in `events` of the last code block emitted and its pair side,
+    // so a following opposite block can join it in a Don't/Do pair.
+    let mut last_pair: Option<(usize, PairSide, String)> = None;
+    let mut seen_block = false;
+    let mut in_rule_autolink: Option<String> = None;
+    let mut section = TextSection::default();
+
+    for (event, range) in Parser::new_ext(body, options(ctx.options)).into_offset_iter() {
+        if let Some(h) = heading.as_mut() {
+            match event {
+                Event::End(TagEnd::Heading(_)) => {}
+                Event::Text(ref t) | Event::Code(ref t) => {
+                    h.text.push_str(t);
+                    h.events.push(event.into_static());
+                    continue;
+                }
+                other => {
+                    h.events.push(other.into_static());
+                    continue;
+                }
+            }
+        }
+        if let Some((_, buf, _, _)) = code.as_mut() {
+            match event {
+                Event::Text(t) => {
+                    buf.push_str(&t);
+                    continue;
+                }
+                Event::End(TagEnd::CodeBlock) => {}
+                _ => continue,
+            }
+        }
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                ..
+            }) => {
+                let (line, _) = loc(range.start);
+                heading = Some(PendingHeading {
+                    level,
+                    id: id.map(|s| s.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    line,
+                    events: Vec::new(),
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let h = heading.take().expect("heading open");
+                let text = h.text.trim().to_string();
+                if h.level == HeadingLevel::H1 && !seen_block && out.h1.is_none() {
+                    out.h1 = Some(text);
+                    seen_block = true;
+                    continue;
+                }
+                seen_block = true;
+                let base = h.id.clone().unwrap_or_else(|| slugify(&text));
+                let id = match used_ids.get_mut(&base) {
+                    Some(n) if h.id.is_none() => {
+                        *n += 1;
+                        format!("{base}-{n}")
+                    }
+                    _ => {
+                        used_ids.entry(base.clone()).or_insert(0);
+                        base
+                    }
+                };
+                let rule = (h.id.is_some() && ctx.rule_pattern.is_match(&id)).then(|| {
+                    if h.classes.iter().any(|c| c == "must") {
+                        RuleLevel::Must
+                    } else if h.classes.iter().any(|c| c == "may") {
+                        RuleLevel::May
+                    } else {
+                        RuleLevel::Should
+                    }
+                });
+                let mut inner = String::new();
+                pulldown_cmark::html::push_html(&mut inner, h.events.into_iter());
+                let lvl = h.level as u8;
+                let mut classes = h.classes.join(" ");
+                let mut badge = String::new();
+                if let Some(r) = rule {
+                    if !classes.is_empty() {
+                        classes.push(' ');
+                    }
+                    let _ = write!(classes, "rule rule-{}", r.as_str());
+                    let _ = write!(
+                        badge,
+                        " <span class=\"rule-badge\"><span class=\"rule-id\">{}</span> <span class=\"rule-level level-{1}\">{1}</span></span>",
+                        escape_attr(&id),
+                        r.as_str()
+                    );
+                }
+                let class_attr = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape_attr(&classes))
+                };
+                let ida = escape_attr(&id);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<h{lvl} id=\"{ida}\"{class_attr}><a class=\"anchor\" href=\"#{ida}\" aria-label=\"Link to this section\"></a>{inner}{badge}</h{lvl}>\n"
+                ))));
+                out.headings.push(Heading {
+                    level: lvl,
+                    id,
+                    text,
+                    line: h.line,
+                    rule,
+                });
+                out.sections.push(std::mem::take(&mut section));
+                section.heading = Some(out.headings.len() - 1);
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                seen_block = true;
+                let info = match &kind {
+                    CodeBlockKind::Fenced(i) => FenceInfo::parse(i),
+                    CodeBlockKind::Indented => FenceInfo::default(),
+                };
+                let (line, col) = loc(range.start);
+                let first = if matches!(kind, CodeBlockKind::Fenced(_)) {
+                    line + 1
+                } else {
+                    line
+                };
+                if !info.unknown.is_empty() {
+                    out.warnings.push(
+                        Diagnostic::warning(
+                            "code-fence",
+                            format!(
+                                "unknown code fence option(s) {}: use bad, good, ignore, linenos or {{hl=[3, \"5-7\"]}}",
+                                info.unknown.join(", ")
+                            ),
+                        )
+                        .in_file(display)
+                        .at(line, col),
+                    );
+                }
+                code = Some((info, String::new(), first, col - 1));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (info, text, first_line, indent) = code.take().expect("code open");
+                let (line, col) = loc(range.start);
+                let rendered = hl.render(&text, &info);
+                if rendered.unknown_language {
+                    out.warnings.push(
+                        Diagnostic::warning(
+                            "code-language",
+                            format!(
+                                "unknown code language `{}`: it is shown as plain text; use a known name (go, bash, yaml, json, sql, ...) or `text`",
+                                info.lang
+                            ),
+                        )
+                        .in_file(display)
+                        .at(line, col),
+                    );
+                }
+                section.code.push_str(&text);
+                section.code.push('\n');
+                let html = rendered.html;
+                match info.label {
+                    Some(side) => {
+                        let block = labelled(side, &html);
+                        match last_pair.take() {
+                            Some((at, prev, prev_html))
+                                if at + 1 == events.len() && prev != side =>
+                            {
+                                let (bad, good) = if prev == PairSide::Bad {
+                                    (prev_html, block)
+                                } else {
+                                    (block, prev_html)
+                                };
+                                events[at] = Event::Html(CowStr::from(format!(
+                                    "<div class=\"pair\">{bad}{good}</div>\n"
+                                )));
+                            }
+                            _ => {
+                                events.push(Event::Html(CowStr::from(block.clone())));
+                                last_pair = Some((events.len() - 1, side, block));
+                            }
+                        }
+                    }
+                    None => events.push(Event::Html(CowStr::from(html))),
+                }
+                out.code_blocks.push(CodeBlock {
+                    info,
+                    code: text,
+                    first_line,
+                    indent,
+                });
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                seen_block = true;
+                let (class, title) = match kind {
+                    BlockQuoteKind::Note => ("note", "Note"),
+                    BlockQuoteKind::Tip => ("tip", "Tip"),
+                    BlockQuoteKind::Important => ("important", "Important"),
+                    BlockQuoteKind::Warning => ("warning", "Warning"),
+                    BlockQuoteKind::Caution => ("caution", "Caution"),
+                };
+                events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n"
+                ))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (line, column) = loc(range.start);
+                let dest = dest_url.to_string();
+                if is_external(&dest) && !dest.starts_with("rule:") || dest.starts_with('/') {
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                    continue;
+                }
+                let (target, href) = resolve_link(ctx, rel, &dest);
+                if matches!(target, LinkTarget::Rule(_)) && link_type == LinkType::Autolink {
+                    in_rule_autolink = Some(dest.clone());
+                }
+                out.links.push(Link {
+                    target,
+                    line,
+                    column,
+                });
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: href.map(CowStr::from).unwrap_or(dest_url),
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = dest_url.to_string();
+                if !is_external(&dest) && !dest.starts_with('/') && !dest.starts_with("data:") {
+                    let (line, column) = loc(range.start);
+                    let path = dest.split(['#', '?']).next().unwrap_or("");
+                    let target = match resolve_relative(rel, &percent_decode(path)) {
+                        Some(p) => LinkTarget::File(p),
+                        None => LinkTarget::Missing(dest.clone()),
+                    };
+                    out.links.push(Link {
+                        target,
+                        line,
+                        column,
+                    });
+                }
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Text(t) => {
+                if let Some(dest) = &in_rule_autolink {
+                    if t.as_ref() == dest.as_str() {
+                        let id = dest.trim_start_matches("rule:").to_string();
+                        section.text.push_str(&id);
+                        section.text.push(' ');
+                        events.push(Event::Text(CowStr::from(id)));
+                        continue;
+                    }
+                }
+                section.text.push_str(&t);
+                section.text.push(' ');
+                events.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                section.text.push_str(&t);
+                section.text.push(' ');
+                events.push(Event::Code(t));
+            }
+            Event::End(TagEnd::Link) => {
+                in_rule_autolink = None;
+                events.push(Event::End(TagEnd::Link));
+            }
+            Event::TaskListMarker(done) => {
+                out.tasks += 1;
+                events.push(Event::Html(CowStr::from(format!(
+                    "<input type=\"checkbox\" class=\"task\" data-task=\"{}\"{}> ",
+                    out.tasks,
+                    if done { " checked" } else { "" }
+                ))));
+            }
+            Event::Start(t) => {
+                if matches!(
+                    t,
+                    Tag::Paragraph | Tag::List(_) | Tag::Table(_) | Tag::BlockQuote(_) | Tag::HtmlBlock
+                ) {
+                    seen_block = true;
+                }
+                events.push(Event::Start(t));
+            }
+            other => events.push(other),
+        }
+    }
+    out.sections.push(section);
+    let mut html = String::with_capacity(body.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = html;
+    out
+}
+
+fn labelled(side: PairSide, pre: &str) -> String {
+    let (class, label) = match side {
+        PairSide::Bad => ("bad", "Don't"),
+        PairSide::Good => ("good", "Do"),
+    };
+    format!("<figure class=\"example example-{class}\"><figcaption>{label}</figcaption>{pre}</figure>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn run(rel: &str, md: &str, sources: &[&str]) -> Rendered {
+        let cfg = MarkdownConfig::default();
+        let re = Regex::new("^(?:[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{3})$").unwrap();
+        let sources: HashSet<String> = sources.iter().map(|s| s.to_string()).collect();
+        let assets = HashSet::from(["img/x.png".to_string()]);
+        let ctx = Context {
+            options: &cfg,
+            rule_pattern: &re,
+            sources: &sources,
+            assets: &assets,
+        };
+        let hl = highlight::Highlighter::new();
+        let mut s = hl.session();
+        render(&ctx, &mut s, rel, Path::new(rel), md, 0)
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_first_h1_is_title() {
+        let r = run("a.md", "# Title\n\n## Setup\n\n## Setup\n\n## Custom {#my-id}\n", &[]);
+        assert_eq!(r.h1.as_deref(), Some("Title"));
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["setup", "setup-1", "my-id"]);
+        assert!(r.html.contains("<h2 id=\"setup-1\">"), "{}", r.html);
+        assert!(!r.html.contains("<h1"));
+    }
+
+    #[test]
+    fn rules_are_recognised() {
+        let r = run("a.md", "## Wrap errors {#GO-ERR-003 .must}\n\n## Other {#GO-ERR-004}\n", &[]);
+        assert_eq!(r.headings[0].rule, Some(RuleLevel::Must));
+        assert_eq!(r.headings[1].rule, Some(RuleLevel::Should));
+        assert!(r.html.contains("rule rule-must"));
+    }
+
+    #[test]
+    fn links_are_rewritten_and_recorded() {
+        let r = run(
+            "std/errors.md",
+            "[a](context.md#cancel) [b](../runbooks/) [c](rule:GO-ERR-001) [d](https://go.dev) [e](nope.md) [f](context)",
+            &["std/context.md", "runbooks/_index.md"],
+        );
+        assert!(r.html.contains("href=\"../std/context.html#cancel\""), "{}", r.html);
+        assert!(r.html.contains("href=\"../runbooks/index.html\""), "{}", r.html);
+        assert!(r.html.contains("href=\"rule:GO-ERR-001\""));
+        assert!(r.html.contains("href=\"https://go.dev\""));
+        assert_eq!(r.links.len(), 5);
+        assert!(matches!(r.links[3].target, LinkTarget::Missing(_)));
+        assert!(matches!(&r.links[4].target, LinkTarget::Page { src, .. } if src == "std/context.md"));
+    }
+
+    #[test]
+    fn alerts_become_callouts() {
+        let r = run("a.md", "> [!WARNING]\n> Careful.\n", &[]);
+        assert!(r.html.contains("callout callout-warning"), "{}", r.html);
+        assert!(r.html.contains("Careful."));
+    }
+
+    #[test]
+    fn bad_good_pairs_join() {
+        let r = run("a.md", "```go bad\nx := 1\n```\n\n```go good\ny := 2\n```\n\n```go bad\nz := 3\n```\n\nText.\n", &[]);
+        assert_eq!(r.html.matches("<div class=\"pair\">").count(), 1, "{}", r.html);
+        assert_eq!(r.html.matches("example-bad").count(), 2);
+        assert_eq!(r.code_blocks.len(), 3);
+        assert_eq!(r.code_blocks[1].first_line, 6);
+    }
+
+    #[test]
+    fn template_text_is_left_alone() {
+        let r = run("a.md", "Use {{ .Title }} in templates.\n", &[]);
+        assert!(r.html.contains("{{ .Title }}"));
+    }
+}

@@ -1,0 +1,120 @@
+//! Mapping source paths to output URLs, and relative links between pages.
+//!
+//! Every URL the site emits is relative, so the output works at a host's root,
+//! under any sub-path and from `file://` alike.
+
+/// Output path (relative to the site root) of a content-relative Markdown path.
+///
+/// `_index.md`, `index.md` and `README.md` are section indexes (`dir/index.html`);
+/// any other `x.md` becomes `x.html` beside it.
+pub fn url_for_source(rel: &str) -> String {
+    let (dir, file) = match rel.rsplit_once('/') {
+        Some((d, f)) => (d, f),
+        None => ("", rel),
+    };
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    let name = if is_index_name(file) {
+        "index".to_string()
+    } else {
+        stem.to_string()
+    };
+    if dir.is_empty() {
+        format!("{name}.html")
+    } else {
+        format!("{dir}/{name}.html")
+    }
+}
+
+/// True for file names that hold a section's own page.
+pub fn is_index_name(file: &str) -> bool {
+    matches!(file, "_index.md" | "index.md" | "README.md")
+}
+
+/// The prefix that leads from an output file back to the site root: `""` at the
+/// root, `"../"` one folder down, and so on.
+pub fn root_prefix(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+/// Resolve `target` (a relative path as written in a link) against the folder
+/// of the content-relative file `from`. Returns None when it leaves the content root.
+pub fn resolve_relative(from: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = match from.rsplit_once('/') {
+        Some((dir, _)) => dir.split('/').collect(),
+        None => Vec::new(),
+    };
+    if target.starts_with('/') {
+        parts.clear();
+    }
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The folder part of a content-relative path (`""` for the root).
+pub fn parent_dir(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// A heading slug: lowercase ASCII letters and digits, other runs become `-`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c != '\'' && c != '’' {
+            dash = true;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("section");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(url_for_source("_index.md"), "index.html");
+        assert_eq!(url_for_source("runbooks/_index.md"), "runbooks/index.html");
+        assert_eq!(url_for_source("runbooks/high-latency.md"), "runbooks/high-latency.html");
+        assert_eq!(url_for_source("a/README.md"), "a/index.html");
+    }
+
+    #[test]
+    fn roots() {
+        assert_eq!(root_prefix("index.html"), "");
+        assert_eq!(root_prefix("a/b/c.html"), "../../");
+    }
+
+    #[test]
+    fn relative_resolution() {
+        assert_eq!(resolve_relative("a/b.md", "c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(resolve_relative("a/b.md", "../c.md").as_deref(), Some("c.md"));
+        assert_eq!(resolve_relative("a/b.md", "./x/../y.md").as_deref(), Some("a/y.md"));
+        assert_eq!(resolve_relative("b.md", "../c.md"), None);
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Wrap errors with %w"), "wrap-errors-with-w");
+        assert_eq!(slugify("  Don't panic!  "), "dont-panic");
+        assert_eq!(slugify("context.WithTimeout"), "context-withtimeout");
+        assert_eq!(slugify("???"), "section");
+    }
+}

@@ -1,0 +1,687 @@
+//! Rendering the site model with Tera templates.
+//!
+//! Templates come from the built-in default theme, and any file of the same
+//! name under the site's `themes/<theme>/templates/` replaces it. Per-site
+//! pieces (the section tree, stylesheets) are prepared once; each page only
+//! fills in its own parts.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tera::Tera;
+
+use crate::date::Date;
+use crate::diag::Diagnostic;
+use crate::highlight::escape_attr;
+use crate::markdown::Heading;
+use crate::paths::root_prefix;
+use crate::site::{Kind, ModuleInfo, RunbookInfo, Site};
+
+/// The built-in theme's templates, embedded so the binary works anywhere.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../themes/default/templates/base.html")),
+    ("page.html", include_str!("../themes/default/templates/page.html")),
+    ("section.html", include_str!("../themes/default/templates/section.html")),
+    ("index.html", include_str!("../themes/default/templates/index.html")),
+    ("rules.html", include_str!("../themes/default/templates/rules.html")),
+    ("tags.html", include_str!("../themes/default/templates/tags.html")),
+    ("search.html", include_str!("../themes/default/templates/search.html")),
+    ("404.html", include_str!("../themes/default/templates/404.html")),
+];
+
+/// The built-in theme's static files.
+pub const STATIC: &[(&str, &str)] = &[
+    ("style.css", include_str!("../themes/default/static/style.css")),
+    ("handbook.js", include_str!("../themes/default/static/handbook.js")),
+    ("search.js", include_str!("../themes/default/static/search.js")),
+];
+
+/// Load the theme: built-in templates overridden by the site's own.
+pub fn load_templates(root: &Path, theme: &str) -> Result<Tera, Diagnostic> {
+    let dir = root.join("themes").join(theme).join("templates");
+    if theme != "default" && !root.join("themes").join(theme).is_dir() {
+        return Err(Diagnostic::error(
+            "config",
+            format!(
+                "theme `{theme}` not found: create themes/{theme}/ or set theme = \"default\" under [build]"
+            ),
+        )
+        .in_file(root.join("book.toml")));
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let mut sources: Vec<(PathBuf, String, String)> = Vec::new();
+    for (name, text) in TEMPLATES {
+        let over = dir.join(name);
+        let (path, text) = match std::fs::read_to_string(&over) {
+            Ok(t) => (over, t),
+            Err(_) => (PathBuf::from("themes/default/templates").join(name), text.to_string()),
+        };
+        sources.push((path, name.to_string(), text));
+    }
+    // Add one at a time so an error names the file that has it.
+    for (path, name, text) in &sources {
+        tera.add_raw_template(name, text).map_err(|e| template_error(path, &e))?;
+    }
+    tera.build_inheritance_chains()
+        .map_err(|e| template_error(&dir, &e))?;
+    Ok(tera)
+}
+
+fn template_error(path: &Path, e: &tera::Error) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        let _ = write!(msg, ": {s}");
+        src = s.source();
+    }
+    // Tera reports positions as `--> line:col`.
+    let (line, col) = msg
+        .split("--> ")
+        .nth(1)
+        .and_then(|s| {
+            let mut it = s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty());
+            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+        })
+        .unwrap_or((0, 0));
+    Diagnostic::error("template", format!("template error: {}", msg.trim()))
+        .in_file(path)
+        .at(line, col)
+}
+
+/// A static file of the theme (site override first).
+pub fn static_file(root: &Path, theme: &str, name: &str, builtin: &str) -> String {
+    std::fs::read_to_string(root.join("themes").join(theme).join("static").join(name))
+        .unwrap_or_else(|_| builtin.to_string())
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    authors: &'a [String],
+    repo_url: Option<&'a str>,
+    search: bool,
+    has_rules: bool,
+    has_tags: bool,
+    build_date: String,
+    asset_version: &'a str,
+}
+
+/// A link to a page, relative to the page being rendered.
+#[derive(Serialize, Clone)]
+pub struct LinkCtx {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PageCtx<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    url: &'a str,
+    source: String,
+    body: &'a str,
+    toc: Vec<&'a Heading>,
+    kind: Kind,
+    tags: Vec<LinkCtx>,
+    date: Option<Date>,
+    updated: Option<Date>,
+    edit_url: Option<String>,
+    extra: &'a toml::Table,
+    runbook: Option<RunbookCtx<'a>>,
+    module: Option<&'a ModuleInfo>,
+    track: Option<TrackCtx<'a>>,
+    tasks: usize,
+    canonical: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RunbookCtx<'a> {
+    #[serde(flatten)]
+    info: &'a RunbookInfo,
+    services: &'a [String],
+    alerts: &'a [String],
+    dashboards: &'a [String],
+    escalation: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct TrackCtx<'a> {
+    level: Option<&'a str>,
+    duration: Option<&'a str>,
+    objectives: &'a [String],
+    prerequisites: Vec<LinkCtx>,
+    mentor: Option<&'a str>,
+}
+
+/// An entry in a section listing.
+#[derive(Serialize)]
+struct EntryCtx<'a> {
+    title: &'a str,
+    url: String,
+    description: Option<&'a str>,
+    /// Stable key for progress in localStorage (the page's site-relative URL).
+    key: &'a str,
+    runbook: Option<RunbookCtx<'a>>,
+    track: Option<TrackCtx<'a>>,
+    duration: Option<&'a str>,
+    modules: Vec<String>,
+    tasks: usize,
+    updated: Option<Date>,
+}
+
+#[derive(Serialize)]
+struct SectionCtx<'a> {
+    title: &'a str,
+    kind: Kind,
+    pages: Vec<EntryCtx<'a>>,
+    subsections: Vec<EntryCtx<'a>>,
+}
+
+/// Everything rendering needs that does not change from page to page.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    tera: &'a Tera,
+    asset_version: String,
+    search: bool,
+}
+
+/// One rendered output file.
+pub struct Output {
+    /// Path relative to the output root.
+    pub path: String,
+    /// Bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Prepare per-site data.
+    pub fn new(site: &'a Site, tera: &'a Tera, asset_version: String) -> Self {
+        Self {
+            site,
+            tera,
+            asset_version,
+            search: site.config.search.enabled,
+        }
+    }
+
+    fn site_ctx(&self) -> SiteCtx<'_> {
+        let c = &self.site.config;
+        SiteCtx {
+            title: &c.book.title,
+            description: &c.book.description,
+            language: &c.book.language,
+            authors: &c.book.authors,
+            repo_url: c.site.repo_url.as_deref(),
+            search: self.search,
+            has_rules: !self.site.rules.is_empty(),
+            has_tags: !self.site.tags.is_empty(),
+            build_date: self.site.today.to_string(),
+            asset_version: &self.asset_version,
+        }
+    }
+
+    fn base_context(&self, url: &str, nav_current: Option<usize>, section: Option<usize>) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &self.site_ctx());
+        ctx.insert("root", &root_prefix(url));
+        ctx.insert("nav", &self.nav_html(url, nav_current, section));
+        ctx.insert("breadcrumbs", &self.breadcrumbs(url, section));
+        ctx
+    }
+
+    fn link(&self, from: &str, title: &str, to: &str) -> LinkCtx {
+        LinkCtx {
+            title: title.to_string(),
+            url: format!("{}{to}", root_prefix(from)),
+        }
+    }
+
+    fn breadcrumbs(&self, url: &str, section: Option<usize>) -> Vec<LinkCtx> {
+        let mut chain = Vec::new();
+        let mut s = section;
+        while let Some(i) = s {
+            let sec = &self.site.sections[i];
+            if sec.url != url {
+                chain.push(self.link(url, &sec.title, &sec.url));
+            }
+            s = sec.parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The navigation tree: every section, with the pages of the sections on
+    /// the path to the current page expanded. Size stays proportional to the
+    /// number of sections plus one section's pages, so it does not grow with
+    /// the square of the site.
+    fn nav_html(&self, url: &str, current: Option<usize>, section: Option<usize>) -> String {
+        let site = self.site;
+        let root = root_prefix(url);
+        let mut open = vec![false; site.sections.len()];
+        let mut s = section;
+        while let Some(i) = s {
+            open[i] = true;
+            s = site.sections[i].parent;
+        }
+        let mut out = String::with_capacity(4096);
+        fn item(out: &mut String, root: &str, href: &str, title: &str, here: bool, class: &str) {
+            let _ = write!(
+                out,
+                "<li class=\"{class}\"><a href=\"{root}{}\"{}>{}</a>",
+                escape_attr(href),
+                if here { " aria-current=\"page\"" } else { "" },
+                escape_attr(title)
+            );
+        }
+        fn walk(r: &Renderer<'_>, s: usize, out: &mut String, root: &str, url: &str, current: Option<usize>, open: &[bool]) {
+            let site = r.site;
+            let sec = &site.sections[s];
+            out.push_str("<ul>");
+            if open[s] {
+                for &p in &sec.pages {
+                    let page = &site.pages[p];
+                    item(out, root, &page.url, &page.title, current == Some(p), "page");
+                    out.push_str("</li>");
+                }
+            }
+            for &c in &sec.children {
+                let child = &site.sections[c];
+                let class = if open[c] { "section open" } else { "section" };
+                item(out, root, &child.url, &child.title, child.url == url, class);
+                if open[c] && (!child.pages.is_empty() || !child.children.is_empty()) {
+                    walk(r, c, out, root, url, current, open);
+                }
+                out.push_str("</li>");
+            }
+            out.push_str("</ul>");
+        }
+        walk(self, 0, &mut out, &root, url, current, &open);
+        out
+    }
+
+    fn entry(&self, from: &str, i: usize) -> EntryCtx<'a> {
+        let p = &self.site.pages[i];
+        EntryCtx {
+            title: &p.title,
+            url: format!("{}{}", root_prefix(from), p.url),
+            description: p.src.front.description.as_deref(),
+            key: &p.url,
+            runbook: self.runbook_ctx(i),
+            track: None,
+            duration: p.src.front.duration.as_deref(),
+            modules: Vec::new(),
+            tasks: p.rendered.tasks,
+            updated: p.src.front.updated,
+        }
+    }
+
+    fn section_entry(&self, from: &str, s: usize) -> EntryCtx<'a> {
+        let sec = &self.site.sections[s];
+        let index = sec.index.map(|i| &self.site.pages[i]);
+        EntryCtx {
+            title: &sec.title,
+            url: format!("{}{}", root_prefix(from), sec.url),
+            description: index.and_then(|p| p.src.front.description.as_deref()),
+            key: &sec.url,
+            runbook: None,
+            track: (sec.kind == Kind::Track).then(|| sec.index.map(|i| self.track_ctx(from, i))).flatten(),
+            duration: index.and_then(|p| p.src.front.duration.as_deref()),
+            modules: sec.pages.iter().map(|&p| self.site.pages[p].url.clone()).collect(),
+            tasks: 0,
+            updated: None,
+        }
+    }
+
+    fn runbook_ctx(&self, i: usize) -> Option<RunbookCtx<'a>> {
+        let p = &self.site.pages[i];
+        p.runbook.as_ref().map(|info| RunbookCtx {
+            info,
+            services: &p.src.front.services,
+            alerts: &p.src.front.alerts,
+            dashboards: &p.src.front.dashboards,
+            escalation: p.src.front.escalation.as_deref(),
+        })
+    }
+
+    fn track_ctx(&self, from: &str, i: usize) -> TrackCtx<'a> {
+        let fm = &self.site.pages[i].src.front;
+        let prerequisites = fm
+            .prerequisites
+            .iter()
+            .filter_map(|pre| {
+                let name = pre.trim_matches('/');
+                self.site
+                    .sections
+                    .iter()
+                    .find(|s| s.kind == Kind::Track && (s.dir == name || s.dir.rsplit('/').next() == Some(name)))
+                    .map(|s| self.link(from, &s.title, &s.url))
+            })
+            .collect();
+        TrackCtx {
+            level: fm.level.as_deref(),
+            duration: fm.duration.as_deref(),
+            objectives: &fm.objectives,
+            prerequisites,
+            mentor: fm.mentor.as_deref(),
+        }
+    }
+
+    fn page_ctx(&self, i: usize) -> PageCtx<'_> {
+        let p = &self.site.pages[i];
+        let c = &self.site.config;
+        let source = format!(
+            "{}/{}",
+            c.build.content_dir.to_string_lossy().trim_end_matches('/'),
+            p.src.rel
+        );
+        let edit_url = c
+            .site
+            .edit_url_template
+            .as_ref()
+            .map(|t| t.replace("{path}", &source));
+        let is_track_index = p.is_index && self.site.sections[p.section].kind == Kind::Track;
+        PageCtx {
+            title: &p.title,
+            description: p.src.front.description.as_deref(),
+            url: &p.url,
+            source,
+            body: &p.rendered.html,
+            toc: p.rendered.headings.iter().filter(|h| h.level <= 3).collect(),
+            kind: p.kind,
+            tags: p
+                .src
+                .front
+                .tags
+                .iter()
+                .map(|t| self.link(&p.url, t, &format!("tags/{}.html", crate::paths::slugify(t))))
+                .collect(),
+            date: p.src.front.date,
+            updated: p.src.front.updated,
+            edit_url,
+            extra: &p.src.front.extra,
+            runbook: self.runbook_ctx(i),
+            module: p.module.as_ref(),
+            track: is_track_index.then(|| self.track_ctx(&p.url, i)),
+            tasks: p.rendered.tasks,
+            canonical: c
+                .site
+                .site_url
+                .as_ref()
+                .map(|u| format!("{}/{}", u.trim_end_matches('/'), p.url)),
+        }
+    }
+
+    fn render(&self, template: &str, ctx: &tera::Context, path: &str) -> Result<Output, Diagnostic> {
+        let html = self.tera.render(template, ctx).map_err(|e| {
+            template_error(&PathBuf::from("themes/default/templates").join(template), &e)
+        })?;
+        Ok(Output {
+            path: path.to_string(),
+            bytes: html.into_bytes(),
+        })
+    }
+
+    /// Render page `i` (a page, or a section's own page).
+    pub fn page(&self, i: usize) -> Result<Output, Diagnostic> {
+        let site = self.site;
+        let p = &site.pages[i];
+        let section = p.section;
+        let mut ctx = self.base_context(&p.url, Some(i), Some(section));
+        ctx.insert("page", &self.page_ctx(i));
+        // Previous/next: within a track, modules only; elsewhere, reading order.
+        let (prev, next) = match (&p.module, p.is_index) {
+            (Some(_), false) => {
+                let pages = &site.sections[section].pages;
+                let at = pages.iter().position(|&x| x == i).unwrap_or(0);
+                (
+                    at.checked_sub(1).map(|j| pages[j]),
+                    pages.get(at + 1).copied(),
+                )
+            }
+            _ => {
+                let at = site.order.iter().position(|&x| x == i);
+                (
+                    at.and_then(|a| a.checked_sub(1)).map(|j| site.order[j]),
+                    at.and_then(|a| site.order.get(a + 1)).copied(),
+                )
+            }
+        };
+        let link = |j: usize| self.link(&p.url, &site.pages[j].title, &site.pages[j].url);
+        ctx.insert("prev", &prev.map(link));
+        ctx.insert("next", &next.map(link));
+        if p.is_index {
+            self.insert_section(&mut ctx, &p.url, section);
+            let template = if section == 0 { "index.html" } else { "section.html" };
+            if section == 0 {
+                self.insert_home(&mut ctx, &p.url);
+            }
+            self.render(template, &ctx, &p.url)
+        } else {
+            self.render("page.html", &ctx, &p.url)
+        }
+    }
+
+    fn insert_section(&self, ctx: &mut tera::Context, url: &str, s: usize) {
+        let sec = &self.site.sections[s];
+        ctx.insert(
+            "section",
+            &SectionCtx {
+                title: &sec.title,
+                kind: sec.kind,
+                pages: sec.pages.iter().map(|&i| self.entry(url, i)).collect(),
+                subsections: sec.children.iter().map(|&c| self.section_entry(url, c)).collect(),
+            },
+        );
+    }
+
+    fn insert_home(&self, ctx: &mut tera::Context, url: &str) {
+        // Recently updated: pages with an `updated` date, newest first.
+        let mut recent: Vec<usize> = (0..self.site.pages.len())
+            .filter(|&i| self.site.pages[i].src.front.updated.is_some())
+            .collect();
+        recent.sort_by_key(|&i| (std::cmp::Reverse(self.site.pages[i].src.front.updated), i));
+        recent.truncate(8);
+        let recent: Vec<EntryCtx<'_>> = recent.into_iter().map(|i| self.entry(url, i)).collect();
+        ctx.insert("recent", &recent);
+        let find = |kind: Kind| {
+            self.site
+                .sections
+                .iter()
+                .find(|s| s.kind == kind || s.children.iter().any(|&c| self.site.sections[c].kind == kind))
+                .map(|s| self.link(url, &s.title, &s.url))
+        };
+        ctx.insert("standards", &find(Kind::Standard));
+        ctx.insert("runbooks", &find(Kind::Runbook));
+        ctx.insert("tracks", &find(Kind::Track));
+        let onboarding = self
+            .site
+            .sections
+            .iter()
+            .find(|s| s.dir == "onboarding")
+            .map(|s| self.link(url, &s.title, &s.url));
+        ctx.insert("onboarding", &onboarding);
+        ctx.insert("page_count", &self.site.pages.len());
+        ctx.insert("rule_count", &self.site.rules.len());
+    }
+
+    /// Render the generated index of a section that has no `_index.md`.
+    pub fn generated_section(&self, s: usize) -> Result<Output, Diagnostic> {
+        let sec = &self.site.sections[s];
+        let mut ctx = self.base_context(&sec.url, None, Some(s));
+        ctx.insert("page", &GeneratedPage::new(&sec.title, &sec.url));
+        ctx.insert("prev", &None::<LinkCtx>);
+        ctx.insert("next", &None::<LinkCtx>);
+        self.insert_section(&mut ctx, &sec.url, s);
+        if s == 0 {
+            self.insert_home(&mut ctx, &sec.url);
+            self.render("index.html", &ctx, &sec.url)
+        } else {
+            self.render("section.html", &ctx, &sec.url)
+        }
+    }
+
+    /// The rules index.
+    pub fn rules(&self) -> Result<Output, Diagnostic> {
+        let url = "rules.html";
+        #[derive(Serialize)]
+        struct Group<'a> {
+            title: &'a str,
+            url: String,
+            rules: Vec<RuleRow<'a>>,
+        }
+        #[derive(Serialize)]
+        struct RuleRow<'a> {
+            id: &'a str,
+            title: &'a str,
+            level: &'static str,
+            url: String,
+        }
+        let mut groups: BTreeMap<usize, Group<'_>> = BTreeMap::new();
+        let order: std::collections::HashMap<usize, usize> =
+            self.site.order.iter().enumerate().map(|(n, &p)| (p, n)).collect();
+        for r in self.site.rules.values() {
+            let p = &self.site.pages[r.page];
+            groups
+                .entry(order.get(&r.page).copied().unwrap_or(usize::MAX))
+                .or_insert_with(|| Group {
+                    title: &p.title,
+                    url: p.url.clone(),
+                    rules: Vec::new(),
+                })
+                .rules
+                .push(RuleRow {
+                    id: &r.id,
+                    title: &r.title,
+                    level: r.level.as_str(),
+                    url: format!("{}#{}", p.url, r.id),
+                });
+        }
+        let mut groups: Vec<Group<'_>> = groups.into_values().collect();
+        for g in &mut groups {
+            g.rules.sort_by_key(|r| self.site.rules[r.id].line);
+        }
+        let mut ctx = self.base_context(url, None, None);
+        ctx.insert("page", &GeneratedPage::new("Rules index", url));
+        ctx.insert("groups", &groups);
+        ctx.insert("rule_count", &self.site.rules.len());
+        self.render("rules.html", &ctx, url)
+    }
+
+    /// The tag index and one page per tag.
+    pub fn tags(&self) -> Result<Vec<Output>, Diagnostic> {
+        let mut out = Vec::new();
+        #[derive(Serialize)]
+        struct Tag<'a> {
+            name: &'a str,
+            url: String,
+            count: usize,
+        }
+        let index_url = "tags/index.html";
+        let tags: Vec<Tag<'_>> = self
+            .site
+            .tags
+            .iter()
+            .map(|(t, ps)| Tag {
+                name: t,
+                url: format!("{}.html", crate::paths::slugify(t)),
+                count: ps.len(),
+            })
+            .collect();
+        let mut ctx = self.base_context(index_url, None, None);
+        ctx.insert("page", &GeneratedPage::new("Tags", index_url));
+        ctx.insert("tags", &tags);
+        ctx.insert("tag", &None::<&str>);
+        ctx.insert("pages", &Vec::<EntryCtx<'_>>::new());
+        out.push(self.render("tags.html", &ctx, index_url)?);
+        for (t, ps) in &self.site.tags {
+            let url = format!("tags/{}.html", crate::paths::slugify(t));
+            let mut ctx = self.base_context(&url, None, None);
+            ctx.insert("page", &GeneratedPage::new(&format!("Tagged “{t}”"), &url));
+            ctx.insert("tags", &Vec::<Tag<'_>>::new());
+            ctx.insert("tag", &Some(t));
+            let pages: Vec<EntryCtx<'_>> = ps.iter().map(|&i| self.entry(&url, i)).collect();
+            ctx.insert("pages", &pages);
+            out.push(self.render("tags.html", &ctx, &url)?);
+        }
+        Ok(out)
+    }
+
+    /// The full search results page.
+    pub fn search_page(&self) -> Result<Output, Diagnostic> {
+        let url = "search.html";
+        let mut ctx = self.base_context(url, None, None);
+        ctx.insert("page", &GeneratedPage::new("Search", url));
+        self.render("search.html", &ctx, url)
+    }
+
+    /// `404.html`: self-contained (inline CSS) so it renders at any depth.
+    pub fn not_found(&self, css: &str) -> Result<Output, Diagnostic> {
+        let c = &self.site.config.site;
+        let home = match (&c.site_url, &c.base_path) {
+            (Some(u), _) => format!("{}/", u.trim_end_matches('/')),
+            (None, Some(b)) => format!("/{}/", b.trim_matches('/')).replace("//", "/"),
+            (None, None) => "/".into(),
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &self.site_ctx());
+        ctx.insert("home", &home);
+        ctx.insert("css", css);
+        self.render("404.html", &ctx, "404.html")
+    }
+}
+
+#[derive(Serialize)]
+struct GeneratedPage<'a> {
+    title: &'a str,
+    url: &'a str,
+    description: Option<&'a str>,
+    body: &'a str,
+    toc: Vec<Heading>,
+    kind: Kind,
+    tags: Vec<LinkCtx>,
+    tasks: usize,
+    runbook: Option<()>,
+    module: Option<()>,
+    track: Option<()>,
+    edit_url: Option<()>,
+    extra: BTreeMap<(), ()>,
+    date: Option<()>,
+    updated: Option<()>,
+    canonical: Option<()>,
+}
+
+impl<'a> GeneratedPage<'a> {
+    fn new(title: &'a str, url: &'a str) -> Self {
+        Self {
+            title,
+            url,
+            description: None,
+            body: "",
+            toc: Vec::new(),
+            kind: Kind::Page,
+            tags: Vec::new(),
+            tasks: 0,
+            runbook: None,
+            module: None,
+            track: None,
+            edit_url: None,
+            extra: BTreeMap::new(),
+            date: None,
+            updated: None,
+            canonical: None,
+        }
+    }
+}
+
+/// An HTML page that sends the reader on to `target` (for aliases).
+pub fn redirect_page(target: &str) -> String {
+    let t = escape_attr(target);
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Moved</title><meta http-equiv=\"refresh\" content=\"0; url={t}\"><link rel=\"canonical\" href=\"{t}\"></head><body><p>This page has moved to <a href=\"{t}\">{t}</a>.</p></body></html>\n"
+    )
+}

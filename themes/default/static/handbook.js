@@ -1,0 +1,147 @@
+// handbook default theme behaviour: theme toggle, navigation drawer, copy
+// buttons, task lists and track progress kept in this browser only.
+(function () {
+  "use strict";
+  var doc = document.documentElement;
+  var store = {
+    get: function (k) { try { return JSON.parse(localStorage.getItem(k)); } catch (e) { return null; } },
+    set: function (k, v) { try { localStorage.setItem(k, JSON.stringify(v)); } catch (e) { /* private mode */ } }
+  };
+
+  // Theme: explicit choice remembered; otherwise the system preference.
+  var toggle = document.querySelector(".theme-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var dark = doc.dataset.theme ? doc.dataset.theme === "dark"
+        : window.matchMedia("(prefers-color-scheme: dark)").matches;
+      var next = dark ? "light" : "dark";
+      doc.dataset.theme = next;
+      try { localStorage.setItem("handbook-theme", next); } catch (e) { /* ignore */ }
+    });
+  }
+
+  // Navigation drawer on narrow screens.
+  var navToggle = document.querySelector(".nav-toggle");
+  if (navToggle) {
+    navToggle.addEventListener("click", function () {
+      var open = document.body.classList.toggle("nav-open");
+      navToggle.setAttribute("aria-expanded", String(open));
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && document.body.classList.contains("nav-open")) {
+        document.body.classList.remove("nav-open");
+        navToggle.setAttribute("aria-expanded", "false");
+        navToggle.focus();
+      }
+    });
+  }
+
+  // Copy buttons: each copies only its own block (one side of a Don't/Do pair).
+  document.querySelectorAll("pre.code").forEach(function (pre) {
+    var wrap = document.createElement("div");
+    wrap.className = "code-wrap";
+    pre.parentNode.insertBefore(wrap, pre);
+    wrap.appendChild(pre);
+    var btn = document.createElement("button");
+    btn.type = "button";
+    btn.className = "copy";
+    btn.textContent = "Copy";
+    btn.setAttribute("aria-label", "Copy code to clipboard");
+    btn.addEventListener("click", function () {
+      var text = pre.querySelector("code").innerText.replace(/\n$/, "");
+      var done = function () {
+        btn.textContent = "Copied";
+        btn.classList.add("copied");
+        setTimeout(function () { btn.textContent = "Copy"; btn.classList.remove("copied"); }, 1500);
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
+      } else { fallbackCopy(text); done(); }
+    });
+    wrap.appendChild(btn);
+  });
+  function fallbackCopy(text) {
+    var ta = document.createElement("textarea");
+    ta.value = text;
+    ta.style.position = "fixed";
+    ta.style.opacity = "0";
+    document.body.appendChild(ta);
+    ta.select();
+    try { document.execCommand("copy"); } catch (e) { /* ignore */ }
+    document.body.removeChild(ta);
+  }
+
+  // Task lists: checkboxes persist per page (keyed by the page's stable path).
+  var page = document.body.dataset.page || location.pathname;
+  var tasksKey = "handbook:tasks:" + page;
+  var checked = store.get(tasksKey) || {};
+  document.querySelectorAll("input.task").forEach(function (box) {
+    var id = box.dataset.task;
+    if (Object.prototype.hasOwnProperty.call(checked, id)) box.checked = !!checked[id];
+    box.addEventListener("change", function () {
+      checked[id] = box.checked;
+      store.set(tasksKey, checked);
+    });
+  });
+
+  // Track modules: "Mark module complete", and progress on overviews.
+  var doneKey = function (key) { return "handbook:done:" + key; };
+  document.querySelectorAll(".module-complete").forEach(function (btn) {
+    var key = btn.dataset.key;
+    var render = function () {
+      var done = !!store.get(doneKey(key));
+      btn.setAttribute("aria-pressed", String(done));
+      btn.textContent = done ? "Module complete" : "Mark module complete";
+    };
+    btn.addEventListener("click", function () {
+      store.set(doneKey(key), !store.get(doneKey(key)));
+      render();
+    });
+    render();
+  });
+  document.querySelectorAll(".module-list li[data-key]").forEach(function (li) {
+    if (store.get(doneKey(li.dataset.key))) {
+      li.classList.add("done");
+      var label = li.querySelector(".done-label");
+      if (label) label.textContent = " (complete)";
+    }
+  });
+  document.querySelectorAll(".progress[data-modules]").forEach(function (el) {
+    var keys = el.dataset.modules.split(" ").filter(Boolean);
+    var done = keys.filter(function (k) { return store.get(doneKey(k)); }).length;
+    var pct = keys.length ? Math.round(100 * done / keys.length) : 0;
+    el.querySelector(".progress-bar span").style.width = pct + "%";
+    el.querySelector(".progress-label").textContent = done + " of " + keys.length + " modules complete";
+  });
+
+  // Rules index: filter by level.
+  var chips = document.querySelectorAll(".rules-index .chip[data-level]");
+  chips.forEach(function (chip) {
+    chip.addEventListener("click", function () {
+      var level = chip.dataset.level;
+      chips.forEach(function (c) { c.setAttribute("aria-pressed", String(c === chip)); });
+      document.querySelectorAll(".rule-table tr[data-level]").forEach(function (tr) {
+        tr.hidden = level !== "all" && tr.dataset.level !== level;
+      });
+      document.querySelectorAll(".rule-group").forEach(function (g) {
+        g.hidden = !g.querySelector("tr[data-level]:not([hidden])");
+      });
+    });
+  });
+
+  // Table of contents: mark the section being read.
+  var tocLinks = document.querySelectorAll(".toc a[href^='#']");
+  if (tocLinks.length && "IntersectionObserver" in window) {
+    var byId = {};
+    tocLinks.forEach(function (a) { byId[decodeURIComponent(a.getAttribute("href").slice(1))] = a; });
+    var obs = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting && byId[e.target.id]) {
+          tocLinks.forEach(function (a) { a.classList.remove("active"); });
+          byId[e.target.id].classList.add("active");
+        }
+      });
+    }, { rootMargin: "0px 0px -70% 0px" });
+    Object.keys(byId).forEach(function (id) { var h = document.getElementById(id); if (h) obs.observe(h); });
+  }
+})();

@@ -1,0 +1,1 @@
+// search UI: filled in by the search feature
