@@ -259,9 +259,7 @@ impl Default for RunbooksConfig {
 }
 
 fn default_severities() -> Vec<String> {
-    ["SEV1", "SEV2", "SEV3", "SEV4"]
-        .map(String::from)
-        .to_vec()
+    ["SEV1", "SEV2", "SEV3", "SEV4"].map(String::from).to_vec()
 }
 fn default_review_every() -> String {
     "180d".into()
@@ -361,7 +359,10 @@ mod tests {
         let d = Config::parse(text, Path::new("book.toml")).unwrap_err();
         assert_eq!(d.line, 5, "{d}");
         assert!(d.message.contains("edit-url-tempate"), "{d}");
-        assert!(d.message.contains("did you mean `edit-url-template`"), "{d}");
+        assert!(
+            d.message.contains("did you mean `edit-url-template`"),
+            "{d}"
+        );
     }
 
     #[test]

@@ -166,9 +166,8 @@ pub fn scan(dir: &Path) -> Result<(Vec<String>, Vec<String>), Diagnostic> {
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            Diagnostic::error("io", format!("cannot read the content folder: {e}"))
-        })?;
+        let entry = entry
+            .map_err(|e| Diagnostic::error("io", format!("cannot read the content folder: {e}")))?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -205,15 +204,13 @@ pub fn split_front_matter(text: &str) -> Option<(FrontKind, &str, &str, usize)> 
         return None;
     }
     let mut offset = first_nl + 1;
-    let mut line = 1;
-    for l in text[offset..].split_inclusive('\n') {
+    for (line, l) in (1..).zip(text[offset..].split_inclusive('\n')) {
         if l.trim_end() == fence {
             let fm = &text[first_nl + 1..offset];
             let body = &text[offset + l.len()..];
             return Some((kind, fm, body, line + 1));
         }
         offset += l.len();
-        line += 1;
     }
     None
 }
@@ -228,11 +225,7 @@ pub enum FrontKind {
 }
 
 /// Parse a file's front matter; `display` is used in messages.
-pub fn parse_source(
-    rel: &str,
-    display: &Path,
-    text: &str,
-) -> Result<SourceFile, Diagnostic> {
+pub fn parse_source(rel: &str, display: &Path, text: &str) -> Result<SourceFile, Diagnostic> {
     let hash = *blake3::hash(text.as_bytes()).as_bytes();
     let (front, body, body_line) = match split_front_matter(text) {
         None => {
@@ -251,13 +244,15 @@ pub fn parse_source(
                 .map_err(|e| toml_diagnostic(&e, fm, 1, display, "front-matter"))?;
             let mut table: toml::Table = toml::from_str(fm)
                 .map_err(|e| toml_diagnostic(&e, fm, 1, display, "front-matter"))?;
-            table.retain(|k, _| !KNOWN_KEYS.contains(&&k[..]));
+            table.retain(|k, _| !KNOWN_KEYS.contains(&k));
             front.extra = table;
             (front, body.to_string(), body_line)
         }
-        Some((FrontKind::Yaml, fm, body, body_line)) => {
-            (crate::yaml::front_matter(fm, display)?, body.to_string(), body_line)
-        }
+        Some((FrontKind::Yaml, fm, body, body_line)) => (
+            crate::yaml::front_matter(fm, display)?,
+            body.to_string(),
+            body_line,
+        ),
     };
     Ok(SourceFile {
         rel: rel.to_string(),

@@ -128,9 +128,8 @@ impl Diagnostics {
     /// Sort by file, line, column for stable, readable output.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.code, &a.message).cmp(&(
-                &b.file, b.line, b.column, b.code, &b.message,
-            ))
+            (&a.file, a.line, a.column, a.code, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
         });
         self.0.dedup();
     }

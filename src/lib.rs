@@ -100,8 +100,10 @@ pub fn render_site(site: &Site) -> Result<Vec<Output>, Diagnostics> {
     let version = hasher.finalize().to_hex()[..10].to_string();
     let r = Renderer::new(site, &tera, version);
 
-    let mut results: Vec<Result<Output, Diagnostic>> =
-        (0..site.pages.len()).into_par_iter().map(|i| r.page(i)).collect();
+    let mut results: Vec<Result<Output, Diagnostic>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| r.page(i))
+        .collect();
     for (s, sec) in site.sections.iter().enumerate() {
         if sec.index.is_none() {
             results.push(r.generated_section(s));
@@ -158,7 +160,9 @@ pub fn render_site(site: &Site) -> Result<Vec<Output>, Diagnostics> {
 
 fn sitemap(site: &Site, base: &str) -> String {
     let base = base.trim_end_matches('/');
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for &i in &site.order {
         let p = &site.pages[i];
         s.push_str("  <url><loc>");
@@ -187,8 +191,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .clone()
         .unwrap_or_else(|| opts.root.join(&site.config.build.output_dir));
     let book = opts.root.join("book.toml");
-    let staging = output::Staging::new(&out_dir, &[&site.content_dir, &book, &opts.root.join("themes")])
-        .map_err(one)?;
+    let staging = output::Staging::new(
+        &out_dir,
+        &[&site.content_dir, &book, &opts.root.join("themes")],
+    )
+    .map_err(one)?;
     let search_bytes: u64 = outputs
         .iter()
         .filter(|o| o.path.starts_with("search/"))

@@ -65,7 +65,10 @@ fn print_diagnostics(d: &Diagnostics) {
 
 /// 2 for configuration/usage problems, 1 for content errors.
 fn exit_code(d: &Diagnostics) -> ExitCode {
-    if d.0.iter().any(|x| x.severity == Severity::Error && x.code == "config") {
+    if d.0
+        .iter()
+        .any(|x| x.severity == Severity::Error && x.code == "config")
+    {
         ExitCode::from(2)
     } else {
         ExitCode::from(1)

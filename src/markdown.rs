@@ -248,7 +248,10 @@ fn resolve_link(ctx: &Context<'_>, from: &str, dest: &str) -> (LinkTarget, Optio
             }
             (LinkTarget::Generated(resolved), Some(href))
         }
-        None if resolved.ends_with(".md") || decoded.ends_with('/') || resolved.ends_with(".html") => {
+        None if resolved.ends_with(".md")
+            || decoded.ends_with('/')
+            || resolved.ends_with(".html") =>
+        {
             (LinkTarget::Missing(dest.to_string()), None)
         }
         // Not a page and not a known file: report it as a missing file.
@@ -282,12 +285,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -358,10 +362,7 @@ pub fn render(
         }
         match event {
             Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                ..
+                level, id, classes, ..
             }) => {
                 let (line, _) = loc(range.start);
                 heading = Some(PendingHeading {
@@ -405,7 +406,13 @@ pub fn render(
                 let mut inner = String::new();
                 pulldown_cmark::html::push_html(&mut inner, h.events.into_iter());
                 let lvl = h.level as u8;
-                let mut classes = h.classes.join(" ");
+                let mut classes = h
+                    .classes
+                    .iter()
+                    .filter(|c| rule.is_none() || !matches!(c.as_str(), "must" | "should" | "may"))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let mut badge = String::new();
                 if let Some(r) = rule {
                     if !classes.is_empty() {
@@ -593,14 +600,14 @@ pub fn render(
                 }));
             }
             Event::Text(t) => {
-                if let Some(dest) = &in_rule_autolink {
-                    if t.as_ref() == dest.as_str() {
-                        let id = dest.trim_start_matches("rule:").to_string();
-                        section.text.push_str(&id);
-                        section.text.push(' ');
-                        events.push(Event::Text(CowStr::from(id)));
-                        continue;
-                    }
+                if let Some(dest) = &in_rule_autolink
+                    && t.as_ref() == dest.as_str()
+                {
+                    let id = dest.trim_start_matches("rule:").to_string();
+                    section.text.push_str(&id);
+                    section.text.push(' ');
+                    events.push(Event::Text(CowStr::from(id)));
+                    continue;
                 }
                 section.text.push_str(&t);
                 section.text.push(' ');
@@ -626,7 +633,11 @@ pub fn render(
             Event::Start(t) => {
                 if matches!(
                     t,
-                    Tag::Paragraph | Tag::List(_) | Tag::Table(_) | Tag::BlockQuote(_) | Tag::HtmlBlock
+                    Tag::Paragraph
+                        | Tag::List(_)
+                        | Tag::Table(_)
+                        | Tag::BlockQuote(_)
+                        | Tag::HtmlBlock
                 ) {
                     seen_block = true;
                 }
@@ -647,7 +658,9 @@ fn labelled(side: PairSide, pre: &str) -> String {
         PairSide::Bad => ("bad", "Don't"),
         PairSide::Good => ("good", "Do"),
     };
-    format!("<figure class=\"example example-{class}\"><figcaption>{label}</figcaption>{pre}</figure>")
+    format!(
+        "<figure class=\"example example-{class}\"><figcaption>{label}</figcaption>{pre}</figure>"
+    )
 }
 
 #[cfg(test)]
@@ -673,7 +686,11 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_and_first_h1_is_title() {
-        let r = run("a.md", "# Title\n\n## Setup\n\n## Setup\n\n## Custom {#my-id}\n", &[]);
+        let r = run(
+            "a.md",
+            "# Title\n\n## Setup\n\n## Setup\n\n## Custom {#my-id}\n",
+            &[],
+        );
         assert_eq!(r.h1.as_deref(), Some("Title"));
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["setup", "setup-1", "my-id"]);
@@ -683,7 +700,11 @@ mod tests {
 
     #[test]
     fn rules_are_recognised() {
-        let r = run("a.md", "## Wrap errors {#GO-ERR-003 .must}\n\n## Other {#GO-ERR-004}\n", &[]);
+        let r = run(
+            "a.md",
+            "## Wrap errors {#GO-ERR-003 .must}\n\n## Other {#GO-ERR-004}\n",
+            &[],
+        );
         assert_eq!(r.headings[0].rule, Some(RuleLevel::Must));
         assert_eq!(r.headings[1].rule, Some(RuleLevel::Should));
         assert!(r.html.contains("rule rule-must"));
@@ -696,13 +717,23 @@ mod tests {
             "[a](context.md#cancel) [b](../runbooks/) [c](rule:GO-ERR-001) [d](https://go.dev) [e](nope.md) [f](context)",
             &["std/context.md", "runbooks/_index.md"],
         );
-        assert!(r.html.contains("href=\"../std/context.html#cancel\""), "{}", r.html);
-        assert!(r.html.contains("href=\"../runbooks/index.html\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"../std/context.html#cancel\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"../runbooks/index.html\""),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("href=\"rule:GO-ERR-001\""));
         assert!(r.html.contains("href=\"https://go.dev\""));
         assert_eq!(r.links.len(), 5);
         assert!(matches!(r.links[3].target, LinkTarget::Missing(_)));
-        assert!(matches!(&r.links[4].target, LinkTarget::Page { src, .. } if src == "std/context.md"));
+        assert!(
+            matches!(&r.links[4].target, LinkTarget::Page { src, .. } if src == "std/context.md")
+        );
     }
 
     #[test]
@@ -714,8 +745,17 @@ mod tests {
 
     #[test]
     fn bad_good_pairs_join() {
-        let r = run("a.md", "```go bad\nx := 1\n```\n\n```go good\ny := 2\n```\n\n```go bad\nz := 3\n```\n\nText.\n", &[]);
-        assert_eq!(r.html.matches("<div class=\"pair\">").count(), 1, "{}", r.html);
+        let r = run(
+            "a.md",
+            "```go bad\nx := 1\n```\n\n```go good\ny := 2\n```\n\n```go bad\nz := 3\n```\n\nText.\n",
+            &[],
+        );
+        assert_eq!(
+            r.html.matches("<div class=\"pair\">").count(),
+            1,
+            "{}",
+            r.html
+        );
         assert_eq!(r.html.matches("example-bad").count(), 2);
         assert_eq!(r.code_blocks.len(), 3);
         assert_eq!(r.code_blocks[1].first_line, 6);

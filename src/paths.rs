@@ -92,7 +92,10 @@ mod tests {
     fn urls() {
         assert_eq!(url_for_source("_index.md"), "index.html");
         assert_eq!(url_for_source("runbooks/_index.md"), "runbooks/index.html");
-        assert_eq!(url_for_source("runbooks/high-latency.md"), "runbooks/high-latency.html");
+        assert_eq!(
+            url_for_source("runbooks/high-latency.md"),
+            "runbooks/high-latency.html"
+        );
         assert_eq!(url_for_source("a/README.md"), "a/index.html");
     }
 
@@ -104,9 +107,18 @@ mod tests {
 
     #[test]
     fn relative_resolution() {
-        assert_eq!(resolve_relative("a/b.md", "c.md").as_deref(), Some("a/c.md"));
-        assert_eq!(resolve_relative("a/b.md", "../c.md").as_deref(), Some("c.md"));
-        assert_eq!(resolve_relative("a/b.md", "./x/../y.md").as_deref(), Some("a/y.md"));
+        assert_eq!(
+            resolve_relative("a/b.md", "c.md").as_deref(),
+            Some("a/c.md")
+        );
+        assert_eq!(
+            resolve_relative("a/b.md", "../c.md").as_deref(),
+            Some("c.md")
+        );
+        assert_eq!(
+            resolve_relative("a/b.md", "./x/../y.md").as_deref(),
+            Some("a/y.md")
+        );
         assert_eq!(resolve_relative("b.md", "../c.md"), None);
     }
 

@@ -21,21 +21,54 @@ use crate::site::{Kind, ModuleInfo, RunbookInfo, Site};
 
 /// The built-in theme's templates, embedded so the binary works anywhere.
 const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../themes/default/templates/base.html")),
-    ("page.html", include_str!("../themes/default/templates/page.html")),
-    ("section.html", include_str!("../themes/default/templates/section.html")),
-    ("index.html", include_str!("../themes/default/templates/index.html")),
-    ("rules.html", include_str!("../themes/default/templates/rules.html")),
-    ("tags.html", include_str!("../themes/default/templates/tags.html")),
-    ("search.html", include_str!("../themes/default/templates/search.html")),
-    ("404.html", include_str!("../themes/default/templates/404.html")),
+    (
+        "base.html",
+        include_str!("../themes/default/templates/base.html"),
+    ),
+    (
+        "page.html",
+        include_str!("../themes/default/templates/page.html"),
+    ),
+    (
+        "section.html",
+        include_str!("../themes/default/templates/section.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../themes/default/templates/index.html"),
+    ),
+    (
+        "rules.html",
+        include_str!("../themes/default/templates/rules.html"),
+    ),
+    (
+        "tags.html",
+        include_str!("../themes/default/templates/tags.html"),
+    ),
+    (
+        "search.html",
+        include_str!("../themes/default/templates/search.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../themes/default/templates/404.html"),
+    ),
 ];
 
 /// The built-in theme's static files.
 pub const STATIC: &[(&str, &str)] = &[
-    ("style.css", include_str!("../themes/default/static/style.css")),
-    ("handbook.js", include_str!("../themes/default/static/handbook.js")),
-    ("search.js", include_str!("../themes/default/static/search.js")),
+    (
+        "style.css",
+        include_str!("../themes/default/static/style.css"),
+    ),
+    (
+        "handbook.js",
+        include_str!("../themes/default/static/handbook.js"),
+    ),
+    (
+        "search.js",
+        include_str!("../themes/default/static/search.js"),
+    ),
 ];
 
 /// Load the theme: built-in templates overridden by the site's own.
@@ -52,18 +85,24 @@ pub fn load_templates(root: &Path, theme: &str) -> Result<Tera, Diagnostic> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's default escaper also encodes `/`, which bloats every relative URL.
+    tera.set_escape_fn(escape_attr);
     let mut sources: Vec<(PathBuf, String, String)> = Vec::new();
     for (name, text) in TEMPLATES {
         let over = dir.join(name);
         let (path, text) = match std::fs::read_to_string(&over) {
             Ok(t) => (over, t),
-            Err(_) => (PathBuf::from("themes/default/templates").join(name), text.to_string()),
+            Err(_) => (
+                PathBuf::from("themes/default/templates").join(name),
+                text.to_string(),
+            ),
         };
         sources.push((path, name.to_string(), text));
     }
     // Add one at a time so an error names the file that has it.
     for (path, name, text) in &sources {
-        tera.add_raw_template(name, text).map_err(|e| template_error(path, &e))?;
+        tera.add_raw_template(name, text)
+            .map_err(|e| template_error(path, &e))?;
     }
     tera.build_inheritance_chains()
         .map_err(|e| template_error(&dir, &e))?;
@@ -82,7 +121,9 @@ fn template_error(path: &Path, e: &tera::Error) -> Diagnostic {
         .split("--> ")
         .nth(1)
         .and_then(|s| {
-            let mut it = s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty());
+            let mut it = s
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|p| !p.is_empty());
             Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
         })
         .unwrap_or((0, 0));
@@ -225,7 +266,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn base_context(&self, url: &str, nav_current: Option<usize>, section: Option<usize>) -> tera::Context {
+    fn base_context(
+        &self,
+        url: &str,
+        nav_current: Option<usize>,
+        section: Option<usize>,
+    ) -> tera::Context {
         let mut ctx = tera::Context::new();
         ctx.insert("site", &self.site_ctx());
         ctx.insert("root", &root_prefix(url));
@@ -278,14 +324,29 @@ impl<'a> Renderer<'a> {
                 escape_attr(title)
             );
         }
-        fn walk(r: &Renderer<'_>, s: usize, out: &mut String, root: &str, url: &str, current: Option<usize>, open: &[bool]) {
+        fn walk(
+            r: &Renderer<'_>,
+            s: usize,
+            out: &mut String,
+            root: &str,
+            url: &str,
+            current: Option<usize>,
+            open: &[bool],
+        ) {
             let site = r.site;
             let sec = &site.sections[s];
             out.push_str("<ul>");
             if open[s] {
                 for &p in &sec.pages {
                     let page = &site.pages[p];
-                    item(out, root, &page.url, &page.title, current == Some(p), "page");
+                    item(
+                        out,
+                        root,
+                        &page.url,
+                        &page.title,
+                        current == Some(p),
+                        "page",
+                    );
                     out.push_str("</li>");
                 }
             }
@@ -329,9 +390,15 @@ impl<'a> Renderer<'a> {
             description: index.and_then(|p| p.src.front.description.as_deref()),
             key: &sec.url,
             runbook: None,
-            track: (sec.kind == Kind::Track).then(|| sec.index.map(|i| self.track_ctx(from, i))).flatten(),
+            track: (sec.kind == Kind::Track)
+                .then(|| sec.index.map(|i| self.track_ctx(from, i)))
+                .flatten(),
             duration: index.and_then(|p| p.src.front.duration.as_deref()),
-            modules: sec.pages.iter().map(|&p| self.site.pages[p].url.clone()).collect(),
+            modules: sec
+                .pages
+                .iter()
+                .map(|&p| self.site.pages[p].url.clone())
+                .collect(),
             tasks: 0,
             updated: None,
         }
@@ -358,7 +425,10 @@ impl<'a> Renderer<'a> {
                 self.site
                     .sections
                     .iter()
-                    .find(|s| s.kind == Kind::Track && (s.dir == name || s.dir.rsplit('/').next() == Some(name)))
+                    .find(|s| {
+                        s.kind == Kind::Track
+                            && (s.dir == name || s.dir.rsplit('/').next() == Some(name))
+                    })
                     .map(|s| self.link(from, &s.title, &s.url))
             })
             .collect();
@@ -391,14 +461,25 @@ impl<'a> Renderer<'a> {
             url: &p.url,
             source,
             body: &p.rendered.html,
-            toc: p.rendered.headings.iter().filter(|h| h.level <= 3).collect(),
+            toc: p
+                .rendered
+                .headings
+                .iter()
+                .filter(|h| h.level <= 3)
+                .collect(),
             kind: p.kind,
             tags: p
                 .src
                 .front
                 .tags
                 .iter()
-                .map(|t| self.link(&p.url, t, &format!("tags/{}.html", crate::paths::slugify(t))))
+                .map(|t| {
+                    self.link(
+                        &p.url,
+                        t,
+                        &format!("tags/{}.html", crate::paths::slugify(t)),
+                    )
+                })
                 .collect(),
             date: p.src.front.date,
             updated: p.src.front.updated,
@@ -416,9 +497,17 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn render(&self, template: &str, ctx: &tera::Context, path: &str) -> Result<Output, Diagnostic> {
+    fn render(
+        &self,
+        template: &str,
+        ctx: &tera::Context,
+        path: &str,
+    ) -> Result<Output, Diagnostic> {
         let html = self.tera.render(template, ctx).map_err(|e| {
-            template_error(&PathBuf::from("themes/default/templates").join(template), &e)
+            template_error(
+                &PathBuf::from("themes/default/templates").join(template),
+                &e,
+            )
         })?;
         Ok(Output {
             path: path.to_string(),
@@ -456,7 +545,11 @@ impl<'a> Renderer<'a> {
         ctx.insert("next", &next.map(link));
         if p.is_index {
             self.insert_section(&mut ctx, &p.url, section);
-            let template = if section == 0 { "index.html" } else { "section.html" };
+            let template = if section == 0 {
+                "index.html"
+            } else {
+                "section.html"
+            };
             if section == 0 {
                 self.insert_home(&mut ctx, &p.url);
             }
@@ -474,7 +567,11 @@ impl<'a> Renderer<'a> {
                 title: &sec.title,
                 kind: sec.kind,
                 pages: sec.pages.iter().map(|&i| self.entry(url, i)).collect(),
-                subsections: sec.children.iter().map(|&c| self.section_entry(url, c)).collect(),
+                subsections: sec
+                    .children
+                    .iter()
+                    .map(|&c| self.section_entry(url, c))
+                    .collect(),
             },
         );
     }
@@ -492,7 +589,12 @@ impl<'a> Renderer<'a> {
             self.site
                 .sections
                 .iter()
-                .find(|s| s.kind == kind || s.children.iter().any(|&c| self.site.sections[c].kind == kind))
+                .find(|s| {
+                    s.kind == kind
+                        || s.children
+                            .iter()
+                            .any(|&c| self.site.sections[c].kind == kind)
+                })
                 .map(|s| self.link(url, &s.title, &s.url))
         };
         ctx.insert("standards", &find(Kind::Standard));
@@ -542,8 +644,13 @@ impl<'a> Renderer<'a> {
             url: String,
         }
         let mut groups: BTreeMap<usize, Group<'_>> = BTreeMap::new();
-        let order: std::collections::HashMap<usize, usize> =
-            self.site.order.iter().enumerate().map(|(n, &p)| (p, n)).collect();
+        let order: std::collections::HashMap<usize, usize> = self
+            .site
+            .order
+            .iter()
+            .enumerate()
+            .map(|(n, &p)| (p, n))
+            .collect();
         for r in self.site.rules.values() {
             let p = &self.site.pages[r.page];
             groups

@@ -180,31 +180,43 @@ pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
     let config = Config::load(root)
         .or_else(|d| {
             // A folder of plain Markdown without book.toml still builds.
-            if !root.join("book.toml").exists() && root.is_dir() {
+            let has_markdown = root.is_dir()
+                && walkdir::WalkDir::new(root)
+                    .into_iter()
+                    .filter_map(Result::ok)
+                    .any(|e| e.path().extension().is_some_and(|x| x == "md"));
+            if !root.join("book.toml").exists() && has_markdown {
                 Ok(Config::default())
             } else {
                 Err(d)
             }
         })
         .map_err(|d| Diagnostics(vec![d]))?;
-    let content_dir = if root.join("book.toml").exists() || root.join(&config.build.content_dir).is_dir() {
-        root.join(&config.build.content_dir)
-    } else {
-        root.clone()
-    };
+    let content_dir =
+        if root.join("book.toml").exists() || root.join(&config.build.content_dir).is_dir() {
+            root.join(&config.build.content_dir)
+        } else {
+            root.clone()
+        };
     let rule_pattern = Regex::new(&format!("^(?:{})$", config.rules.id_pattern)).map_err(|e| {
-        Diagnostics(vec![Diagnostic::error(
-            "config",
-            format!("[rules] id-pattern is not a valid regular expression: {e}"),
-        )
-        .in_file(root.join("book.toml"))])
+        Diagnostics(vec![
+            Diagnostic::error(
+                "config",
+                format!("[rules] id-pattern is not a valid regular expression: {e}"),
+            )
+            .in_file(root.join("book.toml")),
+        ])
     })?;
     let (md, mut assets) = content::scan(&content_dir).map_err(|d| Diagnostics(vec![d]))?;
     if content_dir == *root {
         // Plain-folder mode: do not copy the output or the cache into itself.
         let out = config.build.output_dir.to_string_lossy().to_string();
         let cache = config.build.cache_dir.to_string_lossy().to_string();
-        assets.retain(|a| !a.starts_with(&format!("{out}/")) && !a.starts_with(&format!("{cache}/")) && a != "book.toml");
+        assets.retain(|a| {
+            !a.starts_with(&format!("{out}/"))
+                && !a.starts_with(&format!("{cache}/"))
+                && a != "book.toml"
+        });
     }
     let mut diags = Vec::new();
 
@@ -234,7 +246,11 @@ pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
         let file = f.rel.rsplit('/').next().unwrap_or(&f.rel);
         if is_index_name(file) {
             let dir = parent_dir(&f.rel).to_string();
-            let rank = |n: &str| ["_index.md", "index.md", "README.md"].iter().position(|x| n.ends_with(x));
+            let rank = |n: &str| {
+                ["_index.md", "index.md", "README.md"]
+                    .iter()
+                    .position(|x| n.ends_with(x))
+            };
             match index_of_dir.get(&dir) {
                 Some(existing) if rank(existing) <= rank(&f.rel) => {}
                 _ => {
@@ -278,8 +294,11 @@ pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
     }
     dirs.sort();
     dirs.dedup();
-    let section_of: HashMap<String, usize> =
-        dirs.iter().enumerate().map(|(i, d)| (d.clone(), i)).collect();
+    let section_of: HashMap<String, usize> = dirs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.clone(), i))
+        .collect();
     let mut sections: Vec<Section> = dirs
         .iter()
         .map(|d| Section {
@@ -368,7 +387,11 @@ pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
             None => (
                 title_from_name(&sections[i].dir, false),
                 0,
-                if inherited == Kind::Track { Kind::Page } else { inherited },
+                if inherited == Kind::Track {
+                    Kind::Page
+                } else {
+                    inherited
+                },
             ),
         };
         let s = &mut sections[i];
@@ -388,7 +411,10 @@ pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
     for s in 0..sections.len() {
         let mut ps = std::mem::take(&mut sections[s].pages);
         ps.sort_by_cached_key(|&i| {
-            (key(pages[i].src.front.weight, &pages[i].title), pages[i].src.rel.clone())
+            (
+                key(pages[i].src.front.weight, &pages[i].title),
+                pages[i].src.rel.clone(),
+            )
         });
         sections[s].pages = ps;
         let mut cs = std::mem::take(&mut sections[s].children);
@@ -509,7 +535,10 @@ fn collect_rules(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                 diags.push(
                     Diagnostic::error(
                         "retired-rule",
-                        format!("rule {} is retired in front matter but still defined by a heading", r.id),
+                        format!(
+                            "rule {} is retired in front matter but still defined by a heading",
+                            r.id
+                        ),
                     )
                     .in_file(&p.src.display)
                     .at(1, 1),
@@ -532,14 +561,24 @@ fn collect_rules(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         }
     }
     // Old anchors keep landing on the replacement rule.
-    let retired: Vec<(String, String)> = site.retired.iter().map(|(a, b)| (a.clone(), b.clone())).collect();
+    let retired: Vec<(String, String)> = site
+        .retired
+        .iter()
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .collect();
     for (old, new) in retired {
         let page = site.rules[&new].page;
         let html = &mut site.pages[page].rendered.html;
         let marker = format!("<h2 id=\"{new}\"");
-        let pos = html.find(&marker).or_else(|| html.find(&format!(" id=\"{new}\"")).and_then(|p| html[..p].rfind('<')));
+        let pos = html.find(&marker).or_else(|| {
+            html.find(&format!(" id=\"{new}\""))
+                .and_then(|p| html[..p].rfind('<'))
+        });
         if let Some(pos) = pos {
-            html.insert_str(pos, &format!("<span id=\"{old}\" class=\"retired-anchor\"></span>"));
+            html.insert_str(
+                pos,
+                &format!("<span id=\"{old}\" class=\"retired-anchor\"></span>"),
+            );
         }
     }
 }
@@ -595,17 +634,20 @@ fn runbooks(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                 .at(1, 1),
             );
         }
-        if let Some(sev) = &fm.severity {
-            if !severities.contains(sev) {
-                diags.push(
-                    Diagnostic::error(
-                        "runbook-field",
-                        format!("unknown severity `{sev}`: use one of {}", severities.join(", ")),
-                    )
-                    .in_file(file)
-                    .at(1, 1),
-                );
-            }
+        if let Some(sev) = &fm.severity
+            && !severities.contains(sev)
+        {
+            diags.push(
+                Diagnostic::error(
+                    "runbook-field",
+                    format!(
+                        "unknown severity `{sev}`: use one of {}",
+                        severities.join(", ")
+                    ),
+                )
+                .in_file(file)
+                .at(1, 1),
+            );
         }
         let every = match &fm.review_every {
             Some(s) => match parse_interval(s) {
@@ -674,8 +716,8 @@ fn tracks(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             let p = &site.pages[ii];
             for pre in &p.src.front.prerequisites {
                 let name = pre.trim_matches('/');
-                let found = dirs.contains(name)
-                    || dirs.iter().any(|d| d.rsplit('/').next() == Some(name));
+                let found =
+                    dirs.contains(name) || dirs.iter().any(|d| d.rsplit('/').next() == Some(name));
                 if !found {
                     diags.push(
                         Diagnostic::error(
@@ -712,17 +754,25 @@ fn check_links(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         for l in &p.rendered.links {
             let problem = match &l.target {
                 LinkTarget::Page { src, anchor } => match by_src.get(src.as_str()) {
-                    None => Some(("broken-link", format!("link to {src}, which is not built (a draft?)"))),
+                    None => Some((
+                        "broken-link",
+                        format!("link to {src}, which is not built (a draft?)"),
+                    )),
                     Some(&t) => match anchor {
                         Some(a) if !a.is_empty() && !has_anchor(&site.pages[t], a) => Some((
                             "broken-anchor",
-                            format!("link to {src}#{a}, but that page has no heading with id `{a}`"),
+                            format!(
+                                "link to {src}#{a}, but that page has no heading with id `{a}`"
+                            ),
                         )),
                         _ => None,
                     },
                 },
                 LinkTarget::Anchor(a) => (!a.is_empty() && !has_anchor(p, a)).then(|| {
-                    ("broken-anchor", format!("link to #{a}, but this page has no heading with id `{a}`"))
+                    (
+                        "broken-anchor",
+                        format!("link to #{a}, but this page has no heading with id `{a}`"),
+                    )
                 }),
                 LinkTarget::Rule(id) => match resolve_rule(site, id) {
                     Some(rule) => {
@@ -737,16 +787,25 @@ fn check_links(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                     )),
                 },
                 LinkTarget::File(f) => (!assets.contains(f.as_str())).then(|| {
-                    ("broken-link", format!("link to {f}, which does not exist in the content folder"))
+                    (
+                        "broken-link",
+                        format!("link to {f}, which does not exist in the content folder"),
+                    )
                 }),
                 LinkTarget::Generated(_) => None,
                 LinkTarget::Missing(dest) => Some((
                     "broken-link",
-                    format!("link to `{dest}`, which matches no page; link to an existing .md file, relative to this one"),
+                    format!(
+                        "link to `{dest}`, which matches no page; link to an existing .md file, relative to this one"
+                    ),
                 )),
             };
             if let Some((code, message)) = problem {
-                let severity = if code == "unknown-rule" { Severity::Error } else { severity };
+                let severity = if code == "unknown-rule" {
+                    Severity::Error
+                } else {
+                    severity
+                };
                 diags.push(Diagnostic {
                     severity,
                     code,

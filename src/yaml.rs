@@ -10,9 +10,7 @@ use crate::diag::Diagnostic;
 /// Parse YAML front matter text; lines in messages count the opening `---` as line 1.
 pub fn front_matter(text: &str, display: &Path) -> Result<FrontMatter, Diagnostic> {
     let located = |e: serde_yaml::Error| {
-        let (line, col) = e
-            .location()
-            .map_or((0, 0), |l| (l.line() + 1, l.column()));
+        let (line, col) = e.location().map_or((0, 0), |l| (l.line() + 1, l.column()));
         Diagnostic::error("front-matter", format!("invalid YAML front matter: {e}"))
             .in_file(display)
             .at(line, col)
@@ -34,7 +32,6 @@ pub fn front_matter(text: &str, display: &Path) -> Result<FrontMatter, Diagnosti
     }
     Ok(front)
 }
-
 
 #[cfg(test)]
 mod tests {

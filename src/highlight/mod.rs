@@ -116,7 +116,9 @@ impl FenceInfo {
             Some(i) => (&info[..i], info[i + 1..].trim_end().trim_end_matches('}')),
             None => (info, ""),
         };
-        let mut words = words.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty());
+        let mut words = words
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty());
         out.lang = words.next().unwrap_or("").to_ascii_lowercase();
         for w in words {
             match w {
@@ -146,7 +148,11 @@ impl FenceInfo {
         for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
             if part == "linenos" {
                 out.linenos = true;
-            } else if let Some(v) = part.strip_prefix("hl").map(str::trim_start).and_then(|v| v.strip_prefix('=')) {
+            } else if let Some(v) = part
+                .strip_prefix("hl")
+                .map(str::trim_start)
+                .and_then(|v| v.strip_prefix('='))
+            {
                 let v = v.trim().trim_start_matches('[').trim_end_matches(']');
                 for item in v.split(',').map(|s| s.trim().trim_matches('"')) {
                     let range = match item.split_once('-') {
@@ -176,8 +182,21 @@ impl FenceInfo {
 
 /// Languages rendered as plain text on purpose, without a warning.
 const PLAIN: &[&str] = &[
-    "", "text", "txt", "plain", "plaintext", "console", "output", "log", "promql", "logql",
-    "none", "proto", "protobuf", "mermaid", "diff-plain",
+    "",
+    "text",
+    "txt",
+    "plain",
+    "plaintext",
+    "console",
+    "output",
+    "log",
+    "promql",
+    "logql",
+    "none",
+    "proto",
+    "protobuf",
+    "mermaid",
+    "diff-plain",
 ];
 
 /// Languages the highlighter knows under another name.
@@ -271,7 +290,11 @@ impl Session<'_> {
         if info.linenos {
             classes.push_str(" numbered");
         }
-        let data_lang = if info.lang.is_empty() { "text" } else { &info.lang };
+        let data_lang = if info.lang.is_empty() {
+            "text"
+        } else {
+            &info.lang
+        };
         let _ = write!(
             html,
             "<pre class=\"{classes}\" data-lang=\"{}\"><code>",
@@ -352,11 +375,12 @@ fn push_segment(segs: &mut Vec<(Category, Range<usize>)>, cat: Category, r: Rang
     if r.is_empty() {
         return;
     }
-    if let Some((last, lr)) = segs.last_mut() {
-        if *last == cat && lr.end == r.start {
-            lr.end = r.end;
-            return;
-        }
+    if let Some((last, lr)) = segs.last_mut()
+        && *last == cat
+        && lr.end == r.start
+    {
+        lr.end = r.end;
+        return;
     }
     segs.push((cat, r));
 }

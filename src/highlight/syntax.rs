@@ -45,7 +45,7 @@ fn prefixes() -> &'static [(Scope, usize, Category)] {
             .iter()
             .filter_map(|(s, c)| Some((Scope::from_str(s).ok()?, s.split('.').count(), *c)))
             .collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1));
+        v.sort_by_key(|p| std::cmp::Reverse(p.1));
         v
     })
 }

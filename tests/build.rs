@@ -1,0 +1,380 @@
+//! End-to-end builds of fixture sites, asserting on the files produced.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn built() -> tempfile::TempDir {
+    let dir = fixture("basic");
+    let out = build(dir.path());
+    assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+    dir
+}
+
+#[test]
+fn produces_pages_sections_and_generated_files() {
+    let d = built();
+    let p = d.path().join("public");
+    for f in [
+        "index.html",
+        "guide/index.html",
+        "guide/intro.html",
+        "guide/second.html",
+        "guide/diagram.svg",
+        "std/errors.html",
+        "rules.html",
+        "404.html",
+        "sitemap.xml",
+        "old/intro.html",
+        "tags/index.html",
+        "tags/basics.html",
+        "search.html",
+        "static/style.css",
+        "static/handbook.js",
+        ".handbook-output",
+    ] {
+        assert!(p.join(f).is_file(), "missing {f}");
+    }
+    let second = read(&p, "guide/second.html");
+    assert!(
+        second.contains("<h1>Second page</h1>"),
+        "title from first heading"
+    );
+    assert_eq!(
+        second.matches("<h1").count(),
+        1,
+        "leading # heading is not repeated"
+    );
+    let sitemap = read(&p, "sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://intranet.example/teams/go/handbook/guide/intro.html</loc>")
+    );
+    let redirect = read(&p, "old/intro.html");
+    assert!(redirect.contains("url=../guide/intro.html"), "{redirect}");
+}
+
+#[test]
+fn highlights_go_with_category_classes() {
+    let d = built();
+    let html = read(&d.path().join("public"), "guide/intro.html");
+    assert!(
+        html.contains("<span class=\"k\">func</span>"),
+        "keyword class"
+    );
+    assert!(
+        html.contains("<span class=\"b\">any</span>"),
+        "generic constraint is builtin"
+    );
+    assert!(html.contains("<span class=\"b\">comparable</span>"));
+    assert!(
+        html.contains("<span class=\"line hl\">"),
+        "highlighted line 2"
+    );
+    assert!(!html.contains("style=\"color"), "no inline colours");
+    let css = read(&d.path().join("public"), "static/style.css");
+    assert!(css.contains(".code .k{color:var(--hl-k)}"));
+    assert!(css.contains("prefers-color-scheme:dark"));
+}
+
+#[test]
+fn links_are_relative_and_resolved() {
+    let d = built();
+    let p = d.path().join("public");
+    let home = read(&p, "index.html");
+    assert!(
+        home.contains("href=\"guide/intro.html#setup\""),
+        "page link with anchor"
+    );
+    assert!(
+        home.contains("href=\"std/errors.html#GO-ERR-001\""),
+        "rule link"
+    );
+    let intro = read(&p, "guide/intro.html");
+    assert!(intro.contains("href=\"#setup-1\""));
+    assert!(intro.contains("href=\"../guide/second.html\""));
+    assert!(
+        intro.contains("href=\"../std/errors.html#GO-ERR-001\""),
+        "retired id resolves to replacement"
+    );
+    assert!(
+        intro.contains("{{ .Title }}"),
+        "template-like text is left alone"
+    );
+    assert!(intro.contains("<em>raw html</em>"));
+    assert!(intro.contains("callout callout-warning"));
+    assert!(
+        intro.contains("href=\"../static/style.css"),
+        "assets are relative"
+    );
+    // Sub-path independence: no root-absolute internal URL anywhere but 404.html.
+    for entry in walkdir::WalkDir::new(&p) {
+        let e = entry.unwrap();
+        let name = e.path().to_string_lossy().to_string();
+        if name.ends_with(".html") && !name.ends_with("404.html") {
+            let html = std::fs::read_to_string(e.path()).unwrap();
+            assert!(
+                !html.contains("href=\"/"),
+                "{name} has a root-absolute href"
+            );
+            assert!(!html.contains("src=\"/"), "{name} has a root-absolute src");
+        }
+    }
+}
+
+#[test]
+fn rules_pairs_and_index() {
+    let d = built();
+    let p = d.path().join("public");
+    let errors = read(&p, "std/errors.html");
+    assert!(errors.contains("<h2 id=\"GO-ERR-001\" class=\"rule rule-must\">"));
+    assert!(
+        errors.contains("id=\"GO-ERR-000\""),
+        "retired anchor lands on replacement"
+    );
+    assert_eq!(errors.matches("<div class=\"pair\">").count(), 1);
+    assert!(errors.contains("example-bad") && errors.contains("example-good"));
+    let rules = read(&p, "rules.html");
+    for (id, level) in [
+        ("GO-ERR-001", "must"),
+        ("GO-ERR-002", "should"),
+        ("GO-ERR-003", "may"),
+    ] {
+        let row = format!(
+            "<tr data-level=\"{level}\"><td><a class=\"rule-id\" href=\"std/errors.html#{id}\">{id}</a>"
+        );
+        assert!(rules.contains(&row), "rules index row for {id}");
+    }
+}
+
+#[test]
+fn runbooks_and_tracks() {
+    let d = built();
+    let p = d.path().join("public");
+    let stale = read(&p, "runbooks/stale.html");
+    assert!(
+        stale.contains("Review overdue since 2025-01-31"),
+        "overdue banner with fixed build date"
+    );
+    let fresh = read(&p, "runbooks/fresh.html");
+    assert!(!fresh.contains("Review overdue"));
+    assert!(fresh.contains("FreshAlert"));
+    let index = read(&p, "runbooks/index.html");
+    assert!(index.contains("<tr class=\"overdue\">"));
+    assert!(index.contains("Overdue since 2025-01-31"));
+    let m2 = read(&p, "track/m2.html");
+    assert!(m2.contains("Module 2 of 3"));
+    assert!(m2.contains("href=\"../track/m1.html\" rel=\"prev\""));
+    assert!(m2.contains("href=\"../track/m3.html\" rel=\"next\""));
+    assert!(m2.contains("class=\"button module-complete\" data-key=\"track/m2.html\""));
+    assert!(m2.contains("<input type=\"checkbox\" class=\"task\" data-task=\"1\">"));
+    let track = read(&p, "track/index.html");
+    assert!(track.contains("data-modules=\"track/m1.html track/m2.html track/m3.html\""));
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn rebuild_is_byte_identical() {
+    let d = built();
+    let first = snapshot(&d.path().join("public"));
+    let out = build(d.path());
+    assert!(out.status.success());
+    let second = snapshot(&d.path().join("public"));
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &first {
+        assert!(v == &second[k], "{k} differs between builds");
+    }
+}
+
+#[test]
+fn failed_build_leaves_previous_output_intact() {
+    let d = built();
+    let before = snapshot(&d.path().join("public"));
+    write(
+        d.path(),
+        "content/guide/broken.md",
+        "+++\ntitle = \"B\"\nweight = \"heavy\"\n+++\n",
+    );
+    let out = build(d.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("content/guide/broken.md:3:"), "{err}");
+    assert_eq!(
+        before,
+        snapshot(&d.path().join("public")),
+        "output untouched"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("handbook-tmp") || n.contains("handbook-old"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn broken_links_and_anchors_are_located() {
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "content/guide/links.md",
+        "# Links\n\nSee [nothing](missing.md).\n\nAnd [no anchor](intro.md#nope).\n\nAnd [rule](rule:GO-NOPE-001).\n",
+    );
+    let out = build(d.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/guide/links.md:3:5: error[broken-link]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/guide/links.md:5:5: error[broken-anchor]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/guide/links.md:7:5: error[unknown-rule]"),
+        "{err}"
+    );
+    assert!(!d.path().join("public").exists(), "nothing written");
+}
+
+#[test]
+fn broken_links_can_be_warnings() {
+    let d = fixture("basic");
+    let cfg = read(d.path(), "book.toml");
+    write(
+        d.path(),
+        "book.toml",
+        &format!("{cfg}\n[build]\nbroken-links = \"warn\"\n"),
+    );
+    write(
+        d.path(),
+        "content/guide/links.md",
+        "See [nothing](missing.md).\n",
+    );
+    let out = build(d.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("warning[broken-link]"));
+}
+
+#[test]
+fn unknown_config_key_is_a_usage_error_with_suggestion() {
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "book.toml",
+        "[book]\ntitle = \"X\"\n\n[build]\noutput-dri = \"out\"\n",
+    );
+    let out = build(d.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("book.toml:5:1"), "{err}");
+    assert!(err.contains("did you mean `output-dir`"), "{err}");
+}
+
+#[test]
+fn duplicate_rules_name_both_places() {
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "content/std/more.md",
+        "# More\n\n## Again {#GO-ERR-002}\n",
+    );
+    let out = build(d.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("duplicate-rule"), "{err}");
+    assert!(
+        err.contains("content/std/errors.md:") && err.contains("content/std/more.md:3"),
+        "{err}"
+    );
+}
+
+#[test]
+fn runbook_without_required_fields_fails() {
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "content/runbooks/bare.md",
+        "+++\ntitle = \"Bare\"\n+++\nx\n",
+    );
+    let out = build(d.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/runbooks/bare.md:1:1: error[runbook-field]"),
+        "{err}"
+    );
+    assert!(err.contains("owner, severity, last-reviewed"), "{err}");
+}
+
+#[test]
+fn refuses_to_replace_a_foreign_folder() {
+    let d = fixture("basic");
+    write(d.path(), "public/keep.txt", "precious");
+    let out = build(d.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not created by handbook"));
+    assert_eq!(read(d.path(), "public/keep.txt"), "precious");
+}
+
+#[test]
+fn drafts_are_skipped_unless_asked() {
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "content/guide/wip.md",
+        "+++\ntitle = \"WIP\"\ndraft = true\n+++\n",
+    );
+    assert!(build(d.path()).status.success());
+    assert!(!d.path().join("public/guide/wip.html").exists());
+    let out = handbook(d.path(), &["build", "--drafts"]);
+    assert!(out.status.success());
+    assert!(d.path().join("public/guide/wip.html").exists());
+}
+
+#[test]
+fn missing_book_toml_says_how_to_start() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "content/x.md", "# X\n");
+    std::fs::remove_dir_all(d.path().join("content")).unwrap();
+    let out = build(d.path());
+    assert_ne!(out.status.code(), Some(0));
+}
+
+#[test]
+fn plain_markdown_folder_builds_without_config() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "README.md",
+        "# Team docs\n\nSee [deploys](ops/deploys.md).\n",
+    );
+    write(d.path(), "ops/deploys.md", "# Deploys\n\nHow we deploy.\n");
+    let out = build(d.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p = d.path().join("public");
+    assert!(read(&p, "index.html").contains("href=\"ops/deploys.html\""));
+    assert!(read(&p, "ops/deploys.html").contains("<h1>Deploys</h1>"));
+}

@@ -1,0 +1,61 @@
+//! Helpers shared by the integration tests: copy a fixture site to a temporary
+//! folder and run the real `handbook` binary on it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// 2026-03-01T00:00:00Z: fixed build date for reproducible assertions.
+pub const BUILD_EPOCH: &str = "1772323200";
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A private copy of `tests/fixtures/<name>`.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    copy_dir(&src, dir.path());
+    dir
+}
+
+pub fn handbook(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(args)
+        .current_dir(root)
+        .env("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run handbook")
+}
+
+pub fn build(root: &Path) -> Output {
+    handbook(root, &["build"])
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn read(root: &Path, rel: &str) -> String {
+    let p: PathBuf = root.join(rel);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
+}
+
+pub fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}

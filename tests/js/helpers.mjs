@@ -1,0 +1,63 @@
+// Shared helpers for the browser tests: build a fixture with the real binary,
+// serve it on loopback, and launch Debian's chromium headless.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, existsSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join, extname, normalize, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const bin = join(repo, "target/debug/handbook");
+
+/** Copy tests/fixtures/<name> to a temp folder and build it. Returns the site root. */
+export function buildFixture(name, extraArgs = []) {
+  const root = mkdtempSync(join(tmpdir(), "handbook-js-"));
+  cpSync(join(repo, "tests/fixtures", name), root, { recursive: true });
+  execFileSync(bin, ["build", ...extraArgs], {
+    cwd: root,
+    env: { ...process.env, SOURCE_DATE_EPOCH: "1772323200", NO_COLOR: "1" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  return root;
+}
+
+const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".json": "application/json" };
+
+/** Serve `dir` on 127.0.0.1 at an ephemeral port, under `prefix` (e.g. "/docs/"). */
+export async function serve(dir, prefix = "/") {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, "http://127.0.0.1");
+    let path = decodeURIComponent(url.pathname);
+    if (!path.startsWith(prefix)) { res.writeHead(404); return res.end("not found"); }
+    path = normalize(path.slice(prefix.length));
+    if (path.startsWith("..")) { res.writeHead(400); return res.end(); }
+    let file = join(dir, path);
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    if (!existsSync(file)) { res.writeHead(404, { "content-type": types[".html"] }); return res.end(readFileSync(join(dir, "404.html"))); }
+    res.writeHead(200, { "content-type": types[extname(file)] || "application/octet-stream" });
+    res.end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { server, base: `http://127.0.0.1:${server.address().port}${prefix}` };
+}
+
+/** Launch chromium the way this project's guide prescribes. */
+export async function launch() {
+  const userDataDir = mkdtempSync(join(tmpdir(), "handbook-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"],
+  });
+  return context;
+}
+
+/** Collect console errors and page errors of a page. */
+export function watchErrors(page) {
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return errors;
+}
