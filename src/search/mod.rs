@@ -1,0 +1,299 @@
+//! The client-side search index, built with the site.
+//!
+//! Documents are page parts split at headings. Terms are grouped into shards
+//! by prefix, and a shard whose postings grow past a limit is split by a longer
+//! prefix, so a query fetches only the shards of its own words; document
+//! metadata comes in fixed-size chunks fetched only for shown results. Every
+//! file is written as `.json` (fetched over HTTP) and `.js` (loaded with a
+//! script tag, which also works from `file://`).
+//!
+//! Scores are BM25 term frequencies (k1 1.2, b 0.75) computed at build time
+//! from field-weighted counts (title 6, heading 4, prose 2, code 1, times the
+//! token's weight), quantised to integers; the browser adds idf. Rule ids and
+//! alert names are exact keys, stored with a score of 1000 so they rank first.
+
+pub mod tokenize;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::render::Output;
+use crate::site::{Kind, Site};
+
+/// Documents per metadata chunk.
+pub const CHUNK: usize = 256;
+/// Postings above which a shard is split by a longer prefix.
+const SHARD_POSTINGS: usize = 12_000;
+/// Characters of text kept per document for snippets.
+const SNIPPET: usize = 280;
+/// Score marking an exact key.
+const EXACT: u32 = 1000;
+
+/// One searchable document: a page part under one heading.
+#[derive(Debug, Serialize)]
+struct Doc {
+    /// Page URL plus `#anchor`.
+    url: String,
+    /// Heading (or page title for the part before the first heading).
+    title: String,
+    /// Page title and heading trail.
+    crumb: String,
+    /// standard, runbook, track or page.
+    kind: Kind,
+    /// Start of the text, for snippets.
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    version: u32,
+    docs: usize,
+    chunk: usize,
+    shards: &'a [String],
+}
+
+fn truncate_chars(s: &str, n: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s,
+    }
+}
+
+/// File-name-safe shard id for a prefix.
+fn shard_id(prefix: &str) -> String {
+    let mut s = String::from("s-");
+    for b in prefix.bytes() {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn emit(name: &str, json: String) -> [Output; 2] {
+    let js = format!("handbookSearchLoaded({:?},{json});\n", name);
+    [
+        Output {
+            path: format!("search/{name}.json"),
+            bytes: json.into_bytes(),
+        },
+        Output {
+            path: format!("search/{name}.js"),
+            bytes: js.into_bytes(),
+        },
+    ]
+}
+
+/// Build all index files for `site`.
+pub fn build_index(site: &Site) -> Vec<Output> {
+    let mut docs: Vec<Doc> = Vec::new();
+    // term -> doc -> weighted count; kept per doc then folded.
+    let mut doc_terms: Vec<HashMap<String, u32>> = Vec::new();
+    let mut doc_len: Vec<u32> = Vec::new();
+    let mut exact: Vec<(String, usize)> = Vec::new();
+
+    for &pi in &site.order {
+        let page = &site.pages[pi];
+        let mut trail: Vec<String> = Vec::new();
+        let mut s = Some(page.section);
+        while let Some(i) = s {
+            let sec = &site.sections[i];
+            if i != 0 && sec.index != Some(pi) {
+                trail.push(sec.title.clone());
+            }
+            s = sec.parent;
+        }
+        trail.reverse();
+        trail.push(page.title.clone());
+        let mut heading_trail: Vec<(u8, String)> = Vec::new();
+        for (k, part) in page.rendered.sections.iter().enumerate() {
+            let heading = part.heading.map(|h| &page.rendered.headings[h]);
+            if let Some(h) = heading {
+                heading_trail.retain(|(l, _)| *l < h.level);
+                heading_trail.push((h.level, h.text.clone()));
+            }
+            if k > 0
+                && part.text.trim().is_empty()
+                && part.code.trim().is_empty()
+                && heading.is_none()
+            {
+                continue;
+            }
+            let mut terms: HashMap<String, u32> = HashMap::new();
+            let mut len = 0u32;
+            let mut add =
+                |text: &str, field: u32, count_len: bool, terms: &mut HashMap<String, u32>| {
+                    for (t, w) in tokenize::tokenize(text) {
+                        *terms.entry(t).or_default() += field * u32::from(w);
+                        if count_len {
+                            len += 1;
+                        }
+                    }
+                };
+            if k == 0 {
+                add(&page.title, 6, false, &mut terms);
+                if let Some(d) = &page.src.front.description {
+                    add(d, 3, false, &mut terms);
+                }
+            }
+            if let Some(h) = heading {
+                add(&h.text, 4, false, &mut terms);
+            }
+            // Count per occurrence for prose: tokenize per sentence-ish chunk.
+            for chunk in part.text.split(['.', '\n']) {
+                add(chunk, 2, true, &mut terms);
+            }
+            for line in part.code.lines() {
+                add(line, 1, true, &mut terms);
+            }
+            let id = docs.len();
+            if let Some(h) = heading {
+                if h.rule.is_some() {
+                    exact.push((h.id.to_lowercase(), id));
+                }
+            }
+            if k == 0 {
+                for a in &page.src.front.alerts {
+                    exact.push((a.to_lowercase(), id));
+                }
+            }
+            let anchor = heading.map(|h| format!("#{}", h.id)).unwrap_or_default();
+            let mut crumb = trail.clone();
+            crumb.extend(
+                heading_trail
+                    .iter()
+                    .take(heading_trail.len().saturating_sub(1))
+                    .map(|(_, t)| t.clone()),
+            );
+            docs.push(Doc {
+                url: format!("{}{anchor}", page.url),
+                title: heading.map_or_else(|| page.title.clone(), |h| h.text.clone()),
+                crumb: crumb.join(" › "),
+                kind: page.kind,
+                text: truncate_chars(&part.text, SNIPPET),
+            });
+            doc_terms.push(terms);
+            doc_len.push(len.max(1));
+        }
+    }
+
+    let avg = doc_len.iter().map(|&l| f64::from(l)).sum::<f64>() / doc_len.len().max(1) as f64;
+    let (k1, b) = (1.2, 0.75);
+    let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
+    for (d, terms) in doc_terms.into_iter().enumerate() {
+        let norm = k1 * (1.0 - b + b * f64::from(doc_len[d]) / avg);
+        for (t, tf) in terms {
+            let tf = f64::from(tf) / 2.0;
+            let score = (tf * (k1 + 1.0) / (tf + norm) * 40.0)
+                .round()
+                .clamp(1.0, 999.0) as u32;
+            postings.entry(t).or_default().push((d, score));
+        }
+    }
+    for (key, d) in exact {
+        let list = postings.entry(key).or_default();
+        match list.iter_mut().find(|(x, _)| *x == d) {
+            Some(p) => p.1 = EXACT,
+            None => list.push((d, EXACT)),
+        }
+    }
+    for list in postings.values_mut() {
+        list.sort_unstable();
+    }
+
+    // Shards: split prefixes until each is small enough (or 4 characters long).
+    let mut shards: Vec<(String, Vec<&String>)> = Vec::new();
+    fn split<'a>(
+        terms: Vec<&'a String>,
+        len: usize,
+        postings: &BTreeMap<String, Vec<(usize, u32)>>,
+        out: &mut Vec<(String, Vec<&'a String>)>,
+    ) {
+        let mut groups: BTreeMap<String, Vec<&'a String>> = BTreeMap::new();
+        for t in terms {
+            groups
+                .entry(t.chars().take(len).collect())
+                .or_default()
+                .push(t);
+        }
+        for (prefix, terms) in groups {
+            let size: usize = terms.iter().map(|t| postings[*t].len()).sum();
+            // Terms shorter than the next prefix stay in this shard.
+            if size > SHARD_POSTINGS && len < 4 {
+                let (short, long): (Vec<_>, Vec<_>) =
+                    terms.into_iter().partition(|t| t.chars().count() <= len);
+                if !short.is_empty() {
+                    out.push((prefix.clone(), short));
+                }
+                split(long, len + 1, postings, out);
+            } else {
+                out.push((prefix, terms));
+            }
+        }
+    }
+    let total: usize = postings.values().map(Vec::len).sum();
+    if total <= SHARD_POSTINGS {
+        shards.push((String::new(), postings.keys().collect()));
+    } else {
+        split(postings.keys().collect(), 1, &postings, &mut shards);
+    }
+    // A short-terms shard and a split child can share a prefix; merge them by name.
+    let mut by_prefix: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+    for (p, t) in shards {
+        by_prefix.entry(p).or_default().extend(t);
+    }
+
+    let mut out = Vec::new();
+    let prefixes: Vec<String> = by_prefix.keys().cloned().collect();
+    for (prefix, terms) in &by_prefix {
+        let mut json = String::from("{");
+        for (i, t) in terms.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push_str(&serde_json::to_string(t).expect("string serialises"));
+            json.push_str(":[");
+            let mut last = 0;
+            for (j, (d, s)) in postings[*t].iter().enumerate() {
+                if j > 0 {
+                    json.push(',');
+                }
+                let _ = write!(json, "{},{s}", d - last);
+                last = *d;
+            }
+            json.push(']');
+        }
+        json.push('}');
+        out.extend(emit(&shard_id(prefix), json));
+    }
+    for (i, chunk) in docs.chunks(CHUNK).enumerate() {
+        let rows: Vec<(&str, &str, &str, Kind, &str)> = chunk
+            .iter()
+            .map(|d| {
+                (
+                    d.url.as_str(),
+                    d.title.as_str(),
+                    d.crumb.as_str(),
+                    d.kind,
+                    d.text.as_str(),
+                )
+            })
+            .collect();
+        out.extend(emit(
+            &format!("d-{i}"),
+            serde_json::to_string(&rows).expect("docs serialise"),
+        ));
+    }
+    let meta = Meta {
+        version: 1,
+        docs: docs.len(),
+        chunk: CHUNK,
+        shards: &prefixes,
+    };
+    out.extend(emit(
+        "meta",
+        serde_json::to_string(&meta).expect("meta serialises"),
+    ));
+    out
+}
