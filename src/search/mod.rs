@@ -148,10 +148,8 @@ pub fn build_index(site: &Site) -> Vec<Output> {
                 add(line, 1, true, &mut terms);
             }
             let id = docs.len();
-            if let Some(h) = heading {
-                if h.rule.is_some() {
-                    exact.push((h.id.to_lowercase(), id));
-                }
+            if let Some(h) = heading.filter(|h| h.rule.is_some()) {
+                exact.push((h.id.to_lowercase(), id));
             }
             if k == 0 {
                 for a in &page.src.front.alerts {
