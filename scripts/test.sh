@@ -29,5 +29,6 @@ if [ ! -d node_modules/playwright-core ]; then
 fi
 
 cargo build --quiet
+export HANDBOOK_REQUIRE_GO=1
 cargo test
 node --test tests/js/

@@ -125,6 +125,23 @@ pub struct SourceFile {
     pub body_line: usize,
     /// blake3 hash of the whole file, for caches.
     pub hash: [u8; 32],
+    /// The raw front matter text (empty when there is none).
+    pub front_text: String,
+}
+
+impl SourceFile {
+    /// 1-based (line, column) of a front matter key, for messages about its
+    /// value; the first line of the file when the key is absent.
+    pub fn key_position(&self, key: &str) -> (usize, usize) {
+        self.front_text
+            .lines()
+            .position(|l| {
+                let l = l.trim_start();
+                l.strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+            })
+            .map_or((1, 1), |i| (i + 2, 1))
+    }
 }
 
 /// Everything found under the content folder.
@@ -227,6 +244,7 @@ pub enum FrontKind {
 /// Parse a file's front matter; `display` is used in messages.
 pub fn parse_source(rel: &str, display: &Path, text: &str) -> Result<SourceFile, Diagnostic> {
     let hash = *blake3::hash(text.as_bytes()).as_bytes();
+    let front_text = split_front_matter(text).map_or(String::new(), |(_, fm, _, _)| fm.to_string());
     let (front, body, body_line) = match split_front_matter(text) {
         None => {
             if text.starts_with("+++") {
@@ -261,6 +279,7 @@ pub fn parse_source(rel: &str, display: &Path, text: &str) -> Result<SourceFile,
         body,
         body_line,
         hash,
+        front_text,
     })
 }
 

@@ -78,6 +78,11 @@ impl Diagnostic {
         self
     }
 
+    /// Attach a 1-based (line, column) pair.
+    pub fn at_pos(self, (line, column): (usize, usize)) -> Self {
+        self.at(line, column)
+    }
+
     /// `file:line:col` (or as much of it as is known).
     pub fn location(&self) -> String {
         let mut s = match &self.file {

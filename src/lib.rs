@@ -4,15 +4,18 @@
 //! [`site`] -> [`render`] -> [`output`]. [`search`], `check` and `serve` consume
 //! the same [`site::Site`] model.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod date;
 pub mod diag;
+pub mod gocheck;
 pub mod highlight;
 pub mod markdown;
 pub mod output;
 pub mod paths;
 pub mod render;
+pub mod report;
 pub mod search;
 pub mod site;
 mod yaml;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use handbook::diag::{Diagnostics, Severity};
+use handbook::report::Format;
 
 /// A fast static site generator for a Go team's engineering handbook.
 #[derive(Parser)]
@@ -38,11 +39,23 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Check links, rules, front matter and Go examples (coming in a later release).
+    /// Check links, rules, front matter, runbooks and Go examples without writing anything.
     Check {
         /// Folder holding book.toml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Fail on warnings too (stale runbooks, empty sections, unknown code languages).
+        #[arg(long)]
+        strict: bool,
+        /// Also run `go vet` on complete standard-library programs (needs `go` on PATH).
+        #[arg(long)]
+        vet: bool,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
 }
 
@@ -117,7 +130,49 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Serve { .. } | Command::Check { .. } => {
+        Command::Check {
+            root,
+            strict,
+            vet,
+            drafts,
+            format,
+        } => {
+            let opts = handbook::check::CheckOptions {
+                root: root.clone(),
+                vet,
+                drafts,
+            };
+            let color = format == Format::Human
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            match handbook::check::run(&opts) {
+                Ok(report) => {
+                    for s in &report.skipped {
+                        eprintln!("note: skipped {s}");
+                    }
+                    print!(
+                        "{}",
+                        handbook::report::render(
+                            &report.diagnostics,
+                            format,
+                            &root,
+                            color,
+                            report.pages
+                        )
+                    );
+                    if handbook::check::failed(&report.diagnostics, strict) {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                Err(d) => {
+                    print!("{}", handbook::report::render(&d, format, &root, color, 0));
+                    exit_code(&d)
+                }
+            }
+        }
+        Command::Serve { .. } => {
             eprintln!("error: this command is not implemented yet");
             ExitCode::from(2)
         }

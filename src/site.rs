@@ -176,6 +176,16 @@ pub struct LoadOptions {
 /// Load configuration, content and Markdown into a [`Site`].
 /// Returns every error found, not only the first.
 pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
+    let mut site = load_all(opts, hl)?;
+    if site.diagnostics.error_count() > 0 {
+        return Err(std::mem::take(&mut site.diagnostics));
+    }
+    Ok(site)
+}
+
+/// Like [`load`], but content errors stay in `site.diagnostics` so `check`
+/// can report everything; only configuration and I/O problems are `Err`.
+pub fn load_all(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
     let root = &opts.root;
     let config = Config::load(root)
         .or_else(|d| {
@@ -239,6 +249,10 @@ pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
             Ok(f) => files.push(f),
             Err(d) => diags.push(d),
         }
+    }
+    if files.is_empty() && !diags.is_empty() && md.len() == diags.len() {
+        // Nothing loadable: report what is wrong rather than an empty site.
+        return Err(Diagnostics(diags));
     }
     // Where a folder has several index candidates, `_index.md` wins, then index.md, then README.md.
     let mut index_of_dir: HashMap<String, String> = HashMap::new();
@@ -322,6 +336,17 @@ pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
         })
         .collect();
 
+    // Go examples must parse (tree-sitter; no Go toolchain needed).
+    let syntax: Vec<Diagnostic> = files
+        .par_iter()
+        .zip(rendered.par_iter())
+        .map_init(crate::gocheck::go_parser, |parser, (f, r)| {
+            crate::gocheck::check_syntax(parser, &f.display, &r.code_blocks)
+        })
+        .flatten()
+        .collect();
+    diags.extend(syntax);
+
     let mut pages: Vec<Page> = Vec::with_capacity(files.len());
     for (f, r) in files.into_iter().zip(rendered) {
         diags.extend(r.warnings.iter().cloned());
@@ -374,7 +399,7 @@ pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
                                     format!("unknown section kind `{k}`: use standard, runbook, track or page"),
                                 )
                                 .in_file(&p.src.display)
-                                .at(1, 1),
+                                .at_pos(p.src.key_position("kind")),
                             );
                             inherited
                         }
@@ -453,9 +478,6 @@ pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
     check_aliases(&site, &mut diags);
     site.diagnostics = Diagnostics(diags);
     site.diagnostics.sort();
-    if site.diagnostics.error_count() > 0 {
-        return Err(std::mem::take(&mut site.diagnostics));
-    }
     Ok(site)
 }
 
@@ -541,7 +563,7 @@ fn collect_rules(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .in_file(&p.src.display)
-                    .at(1, 1),
+                    .at_pos(p.src.key_position("retired")),
                 );
             } else if !site.rules.contains_key(&r.replaced_by) {
                 diags.push(
@@ -553,7 +575,7 @@ fn collect_rules(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .in_file(&p.src.display)
-                    .at(1, 1),
+                    .at_pos(p.src.key_position("retired")),
                 );
             } else {
                 site.retired.insert(r.id.clone(), r.replaced_by.clone());
@@ -646,7 +668,7 @@ fn runbooks(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .in_file(file)
-                .at(1, 1),
+                .at_pos(p.src.key_position("severity")),
             );
         }
         let every = match &fm.review_every {
@@ -659,7 +681,7 @@ fn runbooks(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                             format!("review-every = {s:?} is not an interval: write e.g. \"90d\""),
                         )
                         .in_file(file)
-                        .at(1, 1),
+                        .at_pos(p.src.key_position("review-every")),
                     );
                     default_every
                 }
@@ -678,7 +700,7 @@ fn runbooks(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .in_file(file)
-                .at(1, 1),
+                .at_pos(p.src.key_position("last-reviewed")),
             );
         }
         p.runbook = Some(RunbookInfo {
@@ -725,7 +747,7 @@ fn tracks(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                             format!("prerequisite `{pre}` is not a track: name another track's folder, e.g. `tracks/go-foundations`"),
                         )
                         .in_file(&p.src.display)
-                        .at(1, 1),
+                        .at_pos(p.src.key_position("prerequisites")),
                     );
                 }
             }
@@ -835,7 +857,7 @@ fn check_aliases(site: &Site, diags: &mut Vec<Diagnostic>) {
                         format!("alias `{a}` is the URL of an existing page; remove the alias or move that page"),
                     )
                     .in_file(&p.src.display)
-                    .at(1, 1),
+                    .at_pos(p.src.key_position("aliases")),
                 );
             }
         }

@@ -1,0 +1,132 @@
+//! `handbook check`: every build check plus the slower ones (gofmt, go vet),
+//! without writing the output folder. This is what CI runs before publishing.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::gocheck;
+use crate::highlight::Highlighter;
+use crate::site::{self, Site};
+
+/// Options for `handbook check`.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Folder holding book.toml.
+    pub root: PathBuf,
+    /// Run `go vet` on complete standard-library programs (needs `go`).
+    pub vet: bool,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+/// What `check` found.
+pub struct CheckReport {
+    /// Findings, sorted by file and line.
+    pub diagnostics: Diagnostics,
+    /// Pages checked.
+    pub pages: usize,
+    /// Tools that were missing, so their checks were skipped.
+    pub skipped: Vec<String>,
+}
+
+/// Run every check. `Err` only for configuration problems that stop loading.
+pub fn run(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
+    let hl = Highlighter::new();
+    let site = site::load_all(
+        &site::LoadOptions {
+            root: opts.root.clone(),
+            drafts: opts.drafts,
+        },
+        &hl,
+    )?;
+    let mut diags = site.diagnostics.0.clone();
+    let mut skipped = Vec::new();
+    diags.extend(structure_warnings(&site));
+    if gocheck::have("gofmt") {
+        diags.extend(gofmt(&site));
+    } else {
+        skipped.push("gofmt (not on PATH): Go examples were not checked for formatting".into());
+    }
+    if opts.vet {
+        if gocheck::have("go") {
+            diags.extend(vet(&site));
+        } else {
+            skipped.push("go vet (`go` not on PATH)".into());
+        }
+    }
+    let mut diagnostics = Diagnostics(diags);
+    diagnostics.sort();
+    Ok(CheckReport {
+        diagnostics,
+        pages: site.pages.len(),
+        skipped,
+    })
+}
+
+fn go_blocks(site: &Site) -> Vec<(&std::path::Path, &crate::markdown::CodeBlock)> {
+    site.pages
+        .iter()
+        .flat_map(|p| {
+            p.rendered
+                .code_blocks
+                .iter()
+                .map(move |b| (p.src.display.as_path(), b))
+        })
+        .filter(|(_, b)| gocheck::is_go(b))
+        .collect()
+}
+
+fn gofmt(site: &Site) -> Vec<Diagnostic> {
+    go_blocks(site)
+        .par_iter()
+        .map_init(gocheck::go_parser, |parser, (file, b)| {
+            gocheck::check_gofmt(parser, file, b)
+        })
+        .flatten()
+        .collect()
+}
+
+fn vet(site: &Site) -> Vec<Diagnostic> {
+    let scratch = std::env::temp_dir().join("handbook-vet");
+    go_blocks(site)
+        .par_iter()
+        .filter(|(_, b)| gocheck::is_vettable(b))
+        .flat_map(|(file, b)| gocheck::check_vet(file, b, &scratch))
+        .collect()
+}
+
+/// Empty sections and pages that nothing links to and navigation hides.
+fn structure_warnings(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for sec in site.sections.iter().skip(1) {
+        let body_empty = sec
+            .index
+            .is_none_or(|i| site.pages[i].src.body.trim().is_empty());
+        if sec.pages.is_empty() && sec.children.is_empty() && body_empty {
+            let file = sec
+                .index
+                .map(|i| site.pages[i].src.display.clone())
+                .unwrap_or_else(|| PathBuf::from(&sec.dir));
+            out.push(
+                Diagnostic::warning(
+                    "empty-section",
+                    format!(
+                        "section `{}` has no pages and no text: add pages or remove it",
+                        sec.title
+                    ),
+                )
+                .in_file(file)
+                .at(1, 1),
+            );
+        }
+    }
+    out
+}
+
+/// Exit status for a report: 1 on errors, or on warnings under `strict`.
+pub fn failed(d: &Diagnostics, strict: bool) -> bool {
+    d.0.iter()
+        .any(|x| x.severity == Severity::Error || (strict && x.severity == Severity::Warning))
+}

@@ -1,0 +1,391 @@
+//! Checking Go examples: syntax with tree-sitter (no Go toolchain needed),
+//! and, when the tools are on PATH, `gofmt` cleanliness and `go vet`.
+//!
+//! Docs hold fragments, so a block is accepted when it parses as a file, as
+//! declarations (wrapped in a package clause) or as statements (wrapped in a
+//! function body). Positions are reported in the Markdown file, not the wrapper.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use tree_sitter::{Node, Parser};
+
+use crate::diag::Diagnostic;
+use crate::markdown::CodeBlock;
+
+/// How a snippet had to be wrapped to parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A whole file (starts with `package`).
+    File,
+    /// Top-level declarations.
+    Decls,
+    /// Statements.
+    Stmts,
+}
+
+impl Shape {
+    fn wrap(self, code: &str) -> (String, usize) {
+        match self {
+            Shape::File => (code.to_string(), 0),
+            Shape::Decls => (format!("package snippet\n\n{code}"), 2),
+            Shape::Stmts => {
+                let body: String = code
+                    .lines()
+                    .map(|l| {
+                        if l.is_empty() {
+                            "\n".to_string()
+                        } else {
+                            format!("\t{l}\n")
+                        }
+                    })
+                    .collect();
+                (format!("package snippet\n\nfunc _() {{\n{body}}}\n"), 3)
+            }
+        }
+    }
+}
+
+/// A syntax error: 0-based line and column within the snippet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// 0-based line in the snippet.
+    pub line: usize,
+    /// 0-based column (bytes) in the snippet line.
+    pub column: usize,
+    /// What went wrong.
+    pub message: String,
+}
+
+fn first_error(node: Node<'_>, src: &[u8]) -> Option<(usize, usize, String)> {
+    if node.is_missing() {
+        let p = node.start_position();
+        return Some((p.row, p.column, format!("missing `{}`", node.kind())));
+    }
+    if node.is_error() {
+        let p = node.start_position();
+        let text = node
+            .utf8_text(src)
+            .unwrap_or("")
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(30)
+            .collect::<String>();
+        return Some((p.row, p.column, format!("unexpected `{}`", text.trim())));
+    }
+    if !node.has_error() {
+        return None;
+    }
+    let mut cursor = node.walk();
+    node.children(&mut cursor).find_map(|c| first_error(c, src))
+}
+
+fn only_declarations(root: Node<'_>) -> bool {
+    let mut cursor = root.walk();
+    root.children(&mut cursor).all(|c| {
+        matches!(
+            c.kind(),
+            "package_clause"
+                | "import_declaration"
+                | "function_declaration"
+                | "method_declaration"
+                | "type_declaration"
+                | "var_declaration"
+                | "const_declaration"
+                | "comment"
+                | "\n"
+                | ";"
+        )
+    })
+}
+
+/// Parse a snippet; Ok with its shape, or the error of the most plausible shape.
+pub fn parse_snippet(parser: &mut Parser, code: &str) -> Result<Shape, SyntaxError> {
+    let starts_as_file = code
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("//"))
+        .is_some_and(|l| l.starts_with("package "));
+    let shapes: &[Shape] = if starts_as_file {
+        &[Shape::File]
+    } else {
+        &[Shape::Decls, Shape::Stmts]
+    };
+    let mut best: Option<SyntaxError> = None;
+    for &shape in shapes {
+        let (src, prefix_lines) = shape.wrap(code);
+        let Some(tree) = parser.parse(&src, None) else {
+            continue;
+        };
+        let root = tree.root_node();
+        match first_error(root, src.as_bytes()) {
+            // tree-sitter-go accepts top-level statements, which Go does not:
+            // only call it declarations when every top-level node is one.
+            None if shape == Shape::Decls && !only_declarations(root) => {}
+            None => return Ok(shape),
+            Some((row, col, message)) => {
+                let line = row.saturating_sub(prefix_lines);
+                let column = if shape == Shape::Stmts {
+                    col.saturating_sub(1)
+                } else {
+                    col
+                };
+                // Keep the attempt that got furthest before failing.
+                if best
+                    .as_ref()
+                    .is_none_or(|b| (line, column) > (b.line, b.column))
+                {
+                    best = Some(SyntaxError {
+                        line,
+                        column,
+                        message,
+                    });
+                }
+            }
+        }
+    }
+    Err(best.unwrap_or(SyntaxError {
+        line: 0,
+        column: 0,
+        message: "cannot parse".into(),
+    }))
+}
+
+/// A new parser for Go.
+pub fn go_parser() -> Parser {
+    let mut p = Parser::new();
+    p.set_language(&tree_sitter_go::LANGUAGE.into())
+        .expect("tree-sitter-go matches the tree-sitter version");
+    p
+}
+
+/// Is this block one `check` should parse?
+pub fn is_go(block: &CodeBlock) -> bool {
+    matches!(block.info.lang.as_str(), "go" | "golang") && !block.info.ignore
+}
+
+/// Syntax diagnostics for a page's Go blocks.
+pub fn check_syntax(parser: &mut Parser, file: &Path, blocks: &[CodeBlock]) -> Vec<Diagnostic> {
+    blocks
+        .iter()
+        .filter(|b| is_go(b))
+        .filter_map(|b| {
+            let e = parse_snippet(parser, &b.code).err()?;
+            let col = b.code.lines().nth(e.line).map_or(e.column, |l| {
+                l.get(..e.column.min(l.len())).map_or(e.column, |s| s.chars().count())
+            });
+            Some(
+                Diagnostic::error(
+                    "go-syntax",
+                    format!(
+                        "Go example does not parse: {}; fix the code, or mark the fence ```go ignore if it is deliberately incomplete",
+                        e.message
+                    ),
+                )
+                .in_file(file)
+                .at(b.first_line + e.line, b.indent + col + 1),
+            )
+        })
+        .collect()
+}
+
+/// Is `tool` runnable from PATH?
+pub fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg(if tool == "go" { "version" } else { "-h" })
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// Run `gofmt` on one block; a diagnostic with a diff when it is not clean.
+pub fn check_gofmt(parser: &mut Parser, file: &Path, b: &CodeBlock) -> Option<Diagnostic> {
+    let shape = parse_snippet(parser, &b.code).ok()?;
+    let (src, prefix) = shape.wrap(&b.code);
+    let mut child = Command::new("gofmt")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take()?;
+        stdin.write_all(src.as_bytes()).ok()?;
+    }
+    let out = child.wait_with_output().ok()?;
+    if !out.status.success() {
+        return None; // gofmt rejects what tree-sitter accepted: syntax check covers it
+    }
+    let formatted = String::from_utf8_lossy(&out.stdout);
+    let mut lines: Vec<&str> = formatted.lines().skip(prefix).collect();
+    if shape == Shape::Stmts {
+        lines.pop(); // closing brace of the wrapper
+    }
+    let unwrapped: String = lines
+        .iter()
+        .map(|l| {
+            let l = if shape == Shape::Stmts {
+                l.strip_prefix('\t').unwrap_or(l)
+            } else {
+                l
+            };
+            format!("{l}\n")
+        })
+        .collect();
+    let original = format!("{}\n", b.code.trim_end_matches('\n'));
+    if unwrapped.trim_end() == original.trim_end() {
+        return None;
+    }
+    let diff = similar::TextDiff::from_lines(&original, &unwrapped);
+    let first = diff
+        .ops()
+        .iter()
+        .find(|op| op.tag() != similar::DiffTag::Equal)
+        .map_or(0, |op| op.old_range().start);
+    let text = diff
+        .unified_diff()
+        .context_radius(1)
+        .header("example", "gofmt")
+        .to_string();
+    Some(
+        Diagnostic::error(
+            "gofmt",
+            format!(
+                "Go example is not gofmt-clean (indent with tabs, run gofmt):\n{}",
+                text.trim_end()
+            ),
+        )
+        .in_file(file)
+        .at(b.first_line + first, b.indent + 1),
+    )
+}
+
+/// Standard-library-only complete programs (`package main` with `func main`).
+pub fn is_vettable(b: &CodeBlock) -> bool {
+    let code = &b.code;
+    if !(code.trim_start().starts_with("package main") && code.contains("func main()")) {
+        return false;
+    }
+    imports(code)
+        .iter()
+        .all(|p| !p.split('/').next().unwrap_or("").contains('.'))
+}
+
+fn imports(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in code.lines().map(str::trim) {
+        if in_block {
+            if line.starts_with(')') {
+                in_block = false;
+            } else if let Some(p) = line.split('"').nth(1) {
+                out.push(p.to_string());
+            }
+        } else if line.starts_with("import (") {
+            in_block = true;
+        } else if let Some(rest) = line.strip_prefix("import ")
+            && let Some(p) = rest.split('"').nth(1)
+        {
+            out.push(p.to_string());
+        }
+    }
+    out
+}
+
+/// Run `go vet` on a complete program; diagnostics at the Markdown lines.
+pub fn check_vet(file: &Path, b: &CodeBlock, scratch: &Path) -> Vec<Diagnostic> {
+    let dir = scratch.join(format!("vet-{}-{}", std::process::id(), b.first_line));
+    let _ = std::fs::remove_dir_all(&dir);
+    if std::fs::create_dir_all(&dir).is_err()
+        || std::fs::write(
+            dir.join("go.mod"),
+            "module example.invalid/snippet\n\ngo 1.22\n",
+        )
+        .is_err()
+        || std::fs::write(dir.join("main.go"), &b.code).is_err()
+    {
+        return Vec::new();
+    }
+    let out = Command::new("go")
+        .args(["vet", "./..."])
+        .current_dir(&dir)
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOPROXY", "off")
+        .env("GOTOOLCHAIN", "local")
+        .output();
+    let _ = std::fs::remove_dir_all(&dir);
+    let Ok(out) = out else { return Vec::new() };
+    if out.status.success() {
+        return Vec::new();
+    }
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter_map(|l| {
+            let rest = l.split("main.go:").nth(1)?;
+            let mut parts = rest.splitn(3, ':');
+            let line: usize = parts.next()?.trim().parse().ok()?;
+            let col: usize = parts.next()?.trim().parse().unwrap_or(1);
+            let msg = parts.next().unwrap_or("").trim();
+            Some(
+                Diagnostic::error("go-vet", format!("go vet: {msg}"))
+                    .in_file(file)
+                    .at(b.first_line + line - 1, b.indent + col),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(code: &str) -> Result<Shape, SyntaxError> {
+        parse_snippet(&mut go_parser(), code)
+    }
+
+    #[test]
+    fn accepts_files_declarations_and_statements() {
+        assert_eq!(shape("package main\n\nfunc main() {}\n"), Ok(Shape::File));
+        assert_eq!(
+            shape("func Map[T any, U comparable](xs []T, f func(T) U) []U {\n\treturn nil\n}\n"),
+            Ok(Shape::Decls)
+        );
+        assert_eq!(
+            shape("type Number interface {\n\t~int | ~float64\n}\n"),
+            Ok(Shape::Decls)
+        );
+        assert_eq!(
+            shape("ctx, cancel := context.WithTimeout(ctx, time.Second)\ndefer cancel()\n"),
+            Ok(Shape::Stmts)
+        );
+    }
+
+    #[test]
+    fn reports_errors_in_snippet_coordinates() {
+        let e = shape("x := 1\nif x {\n\ty := \n}\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e:?}");
+        let e = shape("package main\n\nfunc main() {\n\tfmt.Println(\"hi\"\n}\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e:?}");
+    }
+
+    #[test]
+    fn vettable_means_std_only_main() {
+        let b = |code: &str| CodeBlock {
+            info: crate::highlight::FenceInfo::parse("go"),
+            code: code.into(),
+            first_line: 1,
+            indent: 0,
+        };
+        assert!(is_vettable(&b(
+            "package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\nfunc main() {}\n"
+        )));
+        assert!(!is_vettable(&b(
+            "package main\n\nimport \"golang.org/x/sync/errgroup\"\n\nfunc main() {}\n"
+        )));
+        assert!(!is_vettable(&b("func main() {}\n")));
+    }
+}

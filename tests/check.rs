@@ -1,0 +1,148 @@
+//! `handbook check` on fixtures with known problems: exact codes, locations,
+//! exit status and every output format.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn check(root: &Path, args: &[&str]) -> (i32, String) {
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    let out = handbook(root, &all);
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// gofmt and go vet findings need a Go toolchain; scripts/test.sh installs one
+/// and sets HANDBOOK_REQUIRE_GO so these assertions cannot be skipped in CI.
+fn go_available() -> bool {
+    let have = std::process::Command::new("gofmt")
+        .arg("-h")
+        .output()
+        .is_ok();
+    if !have && std::env::var_os("HANDBOOK_REQUIRE_GO").is_some() {
+        panic!("gofmt is not on PATH but HANDBOOK_REQUIRE_GO is set");
+    }
+    have
+}
+
+#[test]
+fn json_findings_have_exact_codes_and_locations() {
+    let d = fixture("check");
+    let (code, out) = check(d.path(), &["--format", "json", "--vet"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let got: Vec<(String, String, u64, u64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut expected = vec![
+        ("broken-link", "content/_index.md", 3, 1),
+        ("unknown-rule", "content/_index.md", 3, 29),
+        ("empty-section", "content/empty/_index.md", 1, 1),
+        ("alias-collision", "content/go/snippets.md", 3, 1),
+        ("go-syntax", "content/go/snippets.md", 42, 2),
+        ("runbook-field", "content/runbooks/old.md", 4, 1),
+        ("stale-runbook", "content/runbooks/old.md", 5, 1),
+        ("track-prerequisite", "content/tracks/t1/_index.md", 4, 1),
+    ];
+    if go_available() {
+        expected.push(("gofmt", "content/go/snippets.md", 56, 1));
+        expected.push(("go-vet", "content/go/snippets.md", 68, 14));
+    }
+    let mut expected: Vec<(String, String, u64, u64)> = expected
+        .into_iter()
+        .map(|(c, f, l, col)| (c.to_string(), f.to_string(), l, col))
+        .collect();
+    let mut got_sorted = got.clone();
+    got_sorted.sort();
+    expected.sort();
+    assert_eq!(got_sorted, expected);
+    let stale = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "stale-runbook")
+        .unwrap();
+    assert_eq!(stale["severity"], "warning");
+    assert!(!d.path().join("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn human_output_shows_source_and_summary() {
+    let d = fixture("check");
+    let (code, out) = check(d.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("content/go/snippets.md:42:2: error[go-syntax]: Go example does not parse"),
+        "{out}"
+    );
+    assert!(out.contains("  42 | \ty := )\n     | \t^"), "{out}");
+    assert!(out.contains("in 8 pages"), "{out}");
+    assert!(!out.contains("\x1b["), "no colour when not a terminal");
+}
+
+#[test]
+fn github_and_gitlab_formats() {
+    let d = fixture("check");
+    let (_, gh) = check(d.path(), &["--format", "github"]);
+    assert!(gh.contains("::error file=content/go/snippets.md,line=42,col=2,title=go-syntax::Go example does not parse"), "{gh}");
+    assert!(
+        gh.contains("::warning file=content/runbooks/old.md,line=5,col=1,title=stale-runbook::")
+    );
+    let (_, gl) = check(d.path(), &["--format", "gitlab"]);
+    let v: serde_json::Value = serde_json::from_str(&gl).unwrap();
+    let first = &v.as_array().unwrap()[0];
+    assert!(first["fingerprint"].as_str().unwrap().len() == 32);
+    assert!(first["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+    assert!(["major", "minor"].contains(&first["severity"].as_str().unwrap()));
+}
+
+#[test]
+fn clean_site_passes_and_strict_fails_on_warnings() {
+    let d = fixture("basic");
+    let (code, out) = check(d.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 errors, 1 warning"), "{out}");
+    let (code, _) = check(d.path(), &["--strict"]);
+    assert_eq!(code, 1, "the stale runbook fails under --strict");
+}
+
+#[test]
+fn config_errors_exit_2() {
+    let d = fixture("basic");
+    write(d.path(), "book.toml", "[book]\ntitel = \"x\"\n");
+    let (code, out) = check(d.path(), &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("did you mean `title`"), "{out}");
+}
+
+#[test]
+fn the_bundled_handbook_is_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut args = vec!["check", "--root", root.to_str().unwrap()];
+    if go_available() {
+        args.push("--vet");
+    }
+    let out = handbook(root, &args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("0 errors"), "{text}");
+    assert_eq!(
+        text.matches("warning[stale-runbook]").count(),
+        1,
+        "exactly one runbook is deliberately overdue:\n{text}"
+    );
+}
