@@ -40,6 +40,7 @@ pub fn run(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
             drafts: opts.drafts,
         },
         &hl,
+        None,
     )?;
     let mut diags = site.diagnostics.0.clone();
     let mut skipped = Vec::new();

@@ -17,6 +17,7 @@ pub mod paths;
 pub mod render;
 pub mod report;
 pub mod search;
+pub mod serve;
 pub mod site;
 mod yaml;
 
@@ -75,8 +76,61 @@ pub fn load_site(root: &Path, drafts: bool, hl: &Highlighter) -> Result<Site, Di
     )
 }
 
+/// Rendered pages kept between builds (`serve`). A page is re-rendered only
+/// when its source, or something every page shows (navigation, titles, rules,
+/// templates, build date), changed.
+#[derive(Default)]
+pub struct PageCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, CachedPage>>,
+}
+
+/// A rendered page and the hash of what it was rendered from.
+type CachedPage = ([u8; 32], Vec<u8>);
+
+/// A hash of everything a page's HTML depends on besides its own source.
+fn site_signature(site: &Site, templates: &[u8]) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(templates);
+    h.update(site.today.to_string().as_bytes());
+    h.update(format!("{:?}", serde_json::to_string(&site.config).ok()).as_bytes());
+    for s in &site.sections {
+        h.update(
+            format!(
+                "{}\0{}\0{:?}\0{:?}\0{:?}\n",
+                s.url, s.title, s.pages, s.children, s.kind
+            )
+            .as_bytes(),
+        );
+    }
+    for p in &site.pages {
+        h.update(
+            format!(
+                "{}\0{}\0{:?}\0{:?}\n",
+                p.url,
+                p.title,
+                p.src.front.weight,
+                p.module.as_ref().map(|m| m.number)
+            )
+            .as_bytes(),
+        );
+    }
+    for (id, r) in &site.rules {
+        h.update(format!("{id}\0{}\0{}\n", r.page, r.title).as_bytes());
+    }
+    h.update(
+        format!(
+            "{:?}",
+            site.retired
+                .iter()
+                .collect::<std::collections::BTreeMap<_, _>>()
+        )
+        .as_bytes(),
+    );
+    h.finalize()
+}
+
 /// Render every generated file of a loaded site (not the copied assets).
-pub fn render_site(site: &Site) -> Result<Vec<Output>, Diagnostics> {
+pub fn render_site(site: &Site, cache: Option<&PageCache>) -> Result<Vec<Output>, Diagnostics> {
     let tera = render::load_templates(&site.root, &site.config.build.theme).map_err(one)?;
     let theme = &site.config.build.theme;
     let css = format!(
@@ -101,11 +155,47 @@ pub fn render_site(site: &Site) -> Result<Vec<Output>, Diagnostics> {
         hasher.update(&s.bytes);
     }
     let version = hasher.finalize().to_hex()[..10].to_string();
-    let r = Renderer::new(site, &tera, version);
+    let r = Renderer::new(site, &tera, version.clone());
 
+    let mut template_hash = blake3::Hasher::new();
+    template_hash.update(version.as_bytes());
+    for name in render::TEMPLATE_NAMES {
+        let over = site
+            .root
+            .join("themes")
+            .join(theme)
+            .join("templates")
+            .join(name);
+        if let Ok(t) = std::fs::read(over) {
+            template_hash.update(&t);
+        }
+    }
+    let signature = site_signature(site, template_hash.finalize().as_bytes());
+    let previous = cache.and_then(|c| c.entries.lock().ok().map(|m| m.clone()));
     let mut results: Vec<Result<Output, Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| r.page(i))
+        .map(|i| {
+            let p = &site.pages[i];
+            let mut h = blake3::Hasher::new();
+            h.update(signature.as_bytes());
+            h.update(&p.src.hash);
+            let key = *h.finalize().as_bytes();
+            if let Some((_, bytes)) = previous
+                .as_ref()
+                .and_then(|m| m.get(&p.url))
+                .filter(|(k, _)| *k == key)
+            {
+                return Ok(Output {
+                    path: p.url.clone(),
+                    bytes: bytes.clone(),
+                });
+            }
+            let out = r.page(i)?;
+            if let Some(mut m) = cache.and_then(|c| c.entries.lock().ok()) {
+                m.insert(out.path.clone(), (key, out.bytes.clone()));
+            }
+            Ok(out)
+        })
         .collect();
     for (s, sec) in site.sections.iter().enumerate() {
         if sec.index.is_none() {
@@ -155,9 +245,6 @@ pub fn render_site(site: &Site) -> Result<Vec<Output>, Diagnostics> {
             bytes: sitemap(site, url).into_bytes(),
         });
     }
-    if site.config.search.enabled {
-        outputs.extend(search::build_index(site));
-    }
     Ok(outputs)
 }
 
@@ -188,7 +275,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if let Some(b) = &opts.base_path {
         site.config.site.base_path = Some(b.clone());
     }
-    let outputs = render_site(&site)?;
+    let mut outputs = render_site(&site, None)?;
+    if site.config.search.enabled {
+        outputs.extend(search::build_index(&site));
+    }
     let out_dir = opts
         .out
         .clone()

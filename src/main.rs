@@ -33,11 +33,23 @@ enum Command {
         #[arg(long)]
         base_path: Option<String>,
     },
-    /// Serve the site with live reload (coming in a later release).
+    /// Serve the site from memory with live reload; writes nothing to disk.
     Serve {
         /// Folder holding book.toml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Address to bind; anything but loopback exposes your drafts to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Check links, rules, front matter, runbooks and Go examples without writing anything.
     Check {
@@ -172,9 +184,42 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Serve { .. } => {
-            eprintln!("error: this command is not implemented yet");
-            ExitCode::from(2)
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            if !bind.is_loopback() {
+                eprintln!(
+                    "warning: serving on {bind}, reachable from other machines; the dev server is not meant for production: publish `handbook build` output instead"
+                );
+            }
+            let opts = handbook::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                drafts,
+            };
+            match handbook::serve::start(opts) {
+                Ok(handle) => {
+                    let url = format!("http://{}/", handle.addr);
+                    eprintln!(
+                        "serving the handbook at {url} (Ctrl-C to stop); edits reload the browser"
+                    );
+                    if open {
+                        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+                    }
+                    loop {
+                        std::thread::park();
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
         }
     }
 }

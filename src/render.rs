@@ -55,6 +55,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Names of the theme's templates.
+pub const TEMPLATE_NAMES: [&str; 8] = [
+    "base.html",
+    "page.html",
+    "section.html",
+    "index.html",
+    "rules.html",
+    "tags.html",
+    "search.html",
+    "404.html",
+];
+
 /// The built-in theme's static files.
 pub const STATIC: &[(&str, &str)] = &[
     (

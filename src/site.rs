@@ -173,10 +173,32 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
+/// Rendered Markdown kept between builds (`serve`), keyed by a hash of the
+/// file's path and bytes and of everything else rendering depends on (the set
+/// of files, for link resolution, and the Markdown options), so an edit
+/// re-parses and re-highlights only the file that changed.
+#[derive(Default)]
+pub struct MarkdownCache {
+    entries: std::sync::Mutex<HashMap<[u8; 32], Rendered>>,
+}
+
+impl MarkdownCache {
+    fn get(&self, key: &[u8; 32]) -> Option<Rendered> {
+        self.entries.lock().ok()?.get(key).cloned()
+    }
+    fn put(&self, entries: Vec<([u8; 32], Rendered)>) {
+        if let Ok(mut map) = self.entries.lock() {
+            // Keep only what the current build used: old versions would pile up.
+            map.clear();
+            map.extend(entries);
+        }
+    }
+}
+
 /// Load configuration, content and Markdown into a [`Site`].
 /// Returns every error found, not only the first.
 pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
-    let mut site = load_all(opts, hl)?;
+    let mut site = load_all(opts, hl, None)?;
     if site.diagnostics.error_count() > 0 {
         return Err(std::mem::take(&mut site.diagnostics));
     }
@@ -185,7 +207,11 @@ pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
 
 /// Like [`load`], but content errors stay in `site.diagnostics` so `check`
 /// can report everything; only configuration and I/O problems are `Err`.
-pub fn load_all(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
+pub fn load_all(
+    opts: &LoadOptions,
+    hl: &Highlighter,
+    cache: Option<&MarkdownCache>,
+) -> Result<Site, Diagnostics> {
     let root = &opts.root;
     let config = Config::load(root)
         .or_else(|d| {
@@ -286,13 +312,42 @@ pub fn load_all(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostic
         sources: &sources,
         assets: &asset_set,
     };
+    let context_key = {
+        let mut h = blake3::Hasher::new();
+        let mut names: Vec<&String> = sources.iter().chain(asset_set.iter()).collect();
+        names.sort();
+        for n in names {
+            h.update(n.as_bytes());
+            h.update(b"\0");
+        }
+        h.update(format!("{:?}{}", config.markdown, config.rules.id_pattern).as_bytes());
+        h.finalize()
+    };
+    let keys: Vec<[u8; 32]> = files
+        .iter()
+        .map(|f| {
+            let mut h = blake3::Hasher::new();
+            h.update(context_key.as_bytes());
+            h.update(f.rel.as_bytes());
+            h.update(&f.hash);
+            *h.finalize().as_bytes()
+        })
+        .collect();
     let rendered: Vec<Rendered> = files
         .par_iter()
+        .zip(keys.par_iter())
         .map_init(
             || hl.session(),
-            |session, f| markdown::render(&ctx, session, &f.rel, &f.display, &f.body, f.body_line),
+            |session, (f, key)| {
+                cache.and_then(|c| c.get(key)).unwrap_or_else(|| {
+                    markdown::render(&ctx, session, &f.rel, &f.display, &f.body, f.body_line)
+                })
+            },
         )
         .collect();
+    if let Some(c) = cache {
+        c.put(keys.iter().copied().zip(rendered.iter().cloned()).collect());
+    }
 
     // Sections: one per folder that holds Markdown, plus every ancestor.
     let mut dirs: Vec<String> = vec![String::new()];

@@ -55,7 +55,9 @@ fn palette(theme: &Theme) -> String {
 /// `prefers-color-scheme: dark` or `data-theme="dark"` on `<html>`.
 /// Errors name the unknown theme and list the available ones.
 pub fn theme_css(light: &str, dark: &str) -> Result<String, String> {
-    let themes = ThemeSet::load_defaults();
+    // Immutable, and slow enough to load (tens of ms) to matter on every `serve` rebuild.
+    static THEMES: std::sync::OnceLock<ThemeSet> = std::sync::OnceLock::new();
+    let themes = THEMES.get_or_init(ThemeSet::load_defaults);
     let get = |name: &str| {
         themes.themes.get(name).ok_or_else(|| {
             let mut names: Vec<_> = themes.themes.keys().map(String::as_str).collect();

@@ -1,0 +1,559 @@
+//! `handbook serve`: the site built in memory, served on loopback, rebuilt on
+//! every save and reloaded in the browser.
+//!
+//! One pipeline: a rebuild runs the same load and render as `build`, with the
+//! Markdown and page caches, so an edit re-parses only the edited file and
+//! re-renders only what depends on it. A new version replaces the old one
+//! only when it is completely built; a failed rebuild keeps serving the last
+//! good site with an error overlay. The browser learns of new versions by
+//! long-polling `__handbook/poll` on the same port.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+
+use crate::content::is_ignored_name;
+use crate::diag::Diagnostics;
+use crate::highlight::Highlighter;
+use crate::site::{self, MarkdownCache};
+use crate::{PageCache, render_site, search};
+
+/// Options for `handbook serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Folder holding book.toml.
+    pub root: PathBuf,
+    /// Address to bind (127.0.0.1 by default).
+    pub bind: IpAddr,
+    /// Port; 0 picks a free one.
+    pub port: u16,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+/// One complete version of the site.
+#[derive(Default)]
+struct Version {
+    number: u64,
+    files: HashMap<String, Arc<Vec<u8>>>,
+    /// Content folder and its copied files, served from disk.
+    content_dir: PathBuf,
+    assets: std::collections::HashSet<String>,
+    /// Set while the latest rebuild failed: shown as an overlay.
+    error: Option<String>,
+    /// Only stylesheets changed since the previous version.
+    css_only: bool,
+    /// Search index, built on first request after a change.
+    search: Option<Arc<HashMap<String, Arc<Vec<u8>>>>>,
+}
+
+/// The state shared by the HTTP workers and the rebuilder.
+pub struct Shared {
+    current: RwLock<Version>,
+    changed: (Mutex<u64>, Condvar),
+    hl: Highlighter,
+    markdown: MarkdownCache,
+    pages: PageCache,
+    opts: ServeOptions,
+    /// Time of the last rebuild, for the `serve` log and benchmarks.
+    pub last_rebuild: Mutex<Duration>,
+}
+
+/// A running dev server.
+pub struct Handle {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    /// Shared state (for tests and benchmarks).
+    pub shared: Arc<Shared>,
+    server: Arc<Server>,
+    _watcher: Option<Box<dyn std::any::Any + Send>>,
+}
+
+impl Handle {
+    /// Stop accepting requests.
+    pub fn stop(&self) {
+        self.server.unblock();
+    }
+
+    /// Current version number (bumps on every rebuild, failed ones included).
+    pub fn version(&self) -> u64 {
+        self.shared.current.read().map(|v| v.number).unwrap_or(0)
+    }
+}
+
+impl Shared {
+    /// Rebuild the site; on success swap it in, on failure keep the last good
+    /// files and set the error overlay. Returns the new version number.
+    pub fn rebuild(&self) -> u64 {
+        let start = Instant::now();
+        let result = site::load_all(
+            &site::LoadOptions {
+                root: self.opts.root.clone(),
+                drafts: self.opts.drafts,
+            },
+            &self.hl,
+            Some(&self.markdown),
+        )
+        .and_then(|s| {
+            if s.diagnostics.error_count() > 0 {
+                Err(s.diagnostics.clone())
+            } else {
+                Ok(s)
+            }
+        })
+        .and_then(|s| render_site(&s, Some(&self.pages)).map(|o| (s, o)));
+        let mut cur = match self.current.write() {
+            Ok(c) => c,
+            Err(p) => p.into_inner(),
+        };
+        match result {
+            Ok((site, outputs)) => {
+                let files: HashMap<String, Arc<Vec<u8>>> = outputs
+                    .into_iter()
+                    .map(|o| (o.path, Arc::new(o.bytes)))
+                    .collect();
+                let css_only = cur.error.is_none() && only_css_changed(&cur.files, &files);
+                let number = cur.number + 1;
+                *cur = Version {
+                    number,
+                    files,
+                    content_dir: site.content_dir.clone(),
+                    assets: site.assets.iter().cloned().collect(),
+                    error: None,
+                    css_only,
+                    search: None,
+                };
+                for d in &site.diagnostics.0 {
+                    eprintln!("{d}");
+                }
+            }
+            Err(d) => {
+                cur.number += 1;
+                cur.error = Some(describe(&d));
+                cur.css_only = false;
+                eprint!("{}", describe(&d));
+            }
+        }
+        let number = cur.number;
+        drop(cur);
+        if let Ok(mut t) = self.last_rebuild.lock() {
+            *t = start.elapsed();
+        }
+        let (lock, cvar) = &self.changed;
+        if let Ok(mut n) = lock.lock() {
+            *n = number;
+        }
+        cvar.notify_all();
+        number
+    }
+
+    fn search_files(&self) -> Option<Arc<HashMap<String, Arc<Vec<u8>>>>> {
+        if let Some(s) = self.current.read().ok()?.search.clone() {
+            return Some(s);
+        }
+        // Build from the cached Markdown: no re-parsing.
+        let site = site::load_all(
+            &site::LoadOptions {
+                root: self.opts.root.clone(),
+                drafts: self.opts.drafts,
+            },
+            &self.hl,
+            Some(&self.markdown),
+        )
+        .ok()?;
+        let files: HashMap<String, Arc<Vec<u8>>> = search::build_index(&site)
+            .into_iter()
+            .map(|o| (o.path, Arc::new(o.bytes)))
+            .collect();
+        let files = Arc::new(files);
+        if let Ok(mut cur) = self.current.write() {
+            cur.search = Some(files.clone());
+        }
+        Some(files)
+    }
+}
+
+/// The stylesheet's cache-busting version, as every page links it.
+fn asset_version(files: &HashMap<String, Arc<Vec<u8>>>) -> Option<String> {
+    let html = String::from_utf8_lossy(files.get("index.html")?);
+    let at = html.find("style.css?v=")? + "style.css?v=".len();
+    Some(
+        html[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect(),
+    )
+}
+
+/// True when a rebuild changed stylesheets and nothing else (pages differ only
+/// in the stylesheet's version), so the browser can swap CSS without a reload.
+fn only_css_changed(
+    old: &HashMap<String, Arc<Vec<u8>>>,
+    new: &HashMap<String, Arc<Vec<u8>>>,
+) -> bool {
+    if old.is_empty() || old.len() != new.len() {
+        return false;
+    }
+    let css_changed = new
+        .iter()
+        .any(|(k, v)| k.ends_with(".css") && old.get(k) != Some(v));
+    let (Some(ov), Some(nv)) = (asset_version(old), asset_version(new)) else {
+        return false;
+    };
+    css_changed
+        && new.iter().all(|(k, v)| {
+            let Some(o) = old.get(k) else { return false };
+            // 404.html inlines the stylesheet.
+            k.ends_with(".css")
+                || k == "404.html"
+                || o == v
+                || (k.ends_with(".html")
+                    && String::from_utf8_lossy(o).replace(&ov, &nv).as_bytes() == v.as_slice())
+        })
+}
+
+fn describe(d: &Diagnostics) -> String {
+    let mut s = String::new();
+    for x in &d.0 {
+        s.push_str(&x.to_string());
+        s.push('\n');
+    }
+    s
+}
+
+/// Is `path` something a rebuild should react to?
+fn relevant(root: &Path, out: &Path, cache: &Path, path: &Path) -> bool {
+    if path.starts_with(out) || path.starts_with(cache) {
+        return false;
+    }
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    if rel.components().any(|c| {
+        let n = c.as_os_str().to_string_lossy();
+        is_ignored_name(&n) || n == "target" || n == "node_modules"
+    }) {
+        return false;
+    }
+    rel == Path::new("book.toml")
+        || rel.starts_with("content")
+        || rel.starts_with("themes")
+        || rel.starts_with("static")
+        || rel.extension().is_some_and(|e| e == "md")
+}
+
+/// Start the server: initial build, watcher, HTTP workers. Does not block.
+pub fn start(opts: ServeOptions) -> Result<Handle, String> {
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", opts.root.display()))?;
+    let opts = ServeOptions {
+        root: root.clone(),
+        ..opts
+    };
+    let shared = Arc::new(Shared {
+        current: RwLock::new(Version::default()),
+        changed: (Mutex::new(0), Condvar::new()),
+        hl: Highlighter::new(),
+        markdown: MarkdownCache::default(),
+        pages: PageCache::default(),
+        opts: opts.clone(),
+        last_rebuild: Mutex::new(Duration::ZERO),
+    });
+    shared.rebuild();
+    let server = Server::http(SocketAddr::new(opts.bind, opts.port))
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or("the server has no IP address")?;
+    let server = Arc::new(server);
+
+    // Watch the whole root (so atomic replaces of book.toml and editors that
+    // save by rename are seen), filter out what does not matter, debounce
+    // bursts (a git checkout) into one rebuild.
+    let config = crate::config::Config::load(&root).unwrap_or_default();
+    let out_dir = root.join(&config.build.output_dir);
+    let cache_dir = root.join(&config.build.cache_dir);
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let watch_root = root.clone();
+    let mut debouncer = new_debouncer(
+        Duration::from_millis(30),
+        None,
+        move |res: DebounceEventResult| {
+            if let Ok(events) = res {
+                // Reads (our own rebuild opens every file) are not changes.
+                if events
+                    .iter()
+                    .filter(|e| !e.kind.is_access() && !e.kind.is_other())
+                    .flat_map(|e| e.paths.iter())
+                    .any(|p| relevant(&watch_root, &out_dir, &cache_dir, p))
+                {
+                    let _ = tx.send(());
+                }
+            }
+        },
+    )
+    .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    debouncer
+        .watch(&root, RecursiveMode::Recursive)
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    let rebuilder = shared.clone();
+    std::thread::spawn(move || {
+        while rx.recv().is_ok() {
+            // Coalesce anything that arrived while the last rebuild ran.
+            while rx.try_recv().is_ok() {}
+            let v = rebuilder.rebuild();
+            let t = rebuilder
+                .last_rebuild
+                .lock()
+                .map(|t| *t)
+                .unwrap_or_default();
+            eprintln!("rebuilt (version {v}) in {t:.1?}");
+        }
+    });
+
+    for _ in 0..4 {
+        let server = server.clone();
+        let shared = shared.clone();
+        std::thread::spawn(move || {
+            while let Ok(req) = server.recv() {
+                if req.url().contains("__handbook/poll") {
+                    // Long polls wait on their own thread so pages never queue behind them.
+                    let shared = shared.clone();
+                    std::thread::spawn(move || handle(&shared, req));
+                } else {
+                    handle(&shared, req);
+                }
+            }
+        });
+    }
+    Ok(Handle {
+        addr,
+        shared,
+        server,
+        _watcher: Some(Box::new(debouncer)),
+    })
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+}
+
+/// Decode and validate a request path. None for anything that could leave
+/// the site: `..`, encoded slashes or dots that form `..`, backslashes, NUL.
+pub fn clean_path(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = path.get(i + 1..i + 3)?;
+            decoded.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let decoded = String::from_utf8(decoded).ok()?;
+    if !decoded.starts_with('/')
+        || decoded.contains('\0')
+        || decoded.contains('\\')
+        || decoded.starts_with("//")
+    {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for seg in decoded[1..].split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s if s.contains(':') => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if decoded.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+const LIVE_SCRIPT: &str = include_str!("../themes/default/static/live.js");
+
+fn inject(html: &[u8], path: &str, error: Option<&str>) -> Vec<u8> {
+    let root = crate::paths::root_prefix(path);
+    let mut extra = format!(
+        "<script data-handbook-live data-poll=\"{root}__handbook/poll\">{LIVE_SCRIPT}</script>"
+    );
+    if let Some(e) = error {
+        let mut escaped = String::new();
+        crate::highlight::escape_into(&mut escaped, e);
+        extra.push_str(&format!(
+            "<div id=\"handbook-error\" role=\"alert\" style=\"position:fixed;inset:auto 16px 16px 16px;z-index:1000;max-height:50vh;overflow:auto;padding:16px 20px;border-radius:10px;background:#2b0f0f;color:#ffd7d5;border:2px solid #ff7b72;font:14px/1.5 ui-monospace,monospace;box-shadow:0 10px 30px rgba(0,0,0,.4)\"><strong style=\"color:#ff7b72\">Build failed; showing the last good version.</strong><pre style=\"white-space:pre-wrap;margin:8px 0 0\">{escaped}</pre></div>"
+        ));
+    }
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{extra}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{extra}").into_bytes(),
+    }
+}
+
+fn handle(shared: &Shared, req: Request) {
+    if !matches!(req.method(), Method::Get | Method::Head) {
+        let _ =
+            req.respond(Response::empty(StatusCode(405)).with_header(header("Allow", "GET, HEAD")));
+        return;
+    }
+    let url = req.url().to_string();
+    let Some(path) = clean_path(&url) else {
+        let _ = req.respond(Response::from_string("bad request").with_status_code(400));
+        return;
+    };
+    if path.ends_with("__handbook/poll") {
+        poll(shared, req, &url);
+        return;
+    }
+    let lookup = if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.clone()
+    };
+    let (body, status, served_path, error) = {
+        let cur = match shared.current.read() {
+            Ok(c) => c,
+            Err(p) => p.into_inner(),
+        };
+        let error = cur.error.clone();
+        if let Some(b) = cur.files.get(&lookup) {
+            (Some(b.clone()), 200, lookup.clone(), error)
+        } else if lookup.starts_with("search/") {
+            drop(cur);
+            let found = shared.search_files().and_then(|s| s.get(&lookup).cloned());
+            let not_found = found.is_none();
+            (
+                found,
+                if not_found { 404 } else { 200 },
+                lookup.clone(),
+                error,
+            )
+        } else if cur.assets.contains(&lookup) {
+            let bytes = std::fs::read(cur.content_dir.join(&lookup))
+                .ok()
+                .map(Arc::new);
+            (bytes, 200, lookup.clone(), error)
+        } else if cur.files.contains_key(&format!("{lookup}/index.html")) {
+            drop(cur);
+            let to = format!("/{lookup}/");
+            let _ =
+                req.respond(Response::empty(StatusCode(301)).with_header(header("Location", &to)));
+            return;
+        } else {
+            (
+                cur.files.get("404.html").cloned(),
+                404,
+                "404.html".to_string(),
+                error,
+            )
+        }
+    };
+    let Some(body) = body else {
+        let _ = req.respond(Response::from_string("not found").with_status_code(404));
+        return;
+    };
+    let mime = mime_guess::from_path(&served_path).first_or_octet_stream();
+    let is_html = mime.essence_str() == "text/html";
+    let content_type = if mime.type_() == "text"
+        || mime.essence_str() == "application/javascript"
+        || mime.essence_str() == "image/svg+xml"
+    {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    };
+    let bytes = if is_html {
+        inject(&body, &served_path, error.as_deref())
+    } else {
+        body.to_vec()
+    };
+    let response = Response::from_data(bytes)
+        .with_status_code(status)
+        .with_header(header("Content-Type", &content_type))
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"));
+    let _ = req.respond(response);
+}
+
+/// Long poll: answer when the version differs from the client's, or after 25 s.
+fn poll(shared: &Shared, req: Request, url: &str) {
+    let since: u64 = url
+        .split_once("v=")
+        .and_then(|(_, v)| v.split('&').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let (lock, cvar) = &shared.changed;
+    let deadline = Instant::now() + Duration::from_secs(25);
+    let mut n = match lock.lock() {
+        Ok(n) => n,
+        Err(p) => p.into_inner(),
+    };
+    while *n == since && since != 0 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        n = match cvar.wait_timeout(n, left) {
+            Ok((g, _)) => g,
+            Err(p) => p.into_inner().0,
+        };
+    }
+    drop(n);
+    let (number, css_only, error) = shared
+        .current
+        .read()
+        .map(|c| (c.number, c.css_only, c.error.is_some()))
+        .unwrap_or((0, false, false));
+    let body = format!("{{\"version\":{number},\"cssOnly\":{css_only},\"error\":{error}}}");
+    let _ = req.respond(
+        Response::from_string(body)
+            .with_header(header("Content-Type", "application/json"))
+            .with_header(header("Cache-Control", "no-store")),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_paths() {
+        assert_eq!(clean_path("/").as_deref(), Some(""));
+        assert_eq!(clean_path("/a/b.html?x=1").as_deref(), Some("a/b.html"));
+        assert_eq!(clean_path("/a/").as_deref(), Some("a/"));
+        assert_eq!(clean_path("/a%20b.html").as_deref(), Some("a b.html"));
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/a/%2E%2E/%2e%2e/x",
+            "/..%2fetc%2fpasswd",
+            "/a\\..\\b",
+            "/a%5c..%5cb",
+            "/a%00b",
+            "//etc/passwd",
+            "/C:/Windows",
+            "/%zz",
+            "etc/passwd",
+        ] {
+            assert_eq!(clean_path(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! `handbook serve` on an ephemeral loopback port: pages, live updates,
+//! editor save patterns, errors and recovery, path safety, load.
+
+mod common;
+
+use common::*;
+use handbook::serve::{ServeOptions, start};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+    raw(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+fn raw(addr: SocketAddr, request: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+fn server(root: &Path) -> handbook::serve::Handle {
+    start(ServeOptions {
+        root: root.to_path_buf(),
+        bind: "127.0.0.1".parse().unwrap(),
+        port: 0,
+        drafts: false,
+    })
+    .unwrap()
+}
+
+/// Wait (bounded) until `f` holds.
+fn eventually(what: &str, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+#[test]
+fn serves_pages_with_the_live_script_and_writes_nothing() {
+    let d = fixture("basic");
+    let h = server(d.path());
+    let (status, body) = get(h.addr, "/guide/intro.html");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("content-type: text/html; charset=utf-8")
+            || body.contains("Content-Type: text/html; charset=utf-8")
+    );
+    assert!(body.contains("data-handbook-live"), "live script injected");
+    assert!(
+        body.contains("data-poll=\"../__handbook/poll\""),
+        "relative poll URL works under any base path"
+    );
+    let (status, body) = get(h.addr, "/static/style.css");
+    assert_eq!(status, 200);
+    assert!(body.to_lowercase().contains("content-type: text/css"));
+    assert_eq!(get(h.addr, "/guide/diagram.svg").0, 200);
+    assert!(
+        get(h.addr, "/guide/diagram.svg")
+            .1
+            .contains("image/svg+xml")
+    );
+    assert_eq!(get(h.addr, "/search/meta.json").0, 200);
+    let (status, body) = get(h.addr, "/no/such/page.html");
+    assert_eq!(status, 404);
+    assert!(body.contains("This page is not in the handbook"));
+    let (status, head) = raw(
+        h.addr,
+        "HEAD /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 200);
+    assert!(!head.contains("<html"), "HEAD has no body");
+    assert_eq!(
+        get(h.addr, "/guide").0,
+        301,
+        "folder without slash redirects"
+    );
+    assert!(
+        !d.path().join("public").exists(),
+        "serve writes no output folder"
+    );
+    // The built site never carries the live script.
+    assert!(build(d.path()).status.success());
+    assert!(!read(&d.path().join("public"), "guide/intro.html").contains("data-handbook-live"));
+    h.stop();
+}
+
+#[test]
+fn path_traversal_is_refused() {
+    let d = fixture("basic");
+    std::fs::write(d.path().join("secret.txt"), "top secret").unwrap();
+    let h = server(d.path());
+    for p in [
+        "/../secret.txt",
+        "/guide/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/guide%00.html",
+        "//etc/passwd",
+        "/content/guide/intro.md",
+        "/book.toml",
+    ] {
+        let (status, body) = raw(
+            h.addr,
+            &format!("GET {p} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(status == 400 || status == 404, "{p}: {status}");
+        assert!(
+            !body.contains("top secret") && !body.contains("[book]"),
+            "{p} leaked"
+        );
+    }
+    h.stop();
+}
+
+#[test]
+fn edits_renames_deletes_and_errors_are_picked_up() {
+    let d = fixture("basic");
+    let h = server(d.path());
+    let page = d.path().join("content/guide/second.md");
+
+    // Write in place.
+    let v0 = h.version();
+    std::fs::write(&page, "# Second page\n\nFreshly edited text.\n").unwrap();
+    eventually("in-place edit served", || {
+        get(h.addr, "/guide/second.html")
+            .1
+            .contains("Freshly edited text.")
+    });
+    assert!(h.version() > v0);
+
+    // Long poll answers with the new version.
+    let v1 = h.version();
+    let addr = h.addr;
+    let poller = std::thread::spawn(move || get(addr, &format!("/__handbook/poll?v={v1}")).1);
+    std::thread::sleep(Duration::from_millis(100));
+    std::fs::write(&page, "# Second page\n\nPolled text.\n").unwrap();
+    let answer = poller.join().unwrap();
+    assert!(answer.contains("\"version\":"), "{answer}");
+    assert!(
+        !answer.contains(&format!("\"version\":{v1},")),
+        "poll returned only after a change: {answer}"
+    );
+
+    // Save by rename (vim, JetBrains safe write): write a temp file, rename over.
+    let tmp = d.path().join("content/guide/.second.md.swp");
+    std::fs::write(&tmp, "# Second page\n\nRenamed into place.\n").unwrap();
+    std::fs::rename(&tmp, &page).unwrap();
+    eventually("save-by-rename served", || {
+        get(h.addr, "/guide/second.html")
+            .1
+            .contains("Renamed into place.")
+    });
+
+    // New page appears in the navigation; deleted page 404s and leaves it.
+    write(d.path(), "content/guide/third.md", "# Third page\n");
+    eventually("new page served", || {
+        get(h.addr, "/guide/third.html").0 == 200
+    });
+    assert!(get(h.addr, "/guide/intro.html").1.contains("third.html"));
+    std::fs::remove_file(d.path().join("content/guide/third.md")).unwrap();
+    eventually("deleted page 404s", || {
+        get(h.addr, "/guide/third.html").0 == 404
+    });
+    assert!(!get(h.addr, "/guide/intro.html").1.contains("third.html"));
+
+    // A broken page keeps the last good site and shows an overlay with file:line.
+    std::fs::write(&page, "+++\nweight = \"x\"\n+++\n# Second page\n").unwrap();
+    eventually("error overlay", || {
+        get(h.addr, "/index.html")
+            .1
+            .contains("id=\"handbook-error\"")
+    });
+    let body = get(h.addr, "/guide/second.html").1;
+    assert!(
+        body.contains("content/guide/second.md:2:"),
+        "overlay names file:line"
+    );
+    assert!(
+        body.contains("Renamed into place."),
+        "last good version still served"
+    );
+    std::fs::write(&page, "# Second page\n\nFixed.\n").unwrap();
+    eventually("overlay disappears", || {
+        let b = get(h.addr, "/guide/second.html").1;
+        b.contains("Fixed.") && !b.contains("handbook-error")
+    });
+
+    // Atomic replace of book.toml is seen, and seen again afterwards.
+    for title in ["Renamed Handbook", "Renamed Again"] {
+        let cfg = read(d.path(), "book.toml")
+            .replace("Fixture Handbook", title)
+            .replace("Renamed Handbook", title);
+        let tmp = d.path().join("book.toml.tmp");
+        std::fs::write(&tmp, cfg).unwrap();
+        std::fs::rename(&tmp, d.path().join("book.toml")).unwrap();
+        eventually("config change", || {
+            get(h.addr, "/index.html").1.contains(title)
+        });
+    }
+    h.stop();
+}
+
+#[test]
+fn a_burst_of_changes_gives_few_rebuilds() {
+    let d = fixture("basic");
+    let h = server(d.path());
+    let v0 = h.version();
+    for i in 0..200 {
+        write(
+            d.path(),
+            &format!("content/bulk/p{i}.md"),
+            &format!("# Bulk {i}\n"),
+        );
+    }
+    eventually("burst built", || get(h.addr, "/bulk/p199.html").0 == 200);
+    std::thread::sleep(Duration::from_millis(300));
+    let rebuilds = h.version() - v0;
+    assert!(rebuilds <= 5, "{rebuilds} rebuilds for one burst");
+    h.stop();
+}
+
+#[test]
+fn keeps_answering_under_load_with_reload_connections_open() {
+    let d = fixture("basic");
+    let h = server(d.path());
+    let addr = h.addr;
+    let v = h.version();
+    // 20 live-reload long polls held open.
+    let polls: Vec<_> = (0..20)
+        .map(|_| std::thread::spawn(move || get(addr, &format!("/__handbook/poll?v={v}")).0))
+        .collect();
+    std::thread::sleep(Duration::from_millis(100));
+    // 10,000 requests from 50 concurrent clients.
+    let start = Instant::now();
+    let workers: Vec<_> = (0..50)
+        .map(|w| {
+            std::thread::spawn(move || {
+                let mut errors = 0;
+                for i in 0..200 {
+                    let path = if (w + i) % 3 == 0 {
+                        "/static/style.css"
+                    } else {
+                        "/guide/intro.html"
+                    };
+                    if get(addr, path).0 != 200 {
+                        errors += 1;
+                    }
+                }
+                errors
+            })
+        })
+        .collect();
+    let errors: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    assert_eq!(errors, 0);
+    eprintln!("10,000 requests in {:?}", start.elapsed());
+    // Release the polls with a change.
+    write(
+        d.path(),
+        "content/guide/second.md",
+        "# Second page\n\nBump.\n",
+    );
+    for p in polls {
+        assert_eq!(p.join().unwrap(), 200);
+    }
+    h.stop();
+}
