@@ -19,10 +19,11 @@ fn check(root: &Path, args: &[&str]) -> (i32, String) {
 /// gofmt and go vet findings need a Go toolchain; scripts/test.sh installs one
 /// and sets HANDBOOK_REQUIRE_GO so these assertions cannot be skipped in CI.
 fn go_available() -> bool {
-    let have = std::process::Command::new("gofmt")
-        .arg("-h")
-        .output()
-        .is_ok();
+    tool_available("gofmt", "-h")
+}
+
+fn tool_available(tool: &str, arg: &str) -> bool {
+    let have = std::process::Command::new(tool).arg(arg).output().is_ok();
     if !have && std::env::var_os("HANDBOOK_REQUIRE_GO").is_some() {
         panic!("{tool} is not on PATH but HANDBOOK_REQUIRE_GO is set");
     }
