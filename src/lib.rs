@@ -19,6 +19,7 @@ pub mod report;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod synth;
 mod yaml;
 
 use std::path::{Path, PathBuf};

@@ -100,7 +100,24 @@ fn exit_code(d: &Diagnostics) -> ExitCode {
     }
 }
 
+/// Peak resident memory of this process in KiB (Linux), for the benchmark.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 fn main() -> ExitCode {
+    let code = run();
+    if std::env::var_os("HANDBOOK_STATS").is_some() {
+        if let Some(kib) = peak_rss_kib() {
+            eprintln!("handbook-stats peak-rss-kib {kib}");
+        }
+    }
+    code
+}
+
+fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
