@@ -170,7 +170,7 @@ pub fn is_go(block: &CodeBlock) -> bool {
 pub fn check_syntax(parser: &mut Parser, file: &Path, blocks: &[CodeBlock]) -> Vec<Diagnostic> {
     blocks
         .iter()
-        .filter(|b| is_go(b))
+        .filter(|b| is_go(b) && !b.proven_valid)
         .filter_map(|b| {
             let e = parse_snippet(parser, &b.code).err()?;
             let col = b.code.lines().nth(e.line).map_or(e.column, |l| {
@@ -379,6 +379,7 @@ mod tests {
             code: code.into(),
             first_line: 1,
             indent: 0,
+            proven_valid: false,
         };
         assert!(is_vettable(&b(
             "package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\nfunc main() {}\n"

@@ -271,15 +271,28 @@ fn sitemap(site: &Site, base: &str) -> String {
 /// `handbook build`: load, render and atomically write the site.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
+    let stats = std::env::var_os("HANDBOOK_STATS").is_some();
+    let phase = |name: &str, since: Instant| {
+        if stats {
+            eprintln!("handbook-stats phase {name} {:.1?}", since.elapsed());
+        }
+    };
     let hl = Highlighter::new();
+    let t = Instant::now();
     let mut site = load_site(&opts.root, opts.drafts, &hl)?;
+    phase("load", t);
+    let t = Instant::now();
     if let Some(b) = &opts.base_path {
         site.config.site.base_path = Some(b.clone());
     }
     let mut outputs = render_site(&site, None)?;
+    phase("render", t);
+    let t = Instant::now();
     if site.config.search.enabled {
         outputs.extend(search::build_index(&site));
     }
+    phase("search", t);
+    let t = Instant::now();
     let out_dir = opts
         .out
         .clone()
@@ -309,6 +322,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     }
     let files = outputs.len() + site.assets.len();
     let out_dir = staging.commit().map_err(one)?;
+    phase("write", t);
     Ok(BuildReport {
         pages: site.pages.len(),
         files,

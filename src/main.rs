@@ -5,6 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+// The build allocates many small strings (Markdown events, tokens, spans);
+// mimalloc measured faster than the system allocator on the benchmark.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use handbook::diag::{Diagnostics, Severity};
 use handbook::report::Format;
 

@@ -96,6 +96,8 @@ pub struct CodeBlock {
     pub first_line: usize,
     /// Columns of indentation pulldown-cmark removed (fences inside lists).
     pub indent: usize,
+    /// Go: the highlighter's parse already proved it valid, so `check` need not parse it again.
+    pub proven_valid: bool,
 }
 
 /// Text of one heading-delimited part of a page, for the search index.
@@ -476,6 +478,7 @@ pub fn render(
                 let (info, text, first_line, indent) = code.take().expect("code open");
                 let (line, col) = loc(range.start);
                 let rendered = hl.render(&text, &info);
+                let proven_valid = rendered.go_valid;
                 if rendered.unknown_language {
                     out.warnings.push(
                         Diagnostic::warning(
@@ -521,6 +524,7 @@ pub fn render(
                     code: text,
                     first_line,
                     indent,
+                    proven_valid,
                 });
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {

@@ -233,6 +233,8 @@ pub struct Highlighted {
     pub html: String,
     /// Set when the language is unknown.
     pub unknown_language: bool,
+    /// Go only: the highlighter's parse already proved the snippet valid.
+    pub go_valid: bool,
 }
 
 impl Highlighter {
@@ -271,8 +273,11 @@ impl Session<'_> {
     pub fn render(&mut self, code: &str, info: &FenceInfo) -> Highlighted {
         let lang = alias(&info.lang);
         let mut unknown_language = false;
+        let mut go_valid = false;
         let segments = if lang == "go" {
-            self.go.highlight(&self.hl.go, code)
+            let (segs, valid) = self.go.highlight(&self.hl.go, code);
+            go_valid = valid;
+            segs
         } else if PLAIN.contains(&lang) {
             Vec::new()
         } else {
@@ -305,6 +310,7 @@ impl Session<'_> {
         Highlighted {
             html,
             unknown_language,
+            go_valid,
         }
     }
 }
@@ -422,6 +428,13 @@ pub fn escape_attr(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn category_order_matches_discriminants() {
+        for (i, c) in Category::ALL.iter().enumerate() {
+            assert_eq!(*c as usize, i);
+        }
+    }
 
     #[test]
     fn parses_fence_info() {

@@ -17,6 +17,7 @@ pub mod tokenize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::render::Output;
@@ -85,100 +86,121 @@ fn emit(name: &str, json: String) -> [Output; 2] {
     ]
 }
 
-/// Build all index files for `site`.
-pub fn build_index(site: &Site) -> Vec<Output> {
-    let mut docs: Vec<Doc> = Vec::new();
-    // term -> doc -> weighted count; kept per doc then folded.
-    let mut doc_terms: Vec<HashMap<String, u32>> = Vec::new();
-    let mut doc_len: Vec<u32> = Vec::new();
-    let mut exact: Vec<(String, usize)> = Vec::new();
+/// A document with its weighted term counts, length and exact keys.
+struct Analysed {
+    doc: Doc,
+    terms: HashMap<String, u32>,
+    len: u32,
+    exact: Vec<String>,
+}
 
-    for &pi in &site.order {
-        let page = &site.pages[pi];
-        let mut trail: Vec<String> = Vec::new();
-        let mut s = Some(page.section);
-        while let Some(i) = s {
-            let sec = &site.sections[i];
-            if i != 0 && sec.index != Some(pi) {
-                trail.push(sec.title.clone());
-            }
-            s = sec.parent;
+/// Split one page into documents and count their terms.
+fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
+    let page = &site.pages[pi];
+    let mut trail: Vec<String> = Vec::new();
+    let mut s = Some(page.section);
+    while let Some(i) = s {
+        let sec = &site.sections[i];
+        if i != 0 && sec.index != Some(pi) {
+            trail.push(sec.title.clone());
         }
-        trail.reverse();
-        trail.push(page.title.clone());
-        let mut heading_trail: Vec<(u8, String)> = Vec::new();
-        for (k, part) in page.rendered.sections.iter().enumerate() {
-            let heading = part.heading.map(|h| &page.rendered.headings[h]);
-            if let Some(h) = heading {
-                heading_trail.retain(|(l, _)| *l < h.level);
-                heading_trail.push((h.level, h.text.clone()));
-            }
-            if k > 0
-                && part.text.trim().is_empty()
-                && part.code.trim().is_empty()
-                && heading.is_none()
-            {
-                continue;
-            }
-            let mut terms: HashMap<String, u32> = HashMap::new();
-            let mut len = 0u32;
-            let mut add =
-                |text: &str, field: u32, count_len: bool, terms: &mut HashMap<String, u32>| {
-                    for (t, w) in tokenize::tokenize(text) {
-                        *terms.entry(t).or_default() += field * u32::from(w);
-                        if count_len {
-                            len += 1;
-                        }
+        s = sec.parent;
+    }
+    trail.reverse();
+    trail.push(page.title.clone());
+    let mut out = Vec::new();
+    let mut heading_trail: Vec<(u8, String)> = Vec::new();
+    for (k, part) in page.rendered.sections.iter().enumerate() {
+        let heading = part.heading.map(|h| &page.rendered.headings[h]);
+        if let Some(h) = heading {
+            heading_trail.retain(|(l, _)| *l < h.level);
+            heading_trail.push((h.level, h.text.clone()));
+        }
+        if k > 0 && part.text.trim().is_empty() && part.code.trim().is_empty() && heading.is_none()
+        {
+            continue;
+        }
+        let mut terms: HashMap<String, u32> = HashMap::new();
+        let mut len = 0u32;
+        let mut add =
+            |text: &str, field: u32, count_len: bool, terms: &mut HashMap<String, u32>| {
+                for (t, w) in tokenize::tokenize(text) {
+                    *terms.entry(t).or_default() += field * u32::from(w);
+                    if count_len {
+                        len += 1;
                     }
-                };
-            if k == 0 {
-                add(&page.title, 6, false, &mut terms);
-                if let Some(d) = &page.src.front.description {
-                    add(d, 3, false, &mut terms);
                 }
+            };
+        if k == 0 {
+            add(&page.title, 6, false, &mut terms);
+            if let Some(d) = &page.src.front.description {
+                add(d, 3, false, &mut terms);
             }
-            if let Some(h) = heading {
-                add(&h.text, 4, false, &mut terms);
-            }
-            // Count per occurrence for prose: tokenize per sentence-ish chunk.
-            for chunk in part.text.split(['.', '\n']) {
-                add(chunk, 2, true, &mut terms);
-            }
-            for line in part.code.lines() {
-                add(line, 1, true, &mut terms);
-            }
-            let id = docs.len();
-            if let Some(h) = heading.filter(|h| h.rule.is_some()) {
-                exact.push((h.id.to_lowercase(), id));
-            }
-            if k == 0 {
-                for a in &page.src.front.alerts {
-                    exact.push((a.to_lowercase(), id));
-                }
-            }
-            let anchor = heading.map(|h| format!("#{}", h.id)).unwrap_or_default();
-            let mut crumb = trail.clone();
-            crumb.extend(
-                heading_trail
-                    .iter()
-                    .take(heading_trail.len().saturating_sub(1))
-                    .map(|(_, t)| t.clone()),
-            );
-            docs.push(Doc {
+        }
+        if let Some(h) = heading {
+            add(&h.text, 4, false, &mut terms);
+        }
+        // Count per occurrence for prose: tokenize per sentence-ish chunk.
+        for chunk in part.text.split(['.', '\n']) {
+            add(chunk, 2, true, &mut terms);
+        }
+        for line in part.code.lines() {
+            add(line, 1, true, &mut terms);
+        }
+        let mut exact = Vec::new();
+        if let Some(h) = heading.filter(|h| h.rule.is_some()) {
+            exact.push(h.id.to_lowercase());
+        }
+        if k == 0 {
+            exact.extend(page.src.front.alerts.iter().map(|a| a.to_lowercase()));
+        }
+        let anchor = heading.map(|h| format!("#{}", h.id)).unwrap_or_default();
+        let mut crumb = trail.clone();
+        crumb.extend(
+            heading_trail
+                .iter()
+                .take(heading_trail.len().saturating_sub(1))
+                .map(|(_, t)| t.clone()),
+        );
+        out.push(Analysed {
+            doc: Doc {
                 url: format!("{}{anchor}", page.url),
                 title: heading.map_or_else(|| page.title.clone(), |h| h.text.clone()),
                 crumb: crumb.join(" › "),
                 kind: page.kind,
                 text: truncate_chars(&part.text, SNIPPET),
-            });
-            doc_terms.push(terms);
-            doc_len.push(len.max(1));
-        }
+            },
+            terms,
+            len: len.max(1),
+            exact,
+        });
+    }
+    out
+}
+
+/// Build all index files for `site`.
+pub fn build_index(site: &Site) -> Vec<Output> {
+    // Pages are analysed in parallel, then numbered in reading order.
+    let analysed: Vec<Vec<Analysed>> = site
+        .order
+        .par_iter()
+        .map(|&pi| analyse_page(site, pi))
+        .collect();
+    let mut docs: Vec<Doc> = Vec::new();
+    let mut doc_terms: Vec<HashMap<String, u32>> = Vec::new();
+    let mut doc_len: Vec<u32> = Vec::new();
+    let mut exact: Vec<(String, usize)> = Vec::new();
+    for a in analysed.into_iter().flatten() {
+        let id = docs.len();
+        exact.extend(a.exact.into_iter().map(|k| (k, id)));
+        docs.push(a.doc);
+        doc_terms.push(a.terms);
+        doc_len.push(a.len);
     }
 
     let avg = doc_len.iter().map(|&l| f64::from(l)).sum::<f64>() / doc_len.len().max(1) as f64;
     let (k1, b) = (1.2, 0.75);
-    let mut postings: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
+    let mut postings: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
     for (d, terms) in doc_terms.into_iter().enumerate() {
         let norm = k1 * (1.0 - b + b * f64::from(doc_len[d]) / avg);
         for (t, tf) in terms {
@@ -196,9 +218,13 @@ pub fn build_index(site: &Site) -> Vec<Output> {
             None => list.push((d, EXACT)),
         }
     }
-    for list in postings.values_mut() {
-        list.sort_unstable();
-    }
+    let postings: BTreeMap<String, Vec<(usize, u32)>> = postings
+        .into_par_iter()
+        .map(|(t, mut list)| {
+            list.sort_unstable();
+            (t, list)
+        })
+        .collect();
 
     // Shards: split prefixes until each is small enough (or 4 characters long).
     let mut shards: Vec<(String, Vec<&String>)> = Vec::new();
