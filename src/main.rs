@@ -114,10 +114,8 @@ fn peak_rss_kib() -> Option<u64> {
 
 fn main() -> ExitCode {
     let code = run();
-    if std::env::var_os("HANDBOOK_STATS").is_some() {
-        if let Some(kib) = peak_rss_kib() {
-            eprintln!("handbook-stats peak-rss-kib {kib}");
-        }
+    if let Some(kib) = std::env::var_os("HANDBOOK_STATS").and_then(|_| peak_rss_kib()) {
+        eprintln!("handbook-stats peak-rss-kib {kib}");
     }
     code
 }
