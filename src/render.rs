@@ -597,15 +597,16 @@ impl<'a> Renderer<'a> {
         recent.truncate(8);
         let recent: Vec<EntryCtx<'_>> = recent.into_iter().map(|i| self.entry(url, i)).collect();
         ctx.insert("recent", &recent);
+        // The entry point for a kind: the first section of that kind, or for
+        // tracks the folder that holds the track sections.
         let find = |kind: Kind| {
-            self.site
-                .sections
-                .iter()
-                .find(|s| {
-                    s.kind == kind
-                        || s.children
-                            .iter()
-                            .any(|&c| self.site.sections[c].kind == kind)
+            let secs = &self.site.sections;
+            secs.iter()
+                .skip(1)
+                .find(|s| s.kind == kind && s.parent.is_none_or(|p| secs[p].kind != kind))
+                .map(|s| match s.parent {
+                    Some(p) if p != 0 && kind == Kind::Track => &secs[p],
+                    _ => s,
                 })
                 .map(|s| self.link(url, &s.title, &s.url))
         };
