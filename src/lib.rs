@@ -23,6 +23,7 @@ pub mod synth;
 mod yaml;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -85,8 +86,11 @@ pub struct PageCache {
     entries: std::sync::Mutex<std::collections::HashMap<String, CachedPage>>,
 }
 
+/// Receives rendered pages as they are produced.
+pub type Sink<'a> = dyn Fn(&Output) -> Result<(), Diagnostic> + Sync + 'a;
+
 /// A rendered page and the hash of what it was rendered from.
-type CachedPage = ([u8; 32], Vec<u8>);
+type CachedPage = ([u8; 32], Arc<Vec<u8>>);
 
 /// A hash of everything a page's HTML depends on besides its own source.
 fn site_signature(site: &Site, templates: &[u8]) -> blake3::Hash {
@@ -131,7 +135,15 @@ fn site_signature(site: &Site, templates: &[u8]) -> blake3::Hash {
 }
 
 /// Render every generated file of a loaded site (not the copied assets).
-pub fn render_site(site: &Site, cache: Option<&PageCache>) -> Result<Vec<Output>, Diagnostics> {
+///
+/// With a `sink`, each page is handed to it as soon as it is rendered and not
+/// kept (`build` writes it straight to disk, so peak memory does not hold the
+/// whole site's HTML); the returned outputs are then the generated files only.
+pub fn render_site(
+    site: &Site,
+    cache: Option<&PageCache>,
+    sink: Option<&Sink<'_>>,
+) -> Result<Vec<Output>, Diagnostics> {
     let tera = render::load_templates(&site.root, &site.config.build.theme).map_err(one)?;
     let theme = &site.config.build.theme;
     let css = format!(
@@ -143,12 +155,12 @@ pub fn render_site(site: &Site, cache: Option<&PageCache>) -> Result<Vec<Output>
     );
     let mut statics: Vec<Output> = vec![Output {
         path: "static/style.css".into(),
-        bytes: css.clone().into_bytes(),
+        bytes: Arc::new(css.clone().into_bytes()),
     }];
     for (name, builtin) in &render::STATIC[1..] {
         statics.push(Output {
             path: format!("static/{name}"),
-            bytes: render::static_file(&site.root, theme, name, builtin).into_bytes(),
+            bytes: Arc::new(render::static_file(&site.root, theme, name, builtin).into_bytes()),
         });
     }
     let mut hasher = blake3::Hasher::new();
@@ -173,7 +185,7 @@ pub fn render_site(site: &Site, cache: Option<&PageCache>) -> Result<Vec<Output>
     }
     let signature = site_signature(site, template_hash.finalize().as_bytes());
     let previous = cache.and_then(|c| c.entries.lock().ok().map(|m| m.clone()));
-    let mut results: Vec<Result<Output, Diagnostic>> = (0..site.pages.len())
+    let streamed: Vec<Result<Option<Output>, Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
             let p = &site.pages[i];
@@ -186,18 +198,23 @@ pub fn render_site(site: &Site, cache: Option<&PageCache>) -> Result<Vec<Output>
                 .and_then(|m| m.get(&p.url))
                 .filter(|(k, _)| *k == key)
             {
-                return Ok(Output {
+                return Ok(Some(Output {
                     path: p.url.clone(),
                     bytes: bytes.clone(),
-                });
+                }));
             }
             let out = r.page(i)?;
             if let Some(mut m) = cache.and_then(|c| c.entries.lock().ok()) {
                 m.insert(out.path.clone(), (key, out.bytes.clone()));
             }
-            Ok(out)
+            match sink {
+                Some(sink) => sink(&out).map(|()| None),
+                None => Ok(Some(out)),
+            }
         })
         .collect();
+    let mut results: Vec<Result<Output, Diagnostic>> =
+        streamed.into_iter().filter_map(Result::transpose).collect();
     for (s, sec) in site.sections.iter().enumerate() {
         if sec.index.is_none() {
             results.push(r.generated_section(s));
@@ -236,14 +253,14 @@ pub fn render_site(site: &Site, cache: Option<&PageCache>) -> Result<Vec<Output>
             let target = format!("{}{}", paths::root_prefix(&path), p.url);
             outputs.push(Output {
                 path,
-                bytes: render::redirect_page(&target).into_bytes(),
+                bytes: Arc::new(render::redirect_page(&target).into_bytes()),
             });
         }
     }
     if let Some(url) = &site.config.site.site_url {
         outputs.push(Output {
             path: "sitemap.xml".into(),
-            bytes: sitemap(site, url).into_bytes(),
+            bytes: Arc::new(sitemap(site, url).into_bytes()),
         });
     }
     Ok(outputs)
@@ -285,14 +302,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if let Some(b) = &opts.base_path {
         site.config.site.base_path = Some(b.clone());
     }
-    let mut outputs = render_site(&site, None)?;
-    phase("render", t);
-    let t = Instant::now();
-    if site.config.search.enabled {
-        outputs.extend(search::build_index(&site));
-    }
-    phase("search", t);
-    let t = Instant::now();
     let out_dir = opts
         .out
         .clone()
@@ -303,6 +312,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         &[&site.content_dir, &book, &opts.root.join("themes")],
     )
     .map_err(one)?;
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let sink = |o: &Output| {
+        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        staging.write(&o.path, &o.bytes)
+    };
+    let mut outputs = render_site(&site, None, Some(&sink))?;
+    phase("render", t);
+    let t = Instant::now();
+    if site.config.search.enabled {
+        outputs.extend(search::build_index(&site));
+    }
+    phase("search", t);
+    let t = Instant::now();
     let search_bytes: u64 = outputs
         .iter()
         .filter(|o| o.path.starts_with("search/"))
@@ -320,7 +342,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if !write_errors.is_empty() {
         return Err(Diagnostics(write_errors));
     }
-    let files = outputs.len() + site.assets.len();
+    let files = outputs.len() + site.assets.len() + written.into_inner();
     let out_dir = staging.commit().map_err(one)?;
     phase("write", t);
     Ok(BuildReport {

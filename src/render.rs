@@ -177,7 +177,7 @@ struct PageCtx<'a> {
     description: Option<&'a str>,
     url: &'a str,
     source: String,
-    body: &'a str,
+    body: std::borrow::Cow<'a, str>,
     toc: Vec<&'a Heading>,
     kind: Kind,
     tags: Vec<LinkCtx>,
@@ -248,7 +248,7 @@ pub struct Output {
     /// Path relative to the output root.
     pub path: String,
     /// Bytes.
-    pub bytes: Vec<u8>,
+    pub bytes: std::sync::Arc<Vec<u8>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -472,7 +472,7 @@ impl<'a> Renderer<'a> {
             description: p.src.front.description.as_deref(),
             url: &p.url,
             source,
-            body: &p.rendered.html,
+            body: p.body(),
             toc: p
                 .rendered
                 .headings
@@ -523,7 +523,7 @@ impl<'a> Renderer<'a> {
         })?;
         Ok(Output {
             path: path.to_string(),
-            bytes: html.into_bytes(),
+            bytes: std::sync::Arc::new(html.into_bytes()),
         })
     }
 

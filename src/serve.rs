@@ -107,17 +107,15 @@ impl Shared {
                 Ok(s)
             }
         })
-        .and_then(|s| render_site(&s, Some(&self.pages)).map(|o| (s, o)));
+        .and_then(|s| render_site(&s, Some(&self.pages), None).map(|o| (s, o)));
         let mut cur = match self.current.write() {
             Ok(c) => c,
             Err(p) => p.into_inner(),
         };
         match result {
             Ok((site, outputs)) => {
-                let files: HashMap<String, Arc<Vec<u8>>> = outputs
-                    .into_iter()
-                    .map(|o| (o.path, Arc::new(o.bytes)))
-                    .collect();
+                let files: HashMap<String, Arc<Vec<u8>>> =
+                    outputs.into_iter().map(|o| (o.path, o.bytes)).collect();
                 let css_only = cur.error.is_none() && only_css_changed(&cur.files, &files);
                 let number = cur.number + 1;
                 *cur = Version {
@@ -169,7 +167,7 @@ impl Shared {
         .ok()?;
         let files: HashMap<String, Arc<Vec<u8>>> = search::build_index(&site)
             .into_iter()
-            .map(|o| (o.path, Arc::new(o.bytes)))
+            .map(|o| (o.path, o.bytes))
             .collect();
         let files = Arc::new(files);
         if let Ok(mut cur) = self.current.write() {
@@ -212,6 +210,7 @@ fn only_css_changed(
             // 404.html inlines the stylesheet.
             k.ends_with(".css")
                 || k == "404.html"
+                || Arc::ptr_eq(o, v)
                 || o == v
                 || (k.ends_with(".html")
                     && String::from_utf8_lossy(o).replace(&ov, &nv).as_bytes() == v.as_slice())

@@ -5,6 +5,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use regex::Regex;
@@ -77,13 +79,16 @@ pub struct ModuleInfo {
 #[derive(Debug, Clone)]
 pub struct Page {
     /// The source.
-    pub src: SourceFile,
+    pub src: Arc<SourceFile>,
     /// Output path relative to the site root.
     pub url: String,
     /// Resolved title.
     pub title: String,
-    /// Rendered body and outline.
-    pub rendered: Rendered,
+    /// Rendered body and outline (shared with the `serve` cache).
+    pub rendered: Arc<Rendered>,
+    /// Replacements applied to the body when the page is rendered: resolved
+    /// `rule:` links and anchors of retired rules, which depend on other pages.
+    pub patches: Vec<(String, String)>,
     /// Section the page is in (for an index page: the section it introduces).
     pub section: usize,
     /// True for a section's own page.
@@ -94,6 +99,17 @@ pub struct Page {
     pub runbook: Option<RunbookInfo>,
     /// Track position, for track modules.
     pub module: Option<ModuleInfo>,
+}
+
+impl Page {
+    /// The body HTML with cross-page patches applied.
+    pub fn body(&self) -> std::borrow::Cow<'_, str> {
+        let mut body = std::borrow::Cow::Borrowed(self.rendered.html.as_str());
+        for (from, to) in &self.patches {
+            body = std::borrow::Cow::Owned(body.replace(from.as_str(), to));
+        }
+        body
+    }
 }
 
 /// A folder of content.
@@ -177,20 +193,34 @@ pub struct LoadOptions {
 /// file's path and bytes and of everything else rendering depends on (the set
 /// of files, for link resolution, and the Markdown options), so an edit
 /// re-parses and re-highlights only the file that changed.
+///
+/// Sources are cached too, by path, modification time and size, so a rebuild
+/// reads only the files that changed.
 #[derive(Default)]
 pub struct MarkdownCache {
-    entries: std::sync::Mutex<HashMap<[u8; 32], Rendered>>,
+    entries: std::sync::Mutex<HashMap<[u8; 32], Arc<Rendered>>>,
+    sources: std::sync::Mutex<HashMap<String, (SystemTime, u64, Arc<SourceFile>)>>,
 }
 
 impl MarkdownCache {
-    fn get(&self, key: &[u8; 32]) -> Option<Rendered> {
+    fn get(&self, key: &[u8; 32]) -> Option<Arc<Rendered>> {
         self.entries.lock().ok()?.get(key).cloned()
     }
-    fn put(&self, entries: Vec<([u8; 32], Rendered)>) {
+    fn put(&self, entries: Vec<([u8; 32], Arc<Rendered>)>) {
         if let Ok(mut map) = self.entries.lock() {
             // Keep only what the current build used: old versions would pile up.
             map.clear();
             map.extend(entries);
+        }
+    }
+    fn source(&self, rel: &str, stamp: (SystemTime, u64)) -> Option<Arc<SourceFile>> {
+        let map = self.sources.lock().ok()?;
+        let (t, len, f) = map.get(rel)?;
+        ((*t, *len) == stamp).then(|| f.clone())
+    }
+    fn put_source(&self, rel: &str, stamp: (SystemTime, u64), f: &Arc<SourceFile>) {
+        if let Ok(mut map) = self.sources.lock() {
+            map.insert(rel.to_string(), (stamp.0, stamp.1, f.clone()));
         }
     }
 }
@@ -257,15 +287,25 @@ pub fn load_all(
     let mut diags = Vec::new();
 
     // Read and split front matter in parallel.
-    let loaded: Vec<Result<SourceFile, Diagnostic>> = md
+    let loaded: Vec<Result<Arc<SourceFile>, Diagnostic>> = md
         .par_iter()
         .map(|rel| {
             let path = content_dir.join(rel);
+            let stamp = std::fs::metadata(&path)
+                .ok()
+                .and_then(|m| Some((m.modified().ok()?, m.len())));
+            if let Some(f) = cache.zip(stamp).and_then(|(c, s)| c.source(rel, s)) {
+                return Ok(f);
+            }
             let display = display_path(root, &path);
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 Diagnostic::error("io", format!("cannot read: {e}")).in_file(&display)
             })?;
-            content::parse_source(rel, &display, &text)
+            let f = Arc::new(content::parse_source(rel, &display, &text)?);
+            if let Some((c, s)) = cache.zip(stamp) {
+                c.put_source(rel, s, &f);
+            }
+            Ok(f)
         })
         .collect();
     let mut files = Vec::new();
@@ -333,14 +373,21 @@ pub fn load_all(
             *h.finalize().as_bytes()
         })
         .collect();
-    let rendered: Vec<Rendered> = files
+    let rendered: Vec<Arc<Rendered>> = files
         .par_iter()
         .zip(keys.par_iter())
         .map_init(
             || hl.session(),
             |session, (f, key)| {
                 cache.and_then(|c| c.get(key)).unwrap_or_else(|| {
-                    markdown::render(&ctx, session, &f.rel, &f.display, &f.body, f.body_line)
+                    Arc::new(markdown::render(
+                        &ctx,
+                        session,
+                        &f.rel,
+                        &f.display,
+                        &f.body,
+                        f.body_line,
+                    ))
                 })
             },
         )
@@ -418,6 +465,7 @@ pub fn load_all(
             url: url_for_source(&f.rel),
             title,
             rendered: r,
+            patches: Vec::new(),
             section,
             is_index,
             kind: Kind::Page,
@@ -645,17 +693,16 @@ fn collect_rules(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         .collect();
     for (old, new) in retired {
         let page = site.rules[&new].page;
-        let html = &mut site.pages[page].rendered.html;
-        let marker = format!("<h2 id=\"{new}\"");
-        let pos = html.find(&marker).or_else(|| {
-            html.find(&format!(" id=\"{new}\""))
-                .and_then(|p| html[..p].rfind('<'))
-        });
-        if let Some(pos) = pos {
-            html.insert_str(
-                pos,
-                &format!("<span id=\"{old}\" class=\"retired-anchor\"></span>"),
-            );
+        let html = &site.pages[page].rendered.html;
+        // The heading's opening tag, e.g. `<h2 id="GO-ERR-003"`.
+        let attr = format!(" id=\"{new}\"");
+        if let Some(tag) = html.find(&attr).and_then(|p| {
+            html[..p]
+                .rfind('<')
+                .map(|s| html[s..p + attr.len()].to_string())
+        }) {
+            let with_anchor = format!("<span id=\"{old}\" class=\"retired-anchor\"></span>{tag}");
+            site.pages[page].patches.push((tag, with_anchor));
         }
     }
 }
@@ -895,8 +942,10 @@ fn check_links(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         }
     }
     for (pi, id, href) in rule_hrefs {
-        let html = &mut site.pages[pi].rendered.html;
-        *html = html.replace(&format!("href=\"rule:{id}\""), &format!("href=\"{href}\""));
+        let patch = (format!("href=\"rule:{id}\""), format!("href=\"{href}\""));
+        if !site.pages[pi].patches.contains(&patch) {
+            site.pages[pi].patches.push(patch);
+        }
     }
 }
 

@@ -77,11 +77,11 @@ fn emit(name: &str, json: String) -> [Output; 2] {
     [
         Output {
             path: format!("search/{name}.json"),
-            bytes: json.into_bytes(),
+            bytes: std::sync::Arc::new(json.into_bytes()),
         },
         Output {
             path: format!("search/{name}.js"),
-            bytes: js.into_bytes(),
+            bytes: std::sync::Arc::new(js.into_bytes()),
         },
     ]
 }
