@@ -189,6 +189,9 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
+/// A loaded source with the modification time and size it was read at.
+type StampedSource = (SystemTime, u64, Arc<SourceFile>);
+
 /// Rendered Markdown kept between builds (`serve`), keyed by a hash of the
 /// file's path and bytes and of everything else rendering depends on (the set
 /// of files, for link resolution, and the Markdown options), so an edit
@@ -199,7 +202,7 @@ pub struct LoadOptions {
 #[derive(Default)]
 pub struct MarkdownCache {
     entries: std::sync::Mutex<HashMap<[u8; 32], Arc<Rendered>>>,
-    sources: std::sync::Mutex<HashMap<String, (SystemTime, u64, Arc<SourceFile>)>>,
+    sources: std::sync::Mutex<HashMap<String, StampedSource>>,
 }
 
 impl MarkdownCache {
