@@ -320,6 +320,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut outputs = render_site(&site, None, Some(&sink))?;
     phase("render", t);
     let t = Instant::now();
+    // The pages are on disk: free their HTML before indexing (search needs
+    // only the text), which keeps peak memory down on large sites.
+    for p in &mut site.pages {
+        if let Some(r) = Arc::get_mut(&mut p.rendered) {
+            r.html = String::new();
+        }
+    }
     if site.config.search.enabled {
         outputs.extend(search::build_index(&site));
     }

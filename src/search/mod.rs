@@ -14,7 +14,9 @@
 
 pub mod tokenize;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -120,7 +122,7 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
         {
             continue;
         }
-        let mut terms: HashMap<String, u32> = HashMap::new();
+        let mut terms: HashMap<String, u32> = HashMap::default();
         let mut len = 0u32;
         let mut add =
             |text: &str, field: u32, count_len: bool, terms: &mut HashMap<String, u32>| {
@@ -140,8 +142,10 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
         if let Some(h) = heading {
             add(&h.text, 4, false, &mut terms);
         }
-        // Count per occurrence for prose: tokenize per sentence-ish chunk.
-        for chunk in part.text.split(['.', '\n']) {
+        // Term frequency counts sentences: the tokenizer reports each term
+        // once per call. Split on sentence ends, not on every dot, so dotted
+        // names (`context.WithTimeout`) stay whole.
+        for chunk in part.text.split(". ") {
             add(chunk, 2, true, &mut terms);
         }
         for line in part.code.lines() {
@@ -180,37 +184,39 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
 
 /// Build all index files for `site`.
 pub fn build_index(site: &Site) -> Vec<Output> {
-    // Pages are analysed in parallel, then numbered in reading order.
-    let analysed: Vec<Vec<Analysed>> = site
-        .order
-        .par_iter()
-        .map(|&pi| analyse_page(site, pi))
-        .collect();
+    // Pages are analysed in parallel, a chunk at a time, and each chunk is
+    // folded into the postings right away, so the per-document term tables
+    // of the whole site never exist at once. Postings hold raw weighted
+    // counts; BM25 needs the average length, so scores come at the end.
     let mut docs: Vec<Doc> = Vec::new();
-    let mut doc_terms: Vec<HashMap<String, u32>> = Vec::new();
     let mut doc_len: Vec<u32> = Vec::new();
     let mut exact: Vec<(String, usize)> = Vec::new();
-    for a in analysed.into_iter().flatten() {
-        let id = docs.len();
-        exact.extend(a.exact.into_iter().map(|k| (k, id)));
-        docs.push(a.doc);
-        doc_terms.push(a.terms);
-        doc_len.push(a.len);
+    let mut postings: HashMap<String, Vec<(usize, u32)>> = HashMap::default();
+    for chunk in site.order.chunks(512) {
+        let analysed: Vec<Vec<Analysed>> =
+            chunk.par_iter().map(|&pi| analyse_page(site, pi)).collect();
+        for a in analysed.into_iter().flatten() {
+            let id = docs.len();
+            exact.extend(a.exact.into_iter().map(|k| (k, id)));
+            docs.push(a.doc);
+            doc_len.push(a.len);
+            for (t, tf) in a.terms {
+                postings.entry(t).or_default().push((id, tf));
+            }
+        }
     }
 
     let avg = doc_len.iter().map(|&l| f64::from(l)).sum::<f64>() / doc_len.len().max(1) as f64;
     let (k1, b) = (1.2, 0.75);
-    let mut postings: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
-    for (d, terms) in doc_terms.into_iter().enumerate() {
-        let norm = k1 * (1.0 - b + b * f64::from(doc_len[d]) / avg);
-        for (t, tf) in terms {
-            let tf = f64::from(tf) / 2.0;
-            let score = (tf * (k1 + 1.0) / (tf + norm) * 40.0)
+    postings.par_iter_mut().for_each(|(_, list)| {
+        for (d, tf) in list.iter_mut() {
+            let norm = k1 * (1.0 - b + b * f64::from(doc_len[*d]) / avg);
+            let t = f64::from(*tf) / 2.0;
+            *tf = (t * (k1 + 1.0) / (t + norm) * 40.0)
                 .round()
                 .clamp(1.0, 999.0) as u32;
-            postings.entry(t).or_default().push((d, score));
         }
-    }
+    });
     for (key, d) in exact {
         let list = postings.entry(key).or_default();
         match list.iter_mut().find(|(x, _)| *x == d) {
@@ -268,9 +274,8 @@ pub fn build_index(site: &Site) -> Vec<Output> {
         by_prefix.entry(p).or_default().extend(t);
     }
 
-    let mut out = Vec::new();
     let prefixes: Vec<String> = by_prefix.keys().cloned().collect();
-    for (prefix, terms) in &by_prefix {
+    let shard_json = |terms: &Vec<&String>| {
         let mut json = String::from("{");
         for (i, t) in terms.iter().enumerate() {
             if i > 0 {
@@ -289,8 +294,12 @@ pub fn build_index(site: &Site) -> Vec<Output> {
             json.push(']');
         }
         json.push('}');
-        out.extend(emit(&shard_id(prefix), json));
-    }
+        json
+    };
+    let mut out: Vec<Output> = by_prefix
+        .par_iter()
+        .flat_map_iter(|(prefix, terms)| emit(&shard_id(prefix), shard_json(terms)))
+        .collect();
     for (i, chunk) in docs.chunks(CHUNK).enumerate() {
         let rows: Vec<(&str, &str, &str, Kind, &str)> = chunk
             .iter()
