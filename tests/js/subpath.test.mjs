@@ -4,7 +4,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { mkdtempSync, writeFileSync, mkdirSync, existsSync, chmodSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +22,8 @@ function freePort() {
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), "handbook-nginx-"));
+  // nginx workers run as an unprivileged user: let them read the site.
+  chmodSync(work, 0o755);
   const out = join(work, "site");
   execFileSync(bin, ["build", "--root", repo, "--out", out, "--base-path", PREFIX], {
     env: { ...process.env, SOURCE_DATE_EPOCH: "1772323200" },
