@@ -38,6 +38,9 @@ pub struct Config {
     /// `[search]`: the client-side search index.
     #[serde(default)]
     pub search: SearchConfig,
+    /// Set when book.toml is an mdBook configuration.
+    #[serde(skip)]
+    pub mdbook: Option<crate::mdbook::MdBook>,
 }
 
 /// `[book]`
@@ -283,6 +286,14 @@ impl Default for SearchConfig {
 impl Config {
     /// Parse `book.toml` text; `file` is only used in messages.
     pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostic> {
+        // An mdBook book.toml is read as it is, with warnings for what we ignore.
+        if let Ok(table) = toml::from_str::<toml::Table>(text)
+            && crate::mdbook::is_mdbook(&table)
+        {
+            let (mut c, extra) = crate::mdbook::translate(&table, file);
+            c.mdbook = Some(extra);
+            return Ok(c);
+        }
         toml::from_str::<Config>(text).map_err(|e| toml_diagnostic(&e, text, 0, file, "config"))
     }
 

@@ -11,7 +11,9 @@ pub mod date;
 pub mod diag;
 pub mod gocheck;
 pub mod highlight;
+pub mod include;
 pub mod markdown;
+pub mod mdbook;
 pub mod output;
 pub mod paths;
 pub mod render;
@@ -19,6 +21,7 @@ pub mod report;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod summary;
 pub mod synth;
 mod yaml;
 
@@ -251,6 +254,33 @@ pub fn render_site(
         for a in &p.src.front.aliases {
             let path = site::alias_url(a);
             let target = format!("{}{}", paths::root_prefix(&path), p.url);
+            outputs.push(Output {
+                path,
+                bytes: Arc::new(render::redirect_page(&target).into_bytes()),
+            });
+        }
+    }
+    // mdBook: additional CSS/JS files (relative to the book root) and redirects.
+    if let Some(mb) = &site.config.mdbook {
+        for f in mb.additional_css.iter().chain(&mb.additional_js) {
+            let bytes = std::fs::read(site.root.join(f)).map_err(|e| {
+                one(
+                    Diagnostic::error("config", format!("additional file {f}: {e}"))
+                        .in_file(site.root.join("book.toml")),
+                )
+            })?;
+            outputs.push(Output {
+                path: f.trim_start_matches("./").to_string(),
+                bytes: Arc::new(bytes),
+            });
+        }
+        for (from, to) in &mb.redirects {
+            let path = from.trim_start_matches('/').to_string();
+            let target = if let Some(abs) = to.strip_prefix('/') {
+                format!("{}{abs}", paths::root_prefix(&path))
+            } else {
+                to.clone()
+            };
             outputs.push(Output {
                 path,
                 bytes: Arc::new(render::redirect_page(&target).into_bytes()),

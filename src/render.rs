@@ -162,6 +162,9 @@ struct SiteCtx<'a> {
     has_tags: bool,
     build_date: String,
     asset_version: &'a str,
+    /// mdBook `additional-css` / `additional-js`, relative to the site root.
+    extra_css: Vec<String>,
+    extra_js: Vec<String>,
 }
 
 /// A link to a page, relative to the page being rendered.
@@ -275,6 +278,16 @@ impl<'a> Renderer<'a> {
             has_tags: !self.site.tags.is_empty(),
             build_date: self.site.today.to_string(),
             asset_version: &self.asset_version,
+            extra_css: c
+                .mdbook
+                .as_ref()
+                .map(|m| m.additional_css.clone())
+                .unwrap_or_default(),
+            extra_js: c
+                .mdbook
+                .as_ref()
+                .map(|m| m.additional_js.clone())
+                .unwrap_or_default(),
         }
     }
 
@@ -320,6 +333,9 @@ impl<'a> Renderer<'a> {
     fn nav_html(&self, url: &str, current: Option<usize>, section: Option<usize>) -> String {
         let site = self.site;
         let root = root_prefix(url);
+        if let Some(items) = &site.summary {
+            return self.summary_nav(items, &root, url);
+        }
         let mut open = vec![false; site.sections.len()];
         let mut s = section;
         while let Some(i) = s {
@@ -374,6 +390,69 @@ impl<'a> Renderer<'a> {
             out.push_str("</ul>");
         }
         walk(self, 0, &mut out, &root, url, current, &open);
+        out
+    }
+
+    /// mdBook navigation: the whole SUMMARY.md tree, numbered, with parts,
+    /// separators and drafts, as mdBook shows it.
+    fn summary_nav(&self, items: &[crate::summary::Item], root: &str, url: &str) -> String {
+        use crate::summary::Item;
+        fn walk(items: &[Item], root: &str, url: &str, out: &mut String) {
+            out.push_str("<ul>");
+            for it in items {
+                match it {
+                    Item::Part(t) => {
+                        let _ = write!(out, "<li class=\"part-title\">{}</li>", escape_attr(t));
+                    }
+                    Item::Separator => {
+                        out.push_str("<li class=\"separator\" role=\"separator\"></li>")
+                    }
+                    Item::Chapter {
+                        title,
+                        path,
+                        number,
+                        children,
+                        ..
+                    } => {
+                        let num = number
+                            .as_ref()
+                            .map(|n| format!("<strong class=\"num\">{n}</strong> "))
+                            .unwrap_or_default();
+                        match path {
+                            Some(p) => {
+                                let target =
+                                    crate::paths::url_for_source(p.split('#').next().unwrap_or(p));
+                                let here = if target == url {
+                                    " aria-current=\"page\""
+                                } else {
+                                    ""
+                                };
+                                let _ = write!(
+                                    out,
+                                    "<li class=\"page\"><a href=\"{root}{}\"{here}>{num}{}</a>",
+                                    escape_attr(&target),
+                                    escape_attr(title)
+                                );
+                            }
+                            None => {
+                                let _ = write!(
+                                    out,
+                                    "<li class=\"draft\"><span>{num}{}</span>",
+                                    escape_attr(title)
+                                );
+                            }
+                        }
+                        if !children.is_empty() {
+                            walk(children, root, url, out);
+                        }
+                        out.push_str("</li>");
+                    }
+                }
+            }
+            out.push_str("</ul>");
+        }
+        let mut out = String::with_capacity(4096);
+        walk(items, root, url, &mut out);
         out
     }
 

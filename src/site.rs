@@ -178,6 +178,8 @@ pub struct Site {
     pub today: Date,
     /// Warnings (and errors, when the build is allowed to continue) found while building.
     pub diagnostics: Diagnostics,
+    /// mdBook navigation from SUMMARY.md, when the site is an mdBook.
+    pub summary: Option<Vec<crate::summary::Item>>,
 }
 
 /// How to load a site.
@@ -276,7 +278,21 @@ pub fn load_all(
             .in_file(root.join("book.toml")),
         ])
     })?;
-    let (md, mut assets) = content::scan(&content_dir).map_err(|d| Diagnostics(vec![d]))?;
+    let (mut md, mut assets) = content::scan(&content_dir).map_err(|d| Diagnostics(vec![d]))?;
+    let mut diags = Vec::new();
+    // An mdBook: SUMMARY.md is the navigation, not a page.
+    let mut summary = None;
+    if let Some(mb) = &config.mdbook {
+        diags.extend(mb.warnings.iter().cloned());
+        let path = content_dir.join("SUMMARY.md");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            match crate::summary::parse(&text, &display_path(root, &path)) {
+                Ok(items) => summary = Some(items),
+                Err(d) => diags.push(d),
+            }
+        }
+        md.retain(|m| m != "SUMMARY.md");
+    }
     if content_dir == *root {
         // Plain-folder mode: do not copy the output or the cache into itself.
         let out = config.build.output_dir.to_string_lossy().to_string();
@@ -287,7 +303,6 @@ pub fn load_all(
                 && a != "book.toml"
         });
     }
-    let mut diags = Vec::new();
 
     // Read and split front matter in parallel.
     let loaded: Vec<Result<Arc<SourceFile>, Diagnostic>> = md
@@ -304,7 +319,18 @@ pub fn load_all(
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 Diagnostic::error("io", format!("cannot read: {e}")).in_file(&display)
             })?;
-            let f = Arc::new(content::parse_source(rel, &display, &text)?);
+            // mdBook directives ({{#include}}, {{#title}}); other {{ }} text is left alone.
+            let (text, title) = if text.contains("{{#") {
+                let x = crate::include::expand(&text, &path, root)?;
+                (x.text, x.title)
+            } else {
+                (text, None)
+            };
+            let mut f = content::parse_source(rel, &display, &text)?;
+            if f.front.title.is_none() {
+                f.front.title = title;
+            }
+            let f = Arc::new(f);
             if let Some((c, s)) = cache.zip(stamp) {
                 c.put_source(rel, s, &f);
             }
@@ -570,8 +596,12 @@ pub fn load_all(
         today,
         diagnostics: Diagnostics::default(),
         config,
+        summary: None,
     };
     site.order = reading_order(&site);
+    if let Some(items) = summary {
+        apply_summary(&mut site, items, &mut diags);
+    }
     collect_rules(&mut site, &mut diags);
     runbooks(&mut site, &mut diags);
     tracks(&mut site, &mut diags);
@@ -585,6 +615,66 @@ pub fn load_all(
     site.diagnostics = Diagnostics(diags);
     site.diagnostics.sort();
     Ok(site)
+}
+
+/// Use SUMMARY.md for navigation and reading order; its links must exist.
+fn apply_summary(site: &mut Site, items: Vec<crate::summary::Item>, diags: &mut Vec<Diagnostic>) {
+    let by_src: HashMap<String, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.src.rel.clone(), i))
+        .collect();
+    let file = display_path(&site.root, &site.content_dir.join("SUMMARY.md"));
+    let mut order = Vec::new();
+    for (path, line) in crate::summary::links(&items) {
+        let rel = path
+            .split('#')
+            .next()
+            .unwrap_or(path)
+            .trim_start_matches("./");
+        match by_src.get(rel) {
+            Some(&i) => order.push(i),
+            None => diags.push(
+                Diagnostic::error(
+                    "summary",
+                    format!("SUMMARY.md links to {rel}, which does not exist in the source folder: create it or fix the link"),
+                )
+                .in_file(&file)
+                .at(line, 1),
+            ),
+        }
+    }
+    // Chapter titles come from SUMMARY.md unless the page sets its own.
+    fn titles(items: &[crate::summary::Item], out: &mut Vec<(String, String)>) {
+        for it in items {
+            if let crate::summary::Item::Chapter {
+                title,
+                path: Some(p),
+                children,
+                ..
+            } = it
+            {
+                out.push((p.clone(), title.clone()));
+                titles(children, out);
+            } else if let crate::summary::Item::Chapter { children, .. } = it {
+                titles(children, out);
+            }
+        }
+    }
+    let mut named = Vec::new();
+    titles(&items, &mut named);
+    for (path, title) in named {
+        if let Some(&i) = by_src.get(path.as_str()) {
+            let p = &mut site.pages[i];
+            if p.src.front.title.is_none() && p.rendered.h1.is_none() {
+                p.title = title;
+            }
+        }
+    }
+    order.dedup();
+    site.order = order;
+    site.summary = Some(items);
 }
 
 fn title_from_name(rel: &str, is_index: bool) -> String {

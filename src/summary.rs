@@ -1,0 +1,259 @@
+//! mdBook's `SUMMARY.md`: the navigation of a book, exactly as mdBook reads it:
+//! prefix chapters, part titles (`# Part`), numbered chapters with nesting,
+//! separators (`---`), draft chapters (`[Title]()`) and suffix chapters.
+//! A list item without a link (a common near-variant that mdBook rejects)
+//! becomes an unlinked group.
+
+use std::path::Path;
+
+use crate::diag::Diagnostic;
+
+/// One entry of the summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// `# Part title`.
+    Part(String),
+    /// `---`.
+    Separator,
+    /// A chapter: prefix/suffix ones have no number; drafts have no path.
+    Chapter {
+        /// Link text.
+        title: String,
+        /// Source path relative to the book's `src`, None for drafts and groups.
+        path: Option<String>,
+        /// `1.2.` style number, for numbered chapters.
+        number: Option<String>,
+        /// 1-based line in SUMMARY.md.
+        line: usize,
+        /// Nested chapters.
+        children: Vec<Item>,
+    },
+}
+
+fn parse_link(s: &str) -> Option<(String, String)> {
+    let s = s.trim();
+    let rest = s.strip_prefix('[')?;
+    let close = rest.find("](")?;
+    let title = rest[..close].to_string();
+    let after = &rest[close + 2..];
+    let end = after.rfind(')')?;
+    if !after[end + 1..].trim().is_empty() {
+        return None;
+    }
+    Some((title, after[..end].trim().to_string()))
+}
+
+fn decode(path: &str) -> String {
+    path.replace("%20", " ")
+}
+
+/// Parse SUMMARY.md text; `file` is used in error messages.
+pub fn parse(text: &str, file: &Path) -> Result<Vec<Item>, Diagnostic> {
+    let err =
+        |line: usize, msg: String| Diagnostic::error("summary", msg).in_file(file).at(line, 1);
+    let mut items: Vec<Item> = Vec::new();
+    // Stack of (indent, path of indexes into nested children) for list items.
+    let mut stack: Vec<usize> = Vec::new();
+    let mut counters: Vec<usize> = Vec::new();
+    let mut seen_title = false;
+    let mut seen_numbered = false;
+    let mut in_code = false;
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let trimmed = raw.trim();
+        if trimmed.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code || trimmed.is_empty() || trimmed.starts_with("<!--") {
+            continue;
+        }
+        if let Some(h) = trimmed.strip_prefix('#') {
+            let title = h.trim_start_matches('#').trim().to_string();
+            if !seen_title && items.is_empty() {
+                seen_title = true; // the book's "# Summary" heading
+            } else {
+                items.push(Item::Part(title));
+                stack.clear();
+            }
+            continue;
+        }
+        if trimmed.chars().all(|c| c == '-') && trimmed.len() >= 3
+            || trimmed.chars().all(|c| c == '*') && trimmed.len() >= 3
+            || trimmed.chars().all(|c| c == '_') && trimmed.len() >= 3
+        {
+            items.push(Item::Separator);
+            stack.clear();
+            continue;
+        }
+        let indent = raw.len() - raw.trim_start().len();
+        let list = ["- ", "* ", "+ "]
+            .iter()
+            .find_map(|m| trimmed.strip_prefix(m));
+        match list {
+            Some(content) => {
+                seen_numbered = true;
+                while stack.last().is_some_and(|&d| d >= indent) && !stack.is_empty() {
+                    if *stack.last().expect("non-empty") == indent {
+                        break;
+                    }
+                    stack.pop();
+                }
+                let depth = if stack.last() == Some(&indent) {
+                    stack.len() - 1
+                } else {
+                    stack.push(indent);
+                    stack.len() - 1
+                };
+                counters.truncate(depth + 1);
+                while counters.len() <= depth {
+                    counters.push(0);
+                }
+                counters[depth] += 1;
+                let number = counters.iter().map(|n| format!("{n}.")).collect::<String>();
+                let (title, path) = match parse_link(content) {
+                    Some((t, p)) if p.is_empty() => (t, None),
+                    Some((t, p)) => (t, Some(decode(&p))),
+                    None => (content.trim().to_string(), None),
+                };
+                let chapter = Item::Chapter {
+                    title,
+                    path,
+                    number: Some(number),
+                    line: line_no,
+                    children: Vec::new(),
+                };
+                // Descend `depth` levels into the last numbered chapter.
+                let mut level: &mut Vec<Item> = &mut items;
+                for _ in 0..depth {
+                    match level.last_mut() {
+                        Some(Item::Chapter { children, .. }) => level = children,
+                        _ => {
+                            return Err(err(
+                                line_no,
+                                "nested list item has no parent chapter: indent it under a chapter or remove the indentation".into(),
+                            ));
+                        }
+                    }
+                }
+                level.push(chapter);
+            }
+            None => match parse_link(trimmed) {
+                Some((title, path)) => {
+                    if indent > 0 {
+                        return Err(err(line_no, "prefix and suffix chapters cannot be nested: start the line with `- ` to make it a numbered chapter".into()));
+                    }
+                    if seen_numbered && path.is_empty() {
+                        return Err(err(line_no, "suffix chapters cannot be drafts (`[Title]()`): give the chapter a file".into()));
+                    }
+                    let _ = seen_numbered;
+                    items.push(Item::Chapter {
+                        title,
+                        path: (!path.is_empty()).then(|| decode(&path)),
+                        number: None,
+                        line: line_no,
+                        children: Vec::new(),
+                    });
+                    stack.clear();
+                }
+                None => {
+                    return Err(err(
+                        line_no,
+                        format!(
+                            "cannot read `{trimmed}` in SUMMARY.md: expected `- [Title](file.md)`, `[Title](file.md)`, `# Part title` or `---`"
+                        ),
+                    ));
+                }
+            },
+        }
+    }
+    Ok(items)
+}
+
+/// Every linked path, in reading order, with its SUMMARY.md line.
+pub fn links(items: &[Item]) -> Vec<(&str, usize)> {
+    let mut out = Vec::new();
+    fn walk<'a>(items: &'a [Item], out: &mut Vec<(&'a str, usize)>) {
+        for it in items {
+            if let Item::Chapter {
+                path,
+                line,
+                children,
+                ..
+            } = it
+            {
+                if let Some(p) = path {
+                    out.push((p.as_str(), *line));
+                }
+                walk(children, out);
+            }
+        }
+    }
+    walk(items, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "# Summary\n\n[Introduction](README.md)\n\n# User Guide\n\n- [Installation](guide/install.md)\n    - [Linux](guide/linux.md)\n    - [Draft]()\n- [Usage](guide/usage.md)\n- Group without link\n    - [Child](guide/child.md)\n\n---\n\n# Reference\n\n- [API](ref/api.md)\n\n[Contributors](CONTRIBUTORS.md)\n";
+
+    #[test]
+    fn reads_every_feature() {
+        let items = parse(TEXT, Path::new("SUMMARY.md")).unwrap();
+        assert!(
+            matches!(&items[0], Item::Chapter { title, number: None, .. } if title == "Introduction")
+        );
+        assert_eq!(items[1], Item::Part("User Guide".into()));
+        let Item::Chapter {
+            number, children, ..
+        } = &items[2]
+        else {
+            panic!()
+        };
+        assert_eq!(number.as_deref(), Some("1."));
+        assert_eq!(children.len(), 2);
+        assert!(
+            matches!(&children[1], Item::Chapter { path: None, number: Some(n), .. } if n == "1.2.")
+        );
+        assert!(
+            matches!(&items[4], Item::Chapter { path: None, title, .. } if title == "Group without link")
+        );
+        assert_eq!(items[5], Item::Separator);
+        assert_eq!(items[6], Item::Part("Reference".into()));
+        assert!(matches!(&items[7], Item::Chapter { number: Some(n), .. } if n == "4."));
+        assert!(
+            matches!(&items[8], Item::Chapter { number: None, title, .. } if title == "Contributors")
+        );
+        let order: Vec<&str> = links(&items).iter().map(|(p, _)| *p).collect();
+        assert_eq!(
+            order,
+            [
+                "README.md",
+                "guide/install.md",
+                "guide/linux.md",
+                "guide/usage.md",
+                "guide/child.md",
+                "ref/api.md",
+                "CONTRIBUTORS.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn rejects_what_mdbook_rejects() {
+        let e = parse(
+            "# Summary\n\nSome paragraph text.\n",
+            Path::new("SUMMARY.md"),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3);
+        let e = parse(
+            "# S\n\n    [Nested prefix](a.md)\n",
+            Path::new("SUMMARY.md"),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3);
+    }
+}
