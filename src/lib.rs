@@ -18,6 +18,7 @@ pub mod output;
 pub mod paths;
 pub mod render;
 pub mod report;
+pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;

@@ -56,6 +56,32 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Create a page from a template: runbook, standard, track, module or page.
+    New {
+        /// What to create.
+        #[arg(value_enum)]
+        kind: handbook::scaffold::Kind,
+        /// Its title.
+        title: String,
+        /// Folder holding book.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// For modules: the track's folder name.
+        #[arg(long)]
+        track: Option<String>,
+        /// For pages: the section folder under content/.
+        #[arg(long)]
+        section: Option<String>,
+    },
+    /// Start a new handbook in DIR (book.toml and a home page).
+    Init {
+        /// Where to create it.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The handbook's title.
+        #[arg(long, default_value = "Our Go Handbook")]
+        title: String,
+    },
     /// Check links, rules, front matter, runbooks and Go examples without writing anything.
     Check {
         /// Folder holding book.toml.
@@ -204,6 +230,41 @@ fn run() -> ExitCode {
                 }
             }
         }
+        Command::New {
+            kind,
+            title,
+            root,
+            track,
+            section,
+        } => match handbook::scaffold::new_page(
+            &root,
+            kind,
+            &title,
+            track.as_deref(),
+            section.as_deref(),
+        ) {
+            Ok(path) => {
+                eprintln!("created {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                print_diagnostics(&Diagnostics(vec![d]));
+                ExitCode::from(2)
+            }
+        },
+        Command::Init { dir, title } => match handbook::scaffold::init(&dir, &title) {
+            Ok(paths) => {
+                for p in paths {
+                    eprintln!("created {}", p.display());
+                }
+                eprintln!("next: handbook serve --root {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                print_diagnostics(&Diagnostics(vec![d]));
+                ExitCode::from(2)
+            }
+        },
         Command::Serve {
             root,
             port,

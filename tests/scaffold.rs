@@ -1,0 +1,55 @@
+//! `handbook init` and `handbook new`: generated pages build and check clean.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn init_then_new_pages_build_with_placeholders() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    assert!(
+        handbook(root, &["init", ".", "--title", "Payments Handbook"])
+            .status
+            .success()
+    );
+    assert!(
+        !handbook(root, &["init", "."]).status.success(),
+        "init refuses to overwrite"
+    );
+    write(
+        root,
+        "content/runbooks/_index.md",
+        "+++\ntitle = \"Runbooks\"\nkind = \"runbook\"\n+++\n",
+    );
+    write(
+        root,
+        "content/standards/_index.md",
+        "+++\ntitle = \"Standards\"\nkind = \"standard\"\n+++\n",
+    );
+    for args in [
+        vec!["new", "runbook", "Ledger lag"],
+        vec!["new", "standard", "Error handling"],
+        vec!["new", "track", "Payments basics"],
+        vec!["new", "module", "Money types", "--track", "payments-basics"],
+        vec!["new", "page", "Glossary"],
+    ] {
+        let out = handbook(root, &args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let rb = read(root, "content/runbooks/ledger-lag.md");
+    assert!(
+        rb.contains("owner = \"team-FIXME\"") && rb.contains("last-reviewed = 2026-03-01"),
+        "{rb}"
+    );
+    assert!(read(root, "content/standards/error-handling.md").contains("{#GO-ERRO-001 .should}"));
+    assert!(read(root, "content/tracks/payments-basics/money-types.md").contains("weight = 1"));
+    let out = handbook(root, &["new", "runbook", "Ledger lag"]);
+    assert_eq!(out.status.code(), Some(2), "refuses to overwrite");
+    let out = build(root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p = root.join("public");
+    assert!(read(&p, "runbooks/ledger-lag.html").contains("team-FIXME"));
+    assert!(read(&p, "tracks/payments-basics/money-types.html").contains("Module 1 of 1"));
+    assert!(read(&p, "rules.html").contains("GO-ERRO-001"));
+}
