@@ -19,6 +19,8 @@ pub struct CheckOptions {
     pub vet: bool,
     /// Include drafts.
     pub drafts: bool,
+    /// Request http(s) links (slow; off by default).
+    pub external: bool,
 }
 
 /// What `check` found.
@@ -56,6 +58,23 @@ pub fn run(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
         } else {
             skipped.push("go vet (`go` not on PATH)".into());
         }
+    }
+    if opts.external {
+        let links: Vec<(String, PathBuf, usize, usize)> = site
+            .pages
+            .iter()
+            .flat_map(|p| {
+                p.rendered
+                    .external
+                    .iter()
+                    .map(|(u, l, c)| (u.clone(), p.src.display.clone(), *l, *c))
+            })
+            .collect();
+        let cache = site
+            .root
+            .join(&site.config.build.cache_dir)
+            .join("external-links.json");
+        diags.extend(crate::external::check(&links, &site.config.check, &cache));
     }
     let mut diagnostics = Diagnostics(diags);
     diagnostics.sort();

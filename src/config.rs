@@ -38,6 +38,9 @@ pub struct Config {
     /// `[search]`: the client-side search index.
     #[serde(default)]
     pub search: SearchConfig,
+    /// `[check]`: options of `handbook check`.
+    #[serde(default)]
+    pub check: CheckConfig,
     /// Set when book.toml is an mdBook configuration.
     #[serde(skip)]
     pub mdbook: Option<crate::mdbook::MdBook>,
@@ -281,6 +284,21 @@ impl Default for SearchConfig {
     fn default() -> Self {
         Self { enabled: true }
     }
+}
+
+/// `[check]`
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CheckConfig {
+    /// URL prefixes `--external` does not request (a trailing `*` is allowed).
+    #[serde(default)]
+    pub external_skip: Vec<String>,
+    /// Concurrent external requests (default 8).
+    pub external_concurrency: Option<usize>,
+    /// Minimum milliseconds between two requests to one host (default 500).
+    pub external_host_interval_ms: Option<u64>,
+    /// Seconds before a request times out (default 10).
+    pub external_timeout_secs: Option<u64>,
 }
 
 impl Config {

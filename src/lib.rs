@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diag;
+pub mod external;
 pub mod gocheck;
 pub mod highlight;
 pub mod include;

@@ -93,6 +93,9 @@ enum Command {
         /// Also run `go vet` on complete standard-library programs (needs `go` on PATH).
         #[arg(long)]
         vet: bool,
+        /// Also request every http(s) link (HEAD, then GET; cached for a day).
+        #[arg(long)]
+        external: bool,
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
@@ -192,6 +195,7 @@ fn run() -> ExitCode {
             root,
             strict,
             vet,
+            external,
             drafts,
             format,
         } => {
@@ -199,6 +203,7 @@ fn run() -> ExitCode {
                 root: root.clone(),
                 vet,
                 drafts,
+                external,
             };
             let color = format == Format::Human
                 && std::io::stdout().is_terminal()

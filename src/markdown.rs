@@ -130,6 +130,8 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
     /// Number of task-list checkboxes.
     pub tasks: usize,
+    /// `http(s)` links, for `check --external`: (url, line, column).
+    pub external: Vec<(String, usize, usize)>,
 }
 
 /// Everything about the site a page's rendering depends on.
@@ -551,6 +553,9 @@ pub fn render(
             }) => {
                 let (line, column) = loc(range.start);
                 let dest = dest_url.to_string();
+                if dest.starts_with("http://") || dest.starts_with("https://") {
+                    out.external.push((dest.clone(), line, column));
+                }
                 if is_external(&dest) && !dest.starts_with("rule:") || dest.starts_with('/') {
                     events.push(Event::Start(Tag::Link {
                         link_type,
