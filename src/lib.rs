@@ -326,7 +326,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             eprintln!("handbook-stats phase {name} {:.1?}", since.elapsed());
         }
     };
-    let hl = Highlighter::new();
+    // The persistent highlight cache lives under [build] cache-dir.
+    let cache_dir = crate::config::Config::load(&opts.root)
+        .map(|c| opts.root.join(c.build.cache_dir))
+        .unwrap_or_else(|_| opts.root.join(".handbook-cache"));
+    let hl = Highlighter::with_cache(&cache_dir.join("highlight.bin"));
     let t = Instant::now();
     let mut site = load_site(&opts.root, opts.drafts, &hl)?;
     phase("load", t);
@@ -384,6 +388,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let files = outputs.len() + site.assets.len() + written.into_inner();
     let out_dir = staging.commit().map_err(one)?;
     phase("write", t);
+    if let Err(e) = hl.save_cache() {
+        // A cache that cannot be written only costs speed next time.
+        eprintln!(
+            "warning: cannot write the highlight cache in {}: {e}",
+            cache_dir.display()
+        );
+    }
     Ok(BuildReport {
         pages: site.pages.len(),
         files,

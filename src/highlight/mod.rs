@@ -5,6 +5,7 @@
 //! to [`Category`], so one stylesheet colours both and the HTML stays small:
 //! one short class per token run, never one span per grammar scope.
 
+mod cache;
 mod css;
 mod go;
 mod syntax;
@@ -219,6 +220,7 @@ fn alias(lang: &str) -> &str {
 pub struct Highlighter {
     go: go::GoConfig,
     syntaxes: OnceLock<syntect::parsing::SyntaxSet>,
+    cache: Option<cache::Cache>,
 }
 
 impl Default for Highlighter {
@@ -243,7 +245,21 @@ impl Highlighter {
         Self {
             go: go::GoConfig::new(),
             syntaxes: OnceLock::new(),
+            cache: None,
         }
+    }
+
+    /// A highlighter backed by the persistent cache file at `path`.
+    pub fn with_cache(path: &std::path::Path) -> Self {
+        Self {
+            cache: Some(cache::Cache::load(path)),
+            ..Self::new()
+        }
+    }
+
+    /// Write the persistent cache (keeping only what this build used).
+    pub fn save_cache(&self) -> std::io::Result<()> {
+        self.cache.as_ref().map_or(Ok(()), cache::Cache::save)
     }
 
     fn syntaxes(&self) -> &syntect::parsing::SyntaxSet {
@@ -271,6 +287,19 @@ pub struct Session<'a> {
 impl Session<'_> {
     /// Highlight `code` for a fence with `info` into a `<pre>` block.
     pub fn render(&mut self, code: &str, info: &FenceInfo) -> Highlighted {
+        let Some(cache) = &self.hl.cache else {
+            return self.render_uncached(code, info);
+        };
+        let key = cache::key(code, info);
+        if let Some(hit) = cache.get(&key) {
+            return hit;
+        }
+        let fresh = self.render_uncached(code, info);
+        cache.put(key, &fresh);
+        fresh
+    }
+
+    fn render_uncached(&mut self, code: &str, info: &FenceInfo) -> Highlighted {
         let lang = alias(&info.lang);
         let mut unknown_language = false;
         let mut go_valid = false;
