@@ -117,9 +117,25 @@ fn vet(site: &Site) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Empty sections and pages that nothing links to and navigation hides.
+/// Empty sections, and pages no navigation reaches (with a SUMMARY.md, the
+/// pages it does not list; a folder tree reaches every page by construction).
 fn structure_warnings(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    if site.summary.is_some() {
+        let listed: std::collections::HashSet<usize> = site.order.iter().copied().collect();
+        for (i, p) in site.pages.iter().enumerate() {
+            if !listed.contains(&i) && !(p.is_index && p.section == 0) {
+                out.push(
+                    Diagnostic::warning(
+                        "orphan-page",
+                        "no navigation reaches this page: add it to SUMMARY.md or delete it",
+                    )
+                    .in_file(&p.src.display)
+                    .at(1, 1),
+                );
+            }
+        }
+    }
     for sec in site.sections.iter().skip(1) {
         let body_empty = sec
             .index

@@ -193,6 +193,8 @@ struct PageCtx<'a> {
     track: Option<TrackCtx<'a>>,
     tasks: usize,
     canonical: Option<String>,
+    /// Estimated time (`duration` front matter), shown on track modules.
+    duration: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -580,6 +582,7 @@ impl<'a> Renderer<'a> {
             module: p.module.as_ref(),
             track: is_track_index.then(|| self.track_ctx(&p.url, i)),
             tasks: p.rendered.tasks,
+            duration: p.src.front.duration.as_deref(),
             canonical: c
                 .site
                 .site_url

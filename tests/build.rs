@@ -164,7 +164,7 @@ fn runbooks_and_tracks() {
     assert!(index.contains("<tr class=\"overdue\">"));
     assert!(index.contains("Overdue since 2025-01-31"));
     let m2 = read(&p, "track/m2.html");
-    assert!(m2.contains("Module 2 of 3"));
+    assert!(m2.contains("Module 2 of 3 · about 2h"));
     assert!(m2.contains("href=\"../track/m1.html\" rel=\"prev\""));
     assert!(m2.contains("href=\"../track/m3.html\" rel=\"next\""));
     assert!(m2.contains("class=\"button module-complete\" data-key=\"track/m2.html\""));

@@ -133,6 +133,19 @@ fn includes_titles_links_and_extras() {
 }
 
 #[test]
+fn pages_missing_from_summary_are_orphans() {
+    let d = fixture("mdbook");
+    write(d.path(), "src/guide/forgotten.md", "# Forgotten\n");
+    let out = handbook(d.path(), &["check"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("src/guide/forgotten.md:1:1: warning[orphan-page]"),
+        "{text}"
+    );
+    assert_eq!(text.matches("orphan-page").count(), 1, "{text}");
+}
+
+#[test]
 fn include_errors_are_located() {
     let d = fixture("mdbook");
     write(
