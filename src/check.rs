@@ -124,7 +124,8 @@ fn structure_warnings(site: &Site) -> Vec<Diagnostic> {
     if site.summary.is_some() {
         let listed: std::collections::HashSet<usize> = site.order.iter().copied().collect();
         for (i, p) in site.pages.iter().enumerate() {
-            if !listed.contains(&i) && !(p.is_index && p.section == 0) {
+            let is_home = p.is_index && p.section == 0;
+            if !listed.contains(&i) && !is_home {
                 out.push(
                     Diagnostic::warning(
                         "orphan-page",

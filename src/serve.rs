@@ -282,7 +282,7 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
     let (tx, rx) = std::sync::mpsc::channel::<()>();
     let watch_root = root.clone();
     let mut debouncer = new_debouncer(
-        Duration::from_millis(30),
+        Duration::from_millis(10),
         None,
         move |res: DebounceEventResult| {
             if let Ok(events) = res {
