@@ -136,8 +136,11 @@
       });
       return Promise.all(Object.keys(wanted).map(load));
     }).then(function (shards) {
-      var scores = {}, matched = {}, hitTerms = {};
+      // Typed arrays indexed by document: no per-document objects, so common
+      // words on large sites stay fast.
       var N = meta.docs;
+      var scores = new Float64Array(N), counts = new Uint8Array(N), lastTok = new Uint16Array(N);
+      var touched = [], hitTerms = {};
       tokens.forEach(function (tk, i) {
         var term = tk[0], tw = tk[1] === 2 ? 1 : 0.6;
         var prefix = lastIsPrefix && i === tokens.length - 1;
@@ -145,37 +148,37 @@
         shards.forEach(function (sh) {
           if (sh[term]) candidates.push([term, sh[term], 1]);
           if (prefix && term.length >= 2) {
-            Object.keys(sh).forEach(function (t) {
-              if (t !== term && t.slice(0, term.length) === term && candidates.length < 40) candidates.push([t, sh[t], 0.7]);
-            });
+            for (var t in sh) {
+              if (candidates.length >= 40) break;
+              if (t !== term && t.lastIndexOf(term, 0) === 0) candidates.push([t, sh[t], 0.7]);
+            }
           }
         });
         if (!candidates.length && term.length >= 5) {
           shards.forEach(function (sh) {
-            Object.keys(sh).forEach(function (t) { if (editDistanceOne(term, t)) candidates.push([t, sh[t], 0.5]); });
+            for (var t in sh) { if (editDistanceOne(term, t)) candidates.push([t, sh[t], 0.5]); }
           });
         }
         candidates.forEach(function (c) {
           var list = c[1], df = list.length / 2;
           var idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
+          var w = idf * tw * c[2] / 40;
           hitTerms[c[0]] = 1;
           for (var k = 0, doc = 0; k < list.length; k += 2) {
             doc += list[k];
             var s = list[k + 1];
-            var add = s >= 1000 ? 1000 : idf * (s / 40) * tw * c[2];
-            scores[doc] = (scores[doc] || 0) + add;
-            (matched[doc] = matched[doc] || {})[i] = 1;
+            if (counts[doc] === 0 && scores[doc] === 0) touched.push(doc);
+            scores[doc] += s >= 1000 ? 1e6 : s * w;
+            if (lastTok[doc] !== i + 1) { lastTok[doc] = i + 1; counts[doc]++; }
           }
         });
       });
-      var ids = Object.keys(scores).map(Number);
-      ids.sort(function (a, b) {
-        // Exact keys (rule ids, alert names) first, then docs matching more
-        // query words, then BM25.
-        var ea = scores[a] >= 1000 ? 1 : 0, eb = scores[b] >= 1000 ? 1 : 0;
-        var ma = Object.keys(matched[a]).length, mb = Object.keys(matched[b]).length;
-        return eb - ea || mb - ma || scores[b] - scores[a] || a - b;
-      });
+      // Exact keys (rule ids, alert names) first, then documents matching
+      // more query words, then BM25.
+      var rank = function (d) { return (scores[d] >= 1e6 ? 1e12 : 0) + counts[d] * 1e9 + scores[d]; };
+      touched.sort(function (a, b) { return rank(b) - rank(a) || a - b; });
+      var ids = touched;
+      var scoresOf = scores;
       var chunksNeeded = {};
       var top = ids.slice(0, 60);
       top.forEach(function (d) { chunksNeeded["d-" + Math.floor(d / meta.chunk)] = 1; });
@@ -184,7 +187,7 @@
         top.forEach(function (d) {
           var row = cache["d-" + Math.floor(d / meta.chunk)][d % meta.chunk];
           if (kind && kind !== "all" && row[3] !== kind) return;
-          results.push({ url: row[0], title: row[1], crumb: row[2], kind: row[3], text: row[4], score: scores[d] });
+          results.push({ url: row[0], title: row[1], crumb: row[2], kind: row[3], text: row[4], score: scoresOf[d] });
         });
         return { results: results, terms: Object.keys(hitTerms) };
       });
