@@ -47,6 +47,14 @@ fn section_of_kind(content: &Path, kind: &str, default: &str) -> PathBuf {
         .unwrap_or_else(|| content.join(default))
 }
 
+/// The folder that holds the tracks (the parent of the first track section).
+fn tracks_dir(content: &Path) -> PathBuf {
+    section_of_kind(content, "track", "tracks/placeholder")
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| content.join("tracks"))
+}
+
 fn write_new(path: &Path, text: &str) -> Result<PathBuf, Diagnostic> {
     if path.exists() {
         return Err(Diagnostic::error(
@@ -173,10 +181,7 @@ One or two paragraphs: the reasoning, and when the rule does not apply.
             )
         }
         Kind::Track => {
-            let dir = section_of_kind(&content, "track", "tracks/placeholder")
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| content.join("tracks"));
+            let dir = tracks_dir(&content);
             write_new(
                 &dir.join(&slug).join("_index.md"),
                 &format!(
@@ -204,10 +209,7 @@ What this track covers and how to work through it. Add modules with
                     "a module needs its track: --track <track-folder-name>",
                 )
             })?;
-            let tracks = section_of_kind(&content, "track", "tracks/placeholder")
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| content.join("tracks"));
+            let tracks = tracks_dir(&content);
             let dir = tracks.join(name);
             if !dir.join("_index.md").exists() {
                 return Err(Diagnostic::error(
