@@ -76,6 +76,25 @@ fn camel_parts(s: &str) -> Vec<String> {
     parts
 }
 
+/// Would [`camel_parts`] split `s`? (Checked without allocating.)
+fn has_camel_boundary(s: &str) -> bool {
+    let mut prev: Option<char> = None;
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if let Some(p) = prev {
+            let next = it.peek().copied();
+            if (p.is_lowercase() && c.is_uppercase())
+                || (p.is_uppercase() && c.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+                || (p.is_ascii_digit() && c.is_uppercase())
+            {
+                return true;
+            }
+        }
+        prev = Some(c);
+    }
+    false
+}
+
 /// Tokens of `text` with weights (2: whole token, 1: part), in order.
 pub fn tokenize(text: &str) -> Vec<(String, u8)> {
     let mut out: Vec<(String, u8)> = Vec::new();
@@ -90,12 +109,19 @@ pub fn tokenize(text: &str) -> Vec<(String, u8)> {
         if raw.is_empty() || raw.chars().all(|c| !c.is_alphanumeric()) {
             continue;
         }
+        // Fast path: most prose is plain lowercase ASCII words.
+        if raw.bytes().all(|b| b.is_ascii_lowercase()) {
+            if !STOP.contains(&raw) {
+                push(stem(raw), 2, &mut out);
+            }
+            continue;
+        }
         let lower = raw.to_lowercase();
         let segments: Vec<&str> = raw
             .split(['.', '_', '-'])
             .filter(|s| !s.is_empty())
             .collect();
-        let plain = segments.len() == 1 && camel_parts(raw).len() == 1;
+        let plain = segments.len() == 1 && !has_camel_boundary(raw);
         if plain {
             // ALLCAPS words are identifiers (GOMAXPROCS): not stemmed.
             let caps = raw.chars().filter(|c| c.is_uppercase()).count();
