@@ -103,7 +103,7 @@ pub fn load_templates(root: &Path, theme: &str) -> Result<Tera, Diagnostic> {
     for (name, text) in TEMPLATES {
         let over = dir.join(name);
         let (path, text) = match std::fs::read_to_string(&over) {
-            Ok(t) => (over, t),
+            Ok(t) => (crate::diag::display_path(root, &over), t),
             Err(_) => (
                 PathBuf::from("themes/default/templates").join(name),
                 text.to_string(),

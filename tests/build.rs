@@ -378,3 +378,32 @@ fn plain_markdown_folder_builds_without_config() {
     assert!(read(&p, "index.html").contains("href=\"ops/deploys.html\""));
     assert!(read(&p, "ops/deploys.html").contains("<h1>Deploys</h1>"));
 }
+
+#[test]
+fn theme_overrides_apply_and_template_errors_are_located() {
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}<h1 class=\"custom\">{{ page.title }}</h1>{{ page.body | safe }}{% endblock main %}\n",
+    );
+    let out = build(d.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        read(&d.path().join("public"), "guide/intro.html")
+            .contains("<h1 class=\"custom\">Introduction</h1>")
+    );
+    write(
+        d.path(),
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock main %}\n",
+    );
+    let out = build(d.path());
+    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("themes/default/templates/page.html:4:1: error[template]")),
+        "{err}"
+    );
+}
