@@ -58,7 +58,14 @@
         navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
       } else { fallbackCopy(text); done(); }
     });
-    wrap.appendChild(btn);
+    // In a Don't/Do pair the button sits in the caption, clear of the code.
+    var caption = wrap.parentNode && wrap.parentNode.querySelector(":scope > figcaption");
+    if (caption) {
+      btn.classList.add("copy-in-caption");
+      caption.appendChild(btn);
+    } else {
+      wrap.appendChild(btn);
+    }
   });
   function fallbackCopy(text) {
     var ta = document.createElement("textarea");
