@@ -51,6 +51,8 @@ struct Version {
     css_only: bool,
     /// Search index, built on first request after a change.
     search: Option<Arc<HashMap<String, Arc<Vec<u8>>>>>,
+    /// Paths, sizes and modification times of the copied files.
+    assets_sig: [u8; 32],
 }
 
 /// The state shared by the HTTP workers and the rebuilder.
@@ -116,6 +118,24 @@ impl Shared {
             Ok((site, outputs)) => {
                 let files: HashMap<String, Arc<Vec<u8>>> =
                     outputs.into_iter().map(|o| (o.path, o.bytes)).collect();
+                let assets_sig = assets_signature(&site.content_dir, &site.assets);
+                let unchanged = cur.error.is_none()
+                    && cur.assets_sig == assets_sig
+                    && cur.files.len() == files.len()
+                    && files.iter().all(|(k, v)| {
+                        cur.files
+                            .get(k)
+                            .is_some_and(|o| Arc::ptr_eq(o, v) || o == v)
+                    });
+                if unchanged {
+                    // Nothing a reader can see changed (a new empty folder, a
+                    // touched file): no new version, so no reload.
+                    drop(cur);
+                    if let Ok(mut t) = self.last_rebuild.lock() {
+                        *t = start.elapsed();
+                    }
+                    return self.current.read().map(|c| c.number).unwrap_or(0);
+                }
                 let css_only = cur.error.is_none() && only_css_changed(&cur.files, &files);
                 let number = cur.number + 1;
                 *cur = Version {
@@ -126,6 +146,7 @@ impl Shared {
                     error: None,
                     css_only,
                     search: None,
+                    assets_sig,
                 };
                 for d in &site.diagnostics.0 {
                     eprintln!("{d}");
@@ -175,6 +196,22 @@ impl Shared {
         }
         Some(files)
     }
+}
+
+/// A hash of the copied files' paths, sizes and modification times, so that
+/// replacing an image counts as a change even though no page differs.
+fn assets_signature(dir: &Path, assets: &[String]) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    for a in assets {
+        h.update(a.as_bytes());
+        if let Ok(m) = std::fs::metadata(dir.join(a)) {
+            h.update(&m.len().to_le_bytes());
+            if let Ok(t) = m.modified() {
+                h.update(format!("{t:?}").as_bytes());
+            }
+        }
+    }
+    *h.finalize().as_bytes()
 }
 
 /// The stylesheet's cache-busting version, as every page links it.

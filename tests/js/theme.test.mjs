@@ -70,7 +70,7 @@ test("pages work when opened from disk (file://)", async () => {
   const page = await browser.newPage();
   const errors = watchErrors(page);
   await page.goto(pathToFileURL(join(root, "public/std/errors.html")).href);
-  assert.equal(await page.locator(".pair .example-bad figcaption").first().textContent(), "Don't");
+  assert.match(await page.locator(".pair .example-bad figcaption").first().textContent(), /^Don't/);
   const href = await page.locator(".breadcrumbs a").first().getAttribute("href");
   await page.click(".breadcrumbs a >> nth=0");
   assert.match(page.url(), /\/public\/index\.html$/, `followed ${href}`);
