@@ -284,3 +284,25 @@ fn keeps_answering_under_load_with_reload_connections_open() {
     }
     h.stop();
 }
+
+#[test]
+fn saving_without_changes_does_not_reload() {
+    let d = fixture("basic");
+    let h = server(d.path());
+    let page = d.path().join("content/guide/second.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    let v = h.version();
+    std::fs::write(&page, &text).unwrap(); // an editor's save with no edit
+    std::fs::create_dir_all(d.path().join("content/guide/empty-folder")).unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(h.version(), v, "no new version, so browsers do not reload");
+    // Replacing an image is a change even though no page differs.
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(
+        d.path().join("content/guide/diagram.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"20\" height=\"20\"></svg>",
+    )
+    .unwrap();
+    eventually("asset change makes a new version", || h.version() > v);
+    h.stop();
+}
