@@ -177,7 +177,7 @@ pub fn render_site(
 
     let mut template_hash = blake3::Hasher::new();
     template_hash.update(version.as_bytes());
-    for name in render::TEMPLATE_NAMES {
+    for (name, _) in render::TEMPLATES {
         let over = site
             .root
             .join("themes")

@@ -20,7 +20,7 @@ use crate::paths::root_prefix;
 use crate::site::{Kind, ModuleInfo, RunbookInfo, Site};
 
 /// The built-in theme's templates, embedded so the binary works anywhere.
-const TEMPLATES: &[(&str, &str)] = &[
+pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "base.html",
         include_str!("../themes/default/templates/base.html"),
@@ -53,18 +53,6 @@ const TEMPLATES: &[(&str, &str)] = &[
         "404.html",
         include_str!("../themes/default/templates/404.html"),
     ),
-];
-
-/// Names of the theme's templates.
-pub const TEMPLATE_NAMES: [&str; 8] = [
-    "base.html",
-    "page.html",
-    "section.html",
-    "index.html",
-    "rules.html",
-    "tags.html",
-    "search.html",
-    "404.html",
 ];
 
 /// The built-in theme's static files.
