@@ -8,23 +8,8 @@ use tree_sitter_highlight::HighlightConfiguration;
 
 use super::{Category, push_segment};
 
-/// Our own patterns, placed after the grammar's. In tree-sitter-highlight the
-/// last pattern that matches a node wins, and the grammar's query ends with a
-/// catch-all `(identifier) @variable`; restating declarations and calls here
-/// gives function names their colour back, and predeclared identifiers
-/// (`any`, `comparable`, `len`) the builtin colour.
-const OUR_QUERY: &str = r#"
-(function_declaration name: (identifier) @function)
-(method_declaration name: (field_identifier) @function.method)
-(call_expression function: (identifier) @function)
-(call_expression function: (selector_expression field: (field_identifier) @function.method))
-(call_expression
-  function: (identifier) @function.builtin
-  (#match? @function.builtin "^(append|cap|clear|close|complex|copy|delete|imag|len|make|max|min|new|panic|print|println|real|recover)$"))
-
-((type_identifier) @type.builtin
-  (#match? @type.builtin "^(any|bool|byte|comparable|complex64|complex128|error|float32|float64|int|int8|int16|int32|int64|rune|string|uint|uint8|uint16|uint32|uint64|uintptr)$"))
-"#;
+/// Our Go highlight query (see the file for why it is our own).
+const QUERY: &str = include_str!("queries/go.scm");
 
 /// Capture names we ask tree-sitter for, and their categories (None: no span).
 const NAMES: &[(&str, Option<Category>)] = &[
@@ -60,9 +45,8 @@ pub struct GoConfig {
 
 impl GoConfig {
     pub fn new() -> Self {
-        let query = format!("{}\n{OUR_QUERY}", tree_sitter_go::HIGHLIGHTS_QUERY);
         let mut config =
-            HighlightConfiguration::new(tree_sitter_go::LANGUAGE.into(), "go", &query, "", "")
+            HighlightConfiguration::new(tree_sitter_go::LANGUAGE.into(), "go", QUERY, "", "")
                 .expect("the bundled Go highlight query compiles");
         let names: Vec<&str> = NAMES.iter().map(|(n, _)| *n).collect();
         config.configure(&names);
