@@ -195,14 +195,35 @@ pub fn build_index(site: &Site) -> Vec<Output> {
     for chunk in site.order.chunks(512) {
         let analysed: Vec<Vec<Analysed>> =
             chunk.par_iter().map(|&pi| analyse_page(site, pi)).collect();
+        let mut numbered: Vec<(usize, HashMap<String, u32>)> = Vec::new();
         for a in analysed.into_iter().flatten() {
             let id = docs.len();
             exact.extend(a.exact.into_iter().map(|k| (k, id)));
             docs.push(a.doc);
             doc_len.push(a.len);
-            for (t, tf) in a.terms {
-                postings.entry(t).or_default().push((id, tf));
-            }
+            numbered.push((id, a.terms));
+        }
+        // Group the chunk's postings by term in parallel, then fold them in
+        // with one lookup per term instead of one per posting.
+        let partial = numbered
+            .into_par_iter()
+            .fold(
+                HashMap::<String, Vec<(usize, u32)>>::default,
+                |mut m, (id, terms)| {
+                    for (t, tf) in terms {
+                        m.entry(t).or_default().push((id, tf));
+                    }
+                    m
+                },
+            )
+            .reduce(HashMap::default, |mut a, b| {
+                for (t, v) in b {
+                    a.entry(t).or_default().extend(v);
+                }
+                a
+            });
+        for (t, v) in partial {
+            postings.entry(t).or_default().extend(v);
         }
     }
 
