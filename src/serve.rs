@@ -378,7 +378,11 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
 }
 
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+    // Every value passed here is ASCII without control characters; fall back
+    // to an empty value rather than panicking a worker if that ever changes.
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .or_else(|_| Header::from_bytes(name.as_bytes(), &b""[..]))
+        .expect("an empty header value is valid")
 }
 
 /// Decode and validate a request path. None for anything that could leave
@@ -400,7 +404,7 @@ pub fn clean_path(url: &str) -> Option<String> {
     }
     let decoded = String::from_utf8(decoded).ok()?;
     if !decoded.starts_with('/')
-        || decoded.contains('\0')
+        || decoded.chars().any(char::is_control)
         || decoded.contains('\\')
         || decoded.starts_with("//")
     {
@@ -584,6 +588,7 @@ mod tests {
             "/a\\..\\b",
             "/a%5c..%5cb",
             "/a%00b",
+            "/a%0d%0aSet-Cookie:x",
             "//etc/passwd",
             "/C:/Windows",
             "/%zz",

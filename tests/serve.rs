@@ -118,6 +118,7 @@ fn path_traversal_is_refused() {
         "//etc/passwd",
         "/content/guide/intro.md",
         "/book.toml",
+        "/a%0d%0aSet-Cookie:%20x=1",
     ] {
         let (status, body) = raw(
             h.addr,
