@@ -90,11 +90,9 @@ impl Handle {
 }
 
 impl Shared {
-    /// Rebuild the site; on success swap it in, on failure keep the last good
-    /// files and set the error overlay. Returns the new version number.
-    pub fn rebuild(&self) -> u64 {
-        let start = Instant::now();
-        let result = site::load_all(
+    /// Load the site through the shared caches.
+    fn load(&self) -> Result<site::Site, Diagnostics> {
+        site::load_all(
             &site::LoadOptions {
                 root: self.opts.root.clone(),
                 drafts: self.opts.drafts,
@@ -102,14 +100,22 @@ impl Shared {
             &self.hl,
             Some(&self.markdown),
         )
-        .and_then(|s| {
-            if s.diagnostics.error_count() > 0 {
-                Err(s.diagnostics.clone())
-            } else {
-                Ok(s)
-            }
-        })
-        .and_then(|s| render_site(&s, Some(&self.pages), None).map(|o| (s, o)));
+    }
+
+    /// Rebuild the site; on success swap it in, on failure keep the last good
+    /// files and set the error overlay. Returns the new version number.
+    pub fn rebuild(&self) -> u64 {
+        let start = Instant::now();
+        let result = self
+            .load()
+            .and_then(|s| {
+                if s.diagnostics.error_count() > 0 {
+                    Err(s.diagnostics.clone())
+                } else {
+                    Ok(s)
+                }
+            })
+            .and_then(|s| render_site(&s, Some(&self.pages), None).map(|o| (s, o)));
         let mut cur = match self.current.write() {
             Ok(c) => c,
             Err(p) => p.into_inner(),
@@ -177,15 +183,7 @@ impl Shared {
             return Some(s);
         }
         // Build from the cached Markdown: no re-parsing.
-        let site = site::load_all(
-            &site::LoadOptions {
-                root: self.opts.root.clone(),
-                drafts: self.opts.drafts,
-            },
-            &self.hl,
-            Some(&self.markdown),
-        )
-        .ok()?;
+        let site = self.load().ok()?;
         let files: HashMap<String, Arc<Vec<u8>>> = search::build_index(&site)
             .into_iter()
             .map(|o| (o.path, o.bytes))
