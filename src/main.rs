@@ -168,9 +168,10 @@ fn run() -> ExitCode {
                 Ok(report) => {
                     print_diagnostics(&report.diagnostics);
                     eprintln!(
-                        "built {} pages ({} files) into {} in {:.0?}{}",
+                        "built {} pages ({} files, {} KiB of search index) into {} in {:.0?}{}",
                         report.pages,
                         report.files,
+                        report.search_bytes / 1024,
                         report.out_dir.display(),
                         report.elapsed,
                         match report.diagnostics.warning_count() {

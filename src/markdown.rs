@@ -98,6 +98,8 @@ pub struct CodeBlock {
     pub indent: usize,
     /// Go: the highlighter's parse already proved it valid, so `check` need not parse it again.
     pub proven_valid: bool,
+    /// Index into `Rendered::sections` of the part of the page it is in.
+    pub section: usize,
 }
 
 /// Text of one heading-delimited part of a page, for the search index.
@@ -105,10 +107,8 @@ pub struct CodeBlock {
 pub struct TextSection {
     /// Index into `headings` of the heading that opens it (None: before the first).
     pub heading: Option<usize>,
-    /// Prose.
+    /// Prose (code is in `Rendered::code_blocks`, tagged with its section).
     pub text: String,
-    /// Code.
-    pub code: String,
 }
 
 /// The result of rendering one Markdown body.
@@ -494,8 +494,6 @@ pub fn render(
                         .at(line, col),
                     );
                 }
-                section.code.push_str(&text);
-                section.code.push('\n');
                 let html = rendered.html;
                 match info.label {
                     Some(side) => {
@@ -527,6 +525,7 @@ pub fn render(
                     first_line,
                     indent,
                     proven_valid,
+                    section: out.sections.len(),
                 });
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {

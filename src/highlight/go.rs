@@ -11,13 +11,12 @@ use super::{Category, push_segment};
 /// Our Go highlight query (see the file for why it is our own).
 const QUERY: &str = include_str!("queries/go.scm");
 
-/// Capture names we ask tree-sitter for, and their categories (None: no span).
+/// The capture names of `queries/go.scm` and their categories.
 const NAMES: &[(&str, Option<Category>)] = &[
     ("comment", Some(Category::Comment)),
     ("constant.builtin", Some(Category::Constant)),
     ("escape", Some(Category::Escape)),
     ("function.builtin", Some(Category::Builtin)),
-    ("function.method", Some(Category::Function)),
     ("function", Some(Category::Function)),
     ("keyword", Some(Category::Keyword)),
     ("number", Some(Category::Number)),
@@ -25,10 +24,6 @@ const NAMES: &[(&str, Option<Category>)] = &[
     ("string", Some(Category::String)),
     ("type.builtin", Some(Category::Builtin)),
     ("type", Some(Category::Type)),
-    // Recognised so they do not fall back to a parent name, but left unstyled
-    // to keep the HTML small.
-    ("property", None),
-    ("variable", None),
 ];
 
 /// The compiled Go highlight query; shared by all threads.

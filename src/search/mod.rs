@@ -112,13 +112,22 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
     trail.push(page.title.clone());
     let mut out = Vec::new();
     let mut heading_trail: Vec<(u8, String)> = Vec::new();
+    let code_of = |k: usize| {
+        page.rendered
+            .code_blocks
+            .iter()
+            .filter(move |b| b.section == k)
+    };
     for (k, part) in page.rendered.sections.iter().enumerate() {
         let heading = part.heading.map(|h| &page.rendered.headings[h]);
         if let Some(h) = heading {
             heading_trail.retain(|(l, _)| *l < h.level);
             heading_trail.push((h.level, h.text.clone()));
         }
-        if k > 0 && part.text.trim().is_empty() && part.code.trim().is_empty() && heading.is_none()
+        if k > 0
+            && part.text.trim().is_empty()
+            && code_of(k).all(|b| b.code.trim().is_empty())
+            && heading.is_none()
         {
             continue;
         }
@@ -148,7 +157,7 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
         for chunk in part.text.split(". ") {
             add(chunk, 2, true, &mut terms);
         }
-        for line in part.code.lines() {
+        for line in code_of(k).flat_map(|b| b.code.lines()) {
             add(line, 1, true, &mut terms);
         }
         let mut exact = Vec::new();
