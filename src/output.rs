@@ -17,6 +17,9 @@ pub const MARKER: &str = ".handbook-output";
 pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
+    /// The current output folder, when handbook made it: files whose bytes
+    /// did not change are hard-linked from it instead of written again.
+    prev: Option<PathBuf>,
     committed: bool,
 }
 
@@ -76,6 +79,7 @@ impl Staging {
                 ));
             }
         }
+        let prev = out_abs.join(MARKER).exists().then(|| out_abs.clone());
         let name = out_abs.file_name().unwrap_or_default().to_string_lossy();
         let tmp = out_abs.with_file_name(format!(".{name}.handbook-tmp-{}", std::process::id()));
         if tmp.exists() {
@@ -90,28 +94,50 @@ impl Staging {
         Ok(Staging {
             out: out_abs,
             tmp,
+            prev,
             committed: false,
         })
     }
 
     /// Write `bytes` at `rel` (a `/`-separated path) inside the staging folder.
+    ///
+    /// A file whose bytes equal the previous output's is hard-linked from it:
+    /// unchanged files keep their inode and modification time (deploys with
+    /// rsync or `cp -u` copy only what changed), and rebuilds allocate no
+    /// new inodes for them, which on ext4 is most of a rebuild's system time.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.path_of(rel)?;
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| io_err(dir, "create", e))?;
         }
-        fs::write(&path, bytes).map_err(|e| io_err(&path, "write", e))
+        if let Some(prev) = &self.prev {
+            let old = prev.join(rel);
+            if unchanged(&old, bytes) && fs::hard_link(&old, &path).is_ok() {
+                return Ok(());
+            }
+        }
+        // Never write through an existing file: it may be a hard link into
+        // the live output (a path written twice in one build).
+        let create = || {
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+        };
+        let mut file = match create() {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                fs::remove_file(&path).and_then(|()| create())
+            }
+            r => r,
+        }
+        .map_err(|e| io_err(&path, "write", e))?;
+        io::Write::write_all(&mut file, bytes).map_err(|e| io_err(&path, "write", e))
     }
 
     /// Copy a file into the staging folder at `rel`.
     pub fn copy(&self, from: &Path, rel: &str) -> Result<(), Diagnostic> {
-        let path = self.path_of(rel)?;
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| io_err(dir, "create", e))?;
-        }
-        fs::copy(from, &path)
-            .map(|_| ())
-            .map_err(|e| io_err(from, "copy", e))
+        let bytes = fs::read(from).map_err(|e| io_err(from, "read", e))?;
+        self.write(rel, &bytes)
     }
 
     fn path_of(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
@@ -150,6 +176,16 @@ impl Staging {
             remove_tree(&old);
         }
         Ok(self.out.clone())
+    }
+}
+
+/// Whether the regular file at `old` holds exactly `bytes`.
+fn unchanged(old: &Path, bytes: &[u8]) -> bool {
+    match fs::symlink_metadata(old) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            fs::read(old).is_ok_and(|b| b == bytes)
+        }
+        _ => false,
     }
 }
 

@@ -407,3 +407,31 @@ fn theme_overrides_apply_and_template_errors_are_located() {
         "{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn rebuild_links_unchanged_files_and_rewrites_changed_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let d = built();
+    let p = d.path().join("public");
+    let ino = |rel: &str| std::fs::metadata(p.join(rel)).unwrap().ino();
+    let (intro, errors) = (ino("guide/intro.html"), ino("std/errors.html"));
+    let before = read(&p, "std/errors.html");
+    let src = read(d.path(), "content/std/errors.md");
+    write(
+        d.path(),
+        "content/std/errors.md",
+        &format!("{src}\nA sentence added between builds.\n"),
+    );
+    let out = build(d.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        ino("guide/intro.html"),
+        intro,
+        "unchanged page keeps its file"
+    );
+    assert_ne!(ino("std/errors.html"), errors, "changed page is a new file");
+    let after = read(&p, "std/errors.html");
+    assert!(after.contains("A sentence added between builds."));
+    assert_ne!(before, after);
+}
