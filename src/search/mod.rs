@@ -57,12 +57,30 @@ struct Meta<'a> {
     shards: &'a [String],
 }
 
+/// The first `n` characters of `s` with whitespace runs collapsed, plus `…`
+/// when cut. Stops reading at `n`: sections can be long.
 fn truncate_chars(s: &str, n: usize) -> String {
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    match s.char_indices().nth(n) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s,
+    let mut out = String::with_capacity(n + 4);
+    let mut count = 0;
+    for word in s.split_whitespace() {
+        if count > 0 {
+            if count >= n {
+                out.push('…');
+                return out;
+            }
+            out.push(' ');
+            count += 1;
+        }
+        for c in word.chars() {
+            if count >= n {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            count += 1;
+        }
     }
+    out
 }
 
 /// File-name-safe shard id for a prefix.
@@ -131,34 +149,49 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
         {
             continue;
         }
-        let mut terms: HashMap<String, u32> = HashMap::default();
+        // Term -> (weighted count, last `add` call that counted it): a term
+        // counts once per call (per sentence or code line), with the weight
+        // of its first occurrence there.
+        let mut counts: HashMap<String, (u32, u32)> = HashMap::default();
         let mut len = 0u32;
+        let mut call = 0u32;
         let mut add =
-            |text: &str, field: u32, count_len: bool, terms: &mut HashMap<String, u32>| {
-                for (t, w) in tokenize::tokenize(text) {
-                    *terms.entry(t).or_default() += field * u32::from(w);
+            |text: &str, field: u32, count_len: bool, terms: &mut HashMap<String, (u32, u32)>| {
+                call += 1;
+                tokenize::each_token(text, |t, w| {
+                    let score = field * u32::from(w);
+                    match terms.get_mut(t) {
+                        Some((_, last)) if *last == call => return,
+                        Some((sum, last)) => {
+                            *sum += score;
+                            *last = call;
+                        }
+                        None => {
+                            terms.insert(t.to_string(), (score, call));
+                        }
+                    }
                     if count_len {
                         len += 1;
                     }
-                }
+                });
             };
         if k == 0 {
-            add(&page.title, 6, false, &mut terms);
+            add(&page.title, 6, false, &mut counts);
             if let Some(d) = &page.src.front.description {
-                add(d, 3, false, &mut terms);
+                add(d, 3, false, &mut counts);
             }
         }
         if let Some(h) = heading {
-            add(&h.text, 4, false, &mut terms);
+            add(&h.text, 4, false, &mut counts);
         }
         // Term frequency counts sentences: the tokenizer reports each term
         // once per call. Split on sentence ends, not on every dot, so dotted
         // names (`context.WithTimeout`) stay whole.
         for chunk in part.text.split(". ") {
-            add(chunk, 2, true, &mut terms);
+            add(chunk, 2, true, &mut counts);
         }
         for line in code_of(k).flat_map(|b| b.code.lines()) {
-            add(line, 1, true, &mut terms);
+            add(line, 1, true, &mut counts);
         }
         let mut exact = Vec::new();
         if let Some(h) = heading.filter(|h| h.rule.is_some()) {
@@ -183,7 +216,7 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
                 kind: page.kind,
                 text: truncate_chars(&part.text, SNIPPET),
             },
-            terms,
+            terms: counts.into_iter().map(|(t, (sum, _))| (t, sum)).collect(),
             len: len.max(1),
             exact,
         });
@@ -359,4 +392,27 @@ pub fn build_index(site: &Site) -> Vec<Output> {
         serde_json::to_string(&meta).expect("meta serialises"),
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate_chars;
+
+    #[test]
+    fn snippets_collapse_whitespace_and_cut_at_n_characters() {
+        // The plain definition, for comparison.
+        let naive = |s: &str, n: usize| {
+            let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            match s.char_indices().nth(n) {
+                Some((i, _)) => format!("{}…", &s[..i]),
+                None => s,
+            }
+        };
+        let text = "  Wrap errors\twith %w;\n\n  callers use errors.Is — ünïcode ok  ";
+        for n in 0..text.len() + 2 {
+            assert_eq!(truncate_chars(text, n), naive(text, n), "n = {n}");
+        }
+        assert_eq!(truncate_chars("a  b", 2), "a …");
+        assert_eq!(truncate_chars("a  b", 3), "a b");
+    }
 }

@@ -8,6 +8,8 @@
 //! camelCase parts yield their words, weighted 1. Plain words get light
 //! stemming; a few English stop words are dropped.
 
+use std::borrow::Cow;
+
 /// English words too common to index.
 const STOP: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
@@ -19,9 +21,9 @@ fn is_token_char(c: char) -> bool {
 }
 
 /// Light English stemming for plain lowercase words.
-pub fn stem(w: &str) -> String {
+pub fn stem(w: &str) -> Cow<'_, str> {
     if w.len() <= 3 || !w.chars().all(|c| c.is_ascii_lowercase()) {
-        return w.to_string();
+        return Cow::Borrowed(w);
     }
     for (suffix, keep) in [
         ("ies", "y"),
@@ -38,11 +40,11 @@ pub fn stem(w: &str) -> String {
             if base.len() >= 3 {
                 let mut out = base.to_string();
                 out.push_str(keep);
-                return out;
+                return Cow::Owned(out);
             }
         }
     }
-    w.to_string()
+    Cow::Borrowed(w)
 }
 
 /// Split camelCase and digit boundaries: `HandlerFunc` -> handler, func;
@@ -95,12 +97,25 @@ fn has_camel_boundary(s: &str) -> bool {
     false
 }
 
-/// Tokens of `text` with weights (2: whole token, 1: part), in order.
+/// Tokens of `text` with weights (2: whole token, 1: part), in order, each
+/// once (the first weight wins).
 pub fn tokenize(text: &str) -> Vec<(String, u8)> {
     let mut out: Vec<(String, u8)> = Vec::new();
-    let push = |t: String, w: u8, out: &mut Vec<(String, u8)>| {
-        if !t.is_empty() && !out.iter().any(|(x, _)| *x == t) {
-            out.push((t, w));
+    each_token(text, |t, w| {
+        if !out.iter().any(|(x, _)| x == t) {
+            out.push((t.to_string(), w));
+        }
+    });
+    out
+}
+
+/// Calls `f` with every token of `text` and its weight, in order, repeats
+/// included. The indexer uses this form: most tokens of a long text are
+/// repeats, and it needs no allocation for them.
+pub fn each_token(text: &str, mut f: impl FnMut(&str, u8)) {
+    let mut push = |t: &str, w: u8| {
+        if !t.is_empty() {
+            f(t, w);
         }
     };
     for raw in text.split(|c: char| !is_token_char(c)) {
@@ -112,7 +127,7 @@ pub fn tokenize(text: &str) -> Vec<(String, u8)> {
         // Fast path: most prose is plain lowercase ASCII words.
         if raw.bytes().all(|b| b.is_ascii_lowercase()) {
             if !STOP.contains(&raw) {
-                push(stem(raw), 2, &mut out);
+                push(&stem(raw), 2);
             }
             continue;
         }
@@ -126,24 +141,23 @@ pub fn tokenize(text: &str) -> Vec<(String, u8)> {
             // ALLCAPS words are identifiers (GOMAXPROCS): not stemmed.
             let caps = raw.chars().filter(|c| c.is_uppercase()).count();
             if caps > 1 {
-                push(lower, 2, &mut out);
+                push(&lower, 2);
             } else if !STOP.contains(&lower.as_str()) {
-                push(stem(&lower), 2, &mut out);
+                push(&stem(&lower), 2);
             }
             continue;
         }
-        push(lower, 2, &mut out);
+        push(&lower, 2);
         for seg in segments {
-            push(seg.to_lowercase(), 1, &mut out);
+            push(&seg.to_lowercase(), 1);
             let camel = camel_parts(seg);
             if camel.len() > 1 {
                 for p in camel {
-                    push(p, 1, &mut out);
+                    push(&p, 1);
                 }
             }
         }
     }
-    out
 }
 
 #[cfg(test)]
