@@ -317,23 +317,13 @@ fn sitemap(site: &Site, base: &str) -> String {
     s
 }
 
-/// `handbook build`: load, render and atomically write the site.
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    let start = Instant::now();
-    let stats = std::env::var_os("HANDBOOK_STATS").is_some();
-    let phase = |name: &str, since: Instant| {
-        if stats {
-            eprintln!("handbook-stats phase {name} {:.1?}", since.elapsed());
-        }
-    };
-    // The persistent highlight cache lives under [build] cache-dir.
-    let cache_dir = crate::config::Config::load(&opts.root)
-        .map(|c| opts.root.join(c.build.cache_dir))
-        .unwrap_or_else(|_| opts.root.join(".handbook-cache"));
-    let hl = Highlighter::with_cache(&cache_dir.join("highlight.bin"));
-    let t = Instant::now();
-    let mut site = load_site(&opts.root, opts.drafts, &hl)?;
-    phase("load", t);
+/// Render `site`, build its search index and write both atomically; returns
+/// the number of files, the output folder and the search index bytes.
+fn write_site(
+    opts: &BuildOptions,
+    site: &mut Site,
+    phase: &dyn Fn(&str, Instant),
+) -> Result<(usize, PathBuf, u64), Diagnostics> {
     let t = Instant::now();
     if let Some(b) = &opts.base_path {
         site.config.site.base_path = Some(b.clone());
@@ -388,13 +378,42 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let files = outputs.len() + site.assets.len() + written.into_inner();
     let out_dir = staging.commit().map_err(one)?;
     phase("write", t);
-    if let Err(e) = hl.save_cache() {
+    Ok((files, out_dir, search_bytes))
+}
+
+/// `handbook build`: load, render and atomically write the site.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let start = Instant::now();
+    let stats = std::env::var_os("HANDBOOK_STATS").is_some();
+    let phase = |name: &str, since: Instant| {
+        if stats {
+            eprintln!("handbook-stats phase {name} {:.1?}", since.elapsed());
+        }
+    };
+    // The persistent highlight cache lives under [build] cache-dir.
+    let cache_dir = crate::config::Config::load(&opts.root)
+        .map(|c| opts.root.join(c.build.cache_dir))
+        .unwrap_or_else(|_| opts.root.join(".handbook-cache"));
+    let hl = Highlighter::with_cache(&cache_dir.join("highlight.bin"));
+    let t = Instant::now();
+    let mut site = load_site(&opts.root, opts.drafts, &hl)?;
+    phase("load", t);
+    // The highlight cache is final once the pages are loaded: write it on its
+    // own thread while the site renders (megabytes of otherwise serial work).
+    let (written, saved) = std::thread::scope(|scope| {
+        let saver = scope.spawn(|| hl.save_cache());
+        (write_site(opts, &mut site, &phase), saver.join())
+    });
+    match saved {
+        Ok(Ok(())) => {}
         // A cache that cannot be written only costs speed next time.
-        eprintln!(
+        Ok(Err(e)) => eprintln!(
             "warning: cannot write the highlight cache in {}: {e}",
             cache_dir.display()
-        );
+        ),
+        Err(_) => eprintln!("warning: writing the highlight cache failed"),
     }
+    let (files, out_dir, search_bytes) = written?;
     Ok(BuildReport {
         pages: site.pages.len(),
         files,

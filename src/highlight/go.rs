@@ -192,15 +192,25 @@ impl GoConfig {
         code: &str,
     ) -> Option<Category> {
         let ids = &self.ids;
-        let field = cursor.field_id().map_or(0, |f| f.get());
-        let parent = up.last().map_or(0, |p| p.0);
         let text = || &code[node.byte_range()];
-        match class {
-            Class::TypeIdent => Some(if BUILTIN_TYPES.contains(&text()) {
+        if class == Class::TypeIdent {
+            return Some(if BUILTIN_TYPES.contains(&text()) {
                 Category::Builtin
             } else {
                 Category::Type
-            }),
+            });
+        }
+        let parent = up.last().map_or(0, |p| p.0);
+        // Only identifiers directly under these nodes can be function names.
+        if parent != ids.function_declaration
+            && parent != ids.call_expression
+            && parent != ids.method_declaration
+            && parent != ids.selector_expression
+        {
+            return None;
+        }
+        let field = cursor.field_id().map_or(0, |f| f.get());
+        match class {
             Class::Ident if field == ids.field_name && parent == ids.function_declaration => {
                 Some(Category::Function)
             }
@@ -310,7 +320,15 @@ impl GoSession {
                 }
             };
             if descend {
-                let entry = (node.kind_id(), cursor.field_id().map_or(0, |f| f.get()));
+                // Only a selector's field matters (`f.Close()` is a call);
+                // looking fields up is a noticeable part of the walk.
+                let kind = node.kind_id();
+                let field = if kind == cfg.ids.selector_expression {
+                    cursor.field_id().map_or(0, |f| f.get())
+                } else {
+                    0
+                };
+                let entry = (kind, field);
                 if cursor.goto_first_child() {
                     up.push(entry);
                     continue;
