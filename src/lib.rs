@@ -343,7 +343,7 @@ fn write_site(
         written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         staging.write(&o.path, &o.bytes)
     };
-    let mut outputs = render_site(&site, None, Some(&sink))?;
+    let mut outputs = render_site(site, None, Some(&sink))?;
     phase("render", t);
     let t = Instant::now();
     // The pages are on disk: free their HTML before indexing (search needs
@@ -354,7 +354,7 @@ fn write_site(
         }
     }
     if site.config.search.enabled {
-        outputs.extend(search::build_index(&site));
+        outputs.extend(search::build_index(site));
     }
     phase("search", t);
     let t = Instant::now();
