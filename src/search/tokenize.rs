@@ -47,50 +47,34 @@ pub fn stem(w: &str) -> Cow<'_, str> {
     Cow::Borrowed(w)
 }
 
-/// Split camelCase and digit boundaries: `HandlerFunc` -> handler, func;
-/// `HighP99Latency` -> high, p99, latency; `GOMAXPROCS` stays whole.
-fn camel_parts(s: &str) -> Vec<String> {
-    let chars: Vec<char> = s.chars().collect();
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    for i in 0..chars.len() {
-        let c = chars[i];
-        let prev = if i > 0 { Some(chars[i - 1]) } else { None };
-        let next = chars.get(i + 1).copied();
-        let boundary = match prev {
-            Some(p) => {
-                (p.is_lowercase() && c.is_uppercase())
-                    || (p.is_uppercase()
-                        && c.is_uppercase()
-                        && next.is_some_and(|n| n.is_lowercase()))
-                    || (p.is_ascii_digit() && c.is_uppercase())
-            }
-            None => false,
-        };
-        if boundary && !cur.is_empty() {
-            parts.push(std::mem::take(&mut cur).to_lowercase());
-        }
-        cur.push(c);
-    }
-    if !cur.is_empty() {
-        parts.push(cur.to_lowercase());
-    }
-    parts
+/// Does a camelCase word start at `c` (after `p`, before `next`)?
+/// `HandlerFunc` -> handler|func; `HighP99Latency` -> high|p99|latency;
+/// `GOMAXPROCS` stays whole.
+fn camel_boundary(p: char, c: char, next: Option<char>) -> bool {
+    (p.is_lowercase() && c.is_uppercase())
+        || (p.is_uppercase() && c.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+        || (p.is_ascii_digit() && c.is_uppercase())
 }
 
-/// Would [`camel_parts`] split `s`? (Checked without allocating.)
+/// Byte offsets in `s` where camelCase words after the first start.
+fn camel_starts(s: &str, out: &mut Vec<usize>) {
+    let mut prev: Option<char> = None;
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if prev.is_some_and(|p| camel_boundary(p, c, it.peek().map(|&(_, n)| n))) {
+            out.push(i);
+        }
+        prev = Some(c);
+    }
+}
+
+/// Would [`camel_starts`] find a boundary in `s`?
 fn has_camel_boundary(s: &str) -> bool {
     let mut prev: Option<char> = None;
     let mut it = s.chars().peekable();
     while let Some(c) = it.next() {
-        if let Some(p) = prev {
-            let next = it.peek().copied();
-            if (p.is_lowercase() && c.is_uppercase())
-                || (p.is_uppercase() && c.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
-                || (p.is_ascii_digit() && c.is_uppercase())
-            {
-                return true;
-            }
+        if prev.is_some_and(|p| camel_boundary(p, c, it.peek().copied())) {
+            return true;
         }
         prev = Some(c);
     }
@@ -118,10 +102,11 @@ pub fn each_token(text: &str, mut f: impl FnMut(&str, u8)) {
             f(t, w);
         }
     };
+    let (mut lower, mut part, mut starts) = (String::new(), String::new(), Vec::new());
     for raw in text.split(|c: char| !is_token_char(c)) {
         let raw = raw.trim_matches(|c: char| matches!(c, '.' | '-' | '_'));
         let raw = raw.trim_end_matches('%');
-        if raw.is_empty() || raw.chars().all(|c| !c.is_alphanumeric()) {
+        if raw.is_empty() {
             continue;
         }
         // Fast path: most prose is plain lowercase ASCII words.
@@ -131,12 +116,12 @@ pub fn each_token(text: &str, mut f: impl FnMut(&str, u8)) {
             }
             continue;
         }
-        let lower = raw.to_lowercase();
-        let segments: Vec<&str> = raw
-            .split(['.', '_', '-'])
-            .filter(|s| !s.is_empty())
-            .collect();
-        let plain = segments.len() == 1 && !has_camel_boundary(raw);
+        if raw.chars().all(|c| !c.is_alphanumeric()) {
+            continue;
+        }
+        lowercase_into(&mut lower, raw);
+        let mut segments = raw.split(SEPARATORS).filter(|s| !s.is_empty());
+        let plain = segments.nth(1).is_none() && !has_camel_boundary(raw);
         if plain {
             // ALLCAPS words are identifiers (GOMAXPROCS): not stemmed.
             let caps = raw.chars().filter(|c| c.is_uppercase()).count();
@@ -148,15 +133,35 @@ pub fn each_token(text: &str, mut f: impl FnMut(&str, u8)) {
             continue;
         }
         push(&lower, 2);
-        for seg in segments {
-            push(&seg.to_lowercase(), 1);
-            let camel = camel_parts(seg);
-            if camel.len() > 1 {
-                for p in camel {
-                    push(&p, 1);
+        for seg in raw.split(SEPARATORS).filter(|s| !s.is_empty()) {
+            lowercase_into(&mut part, seg);
+            push(&part, 1);
+            starts.clear();
+            camel_starts(seg, &mut starts);
+            if !starts.is_empty() {
+                starts.push(seg.len());
+                let mut from = 0;
+                for &to in &starts {
+                    lowercase_into(&mut part, &seg[from..to]);
+                    push(&part, 1);
+                    from = to;
                 }
             }
         }
+    }
+}
+
+/// Characters that join the parts of a name: `ctx.Done`, `max_idle`, `GO-ERR-1`.
+const SEPARATORS: [char; 3] = ['.', '_', '-'];
+
+/// `s` lowercased into `buf` (reused between tokens).
+fn lowercase_into(buf: &mut String, s: &str) {
+    buf.clear();
+    if s.is_ascii() {
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&s.to_lowercase());
     }
 }
 
