@@ -245,16 +245,20 @@ fn compare(site: &Path, n: usize, ours: Duration) {
             summary.push_str(&format!("- [Page {i}]({name})\n"));
         }
         std::fs::write(src.join("SUMMARY.md"), summary).expect("write");
-        let start = Instant::now();
-        let ok = Command::new("mdbook")
-            .arg("build")
-            .arg(&book)
-            .output()
-            .map(|o| o.status.success());
-        let t = start.elapsed();
+        // Three runs for the median, unless one run already takes minutes.
+        let mut runs = vec![run_measured(Command::new("mdbook").arg("build").arg(&book))];
+        if runs[0].0 < Duration::from_secs(30) {
+            for _ in 0..2 {
+                runs.push(run_measured(Command::new("mdbook").arg("build").arg(&book)));
+            }
+        }
+        let ok = runs.iter().all(|r| r.1);
+        let rss = runs.iter().map(|r| r.2).max().unwrap_or(0);
+        let t = median(runs.iter().map(|r| r.0).collect());
         println!(
-            "mdbook build: {t:.2?} ({:?}); handbook is {:.1}x faster",
-            ok,
+            "mdbook build (median of {}): {t:.2?} (ok: {ok}), peak RSS {}; handbook's cold build is {:.1}x faster",
+            runs.len(),
+            mib(rss * 1024),
             t.as_secs_f64() / ours.as_secs_f64()
         );
     } else {
@@ -279,33 +283,101 @@ fn compare(site: &Path, n: usize, ours: Duration) {
             )
             .expect("write");
         }
-        // Hugo's HTML per page (with its output, not ours: layouts differ).
         let mut times = Vec::new();
+        let mut rss = 0;
         for _ in 0..3 {
             let _ = std::fs::remove_dir_all(h.join("public"));
             let _ = std::fs::remove_dir_all(h.join("resources"));
-            let start = Instant::now();
-            let o = Command::new("hugo")
-                .arg("--source")
-                .arg(&h)
-                .arg("--quiet")
-                .output()
-                .expect("run hugo");
-            assert!(
-                o.status.success(),
-                "hugo failed: {}",
-                String::from_utf8_lossy(&o.stderr)
-            );
-            times.push(start.elapsed());
+            let (t, ok, r) =
+                run_measured(Command::new("hugo").arg("--source").arg(&h).arg("--quiet"));
+            assert!(ok, "hugo failed on {}", h.display());
+            times.push(t);
+            rss = rss.max(r);
         }
         let t = median(times);
         println!(
-            "hugo (median of 3): {t:.2?}; handbook's cold build is {:.1}x faster",
+            "hugo (median of 3): {t:.2?}, peak RSS {}; handbook's cold build is {:.1}x faster",
+            mib(rss * 1024),
             t.as_secs_f64() / ours.as_secs_f64()
         );
+        compare_html(site, &h, &pages);
     } else {
         println!("hugo not on PATH (apt-get install hugo): skipped");
     }
+}
+
+/// Run `cmd` to completion; wall time, success, and the child's own peak RSS
+/// in KiB (from `wait4`: `getrusage(RUSAGE_CHILDREN)` would mix in earlier
+/// children, our own builds among them).
+// The child is reaped by `wait4` below, which clippy cannot see.
+#[allow(clippy::zombie_processes)]
+fn run_measured(cmd: &mut Command) -> (Duration, bool, u64) {
+    let start = Instant::now();
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the command");
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let t = start.elapsed();
+    assert!(pid > 0, "wait4 failed");
+    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    (t, ok, usage.ru_maxrss as u64)
+}
+
+/// Bytes of HTML per page, ours against Hugo's for the same Markdown page:
+/// whole files (ours carry navigation, search box and table of contents;
+/// the benchmark's Hugo layout is only a title and the content), and the
+/// rendered content alone (our `<article>`, Hugo's `.Content`), which is
+/// where highlighted code lives.
+fn compare_html(site: &Path, hugo: &Path, pages: &[PathBuf]) {
+    let content = site.join("content");
+    let (mut whole, mut body) = (Vec::new(), Vec::new());
+    for (i, p) in pages.iter().enumerate() {
+        let rel = p.strip_prefix(&content).expect("page under content");
+        let ours = std::fs::read_to_string(site.join("public").join(rel.with_extension("html")))
+            .expect("our page");
+        let theirs = std::fs::read_to_string(hugo.join(format!("public/p{i}/index.html")))
+            .expect("hugo page");
+        whole.push((ours.len(), theirs.len()));
+        body.push((
+            between(&ours, "<article", "</article>"),
+            between(&theirs, "</h1>", "</body>"),
+        ));
+    }
+    let summary = |pairs: &[(usize, usize)]| {
+        let mut ratios: Vec<f64> = pairs.iter().map(|&(a, b)| a as f64 / b as f64).collect();
+        ratios.sort_by(f64::total_cmp);
+        let larger = pairs.iter().filter(|(a, b)| a > b).count();
+        let (a, b) = pairs.iter().fold((0, 0), |(x, y), &(a, b)| (x + a, y + b));
+        format!(
+            "{} vs {} B/page; ours/Hugo per page: median {:.2}, max {:.2}; ours larger on {larger} of {} pages",
+            a / pairs.len(),
+            b / pairs.len(),
+            ratios[ratios.len() / 2],
+            ratios[ratios.len() - 1],
+            pairs.len()
+        )
+    };
+    println!(
+        "HTML, rendered content only (ours vs Hugo): {}",
+        summary(&body)
+    );
+    println!(
+        "HTML, whole page (ours with navigation vs Hugo's bare layout): {}",
+        summary(&whole)
+    );
+}
+
+/// Bytes between the end of the first tag starting with `open` and the next `close`.
+fn between(s: &str, open: &str, close: &str) -> usize {
+    let Some(a) = s.find(open) else { return 0 };
+    let Some(gt) = s[a..].find('>') else { return 0 };
+    let start = a + gt + 1;
+    s[start..].find(close).unwrap_or(s.len() - start)
 }
 
 fn which(tool: &str) -> bool {
