@@ -173,10 +173,22 @@ pub fn render_site(
         hasher.update(&s.bytes);
     }
     let version = hasher.finalize().to_hex()[..10].to_string();
-    let r = Renderer::new(site, &tera, version.clone());
+    let tree = Renderer::new(site, &tera, String::new(), String::new()).nav_tree();
+    let nav_js = format!(
+        "var handbookNavHtml = {};\n{}",
+        serde_json::to_string(&tree).expect("a string serialises"),
+        render::static_file(&site.root, theme, "nav.js", render::NAV_JS)
+    );
+    let nav_version = blake3::hash(nav_js.as_bytes()).to_hex()[..10].to_string();
+    statics.push(Output {
+        path: "static/nav.js".into(),
+        bytes: Arc::new(nav_js.into_bytes()),
+    });
+    let r = Renderer::new(site, &tera, version.clone(), nav_version.clone());
 
     let mut template_hash = blake3::Hasher::new();
     template_hash.update(version.as_bytes());
+    template_hash.update(nav_version.as_bytes());
     for (name, _) in render::TEMPLATES {
         let over = site
             .root

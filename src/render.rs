@@ -71,6 +71,10 @@ pub const STATIC: &[(&str, &str)] = &[
     ),
 ];
 
+/// The built-in script that places the navigation tree in a page; the build
+/// writes `static/nav.js` as the site's tree followed by this script.
+pub const NAV_JS: &str = include_str!("../themes/default/static/nav.js");
+
 /// Load the theme: built-in templates overridden by the site's own.
 pub fn load_templates(root: &Path, theme: &str) -> Result<Tera, Diagnostic> {
     let dir = root.join("themes").join(theme).join("templates");
@@ -150,6 +154,8 @@ struct SiteCtx<'a> {
     has_tags: bool,
     build_date: String,
     asset_version: &'a str,
+    /// Version of `static/nav.js`, the navigation tree.
+    nav_version: &'a str,
     /// mdBook `additional-css` / `additional-js`, relative to the site root.
     extra_css: Vec<String>,
     extra_js: Vec<String>,
@@ -233,6 +239,7 @@ pub struct Renderer<'a> {
     site: &'a Site,
     tera: &'a Tera,
     asset_version: String,
+    nav_version: String,
     search: bool,
 }
 
@@ -246,11 +253,12 @@ pub struct Output {
 
 impl<'a> Renderer<'a> {
     /// Prepare per-site data.
-    pub fn new(site: &'a Site, tera: &'a Tera, asset_version: String) -> Self {
+    pub fn new(site: &'a Site, tera: &'a Tera, asset_version: String, nav_version: String) -> Self {
         Self {
             site,
             tera,
             asset_version,
+            nav_version,
             search: site.config.search.enabled,
         }
     }
@@ -268,6 +276,7 @@ impl<'a> Renderer<'a> {
             has_tags: !self.site.tags.is_empty(),
             build_date: self.site.today.to_string(),
             asset_version: &self.asset_version,
+            nav_version: &self.nav_version,
             extra_css: c
                 .mdbook
                 .as_ref()
@@ -281,16 +290,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn base_context(
-        &self,
-        url: &str,
-        nav_current: Option<usize>,
-        section: Option<usize>,
-    ) -> tera::Context {
+    fn base_context(&self, url: &str, section: Option<usize>) -> tera::Context {
         let mut ctx = tera::Context::new();
         ctx.insert("site", &self.site_ctx());
         ctx.insert("root", &root_prefix(url));
-        ctx.insert("nav", &self.nav_html(url, nav_current, section));
+        ctx.insert("nav", &self.nav_fallback(url));
         ctx.insert("breadcrumbs", &self.breadcrumbs(url, section));
         ctx
     }
@@ -316,22 +320,37 @@ impl<'a> Renderer<'a> {
         chain
     }
 
-    /// The navigation tree: every section, with the pages of the sections on
-    /// the path to the current page expanded. Size stays proportional to the
-    /// number of sections plus one section's pages, so it does not grow with
-    /// the square of the site.
-    fn nav_html(&self, url: &str, current: Option<usize>, section: Option<usize>) -> String {
-        let site = self.site;
+    /// The whole navigation tree with links relative to the site root.
+    ///
+    /// It is rendered once per site into `static/nav.js`, which every page
+    /// loads (cached) and which places the tree in the page, relative to it,
+    /// with the current page marked and its sections open. Putting the tree
+    /// in each page instead would make the output grow with the square of
+    /// the page count for large sections or SUMMARY.md files.
+    pub fn nav_tree(&self) -> String {
+        match &self.site.summary {
+            Some(items) => self.summary_nav(items, "", "", usize::MAX),
+            None => self.sections_nav("", "", &vec![true; self.site.sections.len()]),
+        }
+    }
+
+    /// What a page shows before (or without) JavaScript: the top level of
+    /// the tree, relative to the page.
+    fn nav_fallback(&self, url: &str) -> String {
         let root = root_prefix(url);
-        if let Some(items) = &site.summary {
-            return self.summary_nav(items, &root, url);
+        match &self.site.summary {
+            Some(items) => self.summary_nav(items, &root, url, 1),
+            None => {
+                let mut open = vec![false; self.site.sections.len()];
+                open[0] = true;
+                self.sections_nav(&root, url, &open)
+            }
         }
-        let mut open = vec![false; site.sections.len()];
-        let mut s = section;
-        while let Some(i) = s {
-            open[i] = true;
-            s = site.sections[i].parent;
-        }
+    }
+
+    /// Sections (and the pages of `open` ones) as nested lists.
+    fn sections_nav(&self, root: &str, url: &str, open: &[bool]) -> String {
+        let site = self.site;
         let mut out = String::with_capacity(4096);
         fn item(out: &mut String, root: &str, href: &str, title: &str, here: bool, class: &str) {
             let _ = write!(
@@ -342,52 +361,48 @@ impl<'a> Renderer<'a> {
                 escape_attr(title)
             );
         }
-        fn walk(
-            r: &Renderer<'_>,
-            s: usize,
-            out: &mut String,
-            root: &str,
-            url: &str,
-            current: Option<usize>,
-            open: &[bool],
-        ) {
-            let site = r.site;
+        fn walk(site: &Site, s: usize, out: &mut String, root: &str, url: &str, open: &[bool]) {
             let sec = &site.sections[s];
             out.push_str("<ul>");
             if open[s] {
                 for &p in &sec.pages {
                     let page = &site.pages[p];
-                    item(
-                        out,
-                        root,
-                        &page.url,
-                        &page.title,
-                        current == Some(p),
-                        "page",
-                    );
+                    item(out, root, &page.url, &page.title, page.url == url, "page");
                     out.push_str("</li>");
                 }
             }
             for &c in &sec.children {
                 let child = &site.sections[c];
-                let class = if open[c] { "section open" } else { "section" };
-                item(out, root, &child.url, &child.title, child.url == url, class);
+                item(
+                    out,
+                    root,
+                    &child.url,
+                    &child.title,
+                    child.url == url,
+                    "section",
+                );
                 if open[c] && (!child.pages.is_empty() || !child.children.is_empty()) {
-                    walk(r, c, out, root, url, current, open);
+                    walk(site, c, out, root, url, open);
                 }
                 out.push_str("</li>");
             }
             out.push_str("</ul>");
         }
-        walk(self, 0, &mut out, &root, url, current, &open);
+        walk(site, 0, &mut out, root, url, open);
         out
     }
 
     /// mdBook navigation: the whole SUMMARY.md tree, numbered, with parts,
     /// separators and drafts, as mdBook shows it.
-    fn summary_nav(&self, items: &[crate::summary::Item], root: &str, url: &str) -> String {
+    fn summary_nav(
+        &self,
+        items: &[crate::summary::Item],
+        root: &str,
+        url: &str,
+        depth: usize,
+    ) -> String {
         use crate::summary::Item;
-        fn walk(items: &[Item], root: &str, url: &str, out: &mut String) {
+        fn walk(items: &[Item], root: &str, url: &str, depth: usize, out: &mut String) {
             out.push_str("<ul>");
             for it in items {
                 match it {
@@ -432,8 +447,8 @@ impl<'a> Renderer<'a> {
                                 );
                             }
                         }
-                        if !children.is_empty() {
-                            walk(children, root, url, out);
+                        if !children.is_empty() && depth > 1 {
+                            walk(children, root, url, depth - 1, out);
                         }
                         out.push_str("</li>");
                     }
@@ -442,7 +457,7 @@ impl<'a> Renderer<'a> {
             out.push_str("</ul>");
         }
         let mut out = String::with_capacity(4096);
-        walk(items, root, url, &mut out);
+        walk(items, root, url, depth, &mut out);
         out
     }
 
@@ -602,7 +617,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let p = &site.pages[i];
         let section = p.section;
-        let mut ctx = self.base_context(&p.url, Some(i), Some(section));
+        let mut ctx = self.base_context(&p.url, Some(section));
         ctx.insert("page", &self.page_ctx(i));
         // Previous/next: within a track, modules only; elsewhere, reading order.
         let (prev, next) = match (&p.module, p.is_index) {
@@ -697,7 +712,7 @@ impl<'a> Renderer<'a> {
     /// Render the generated index of a section that has no `_index.md`.
     pub fn generated_section(&self, s: usize) -> Result<Output, Diagnostic> {
         let sec = &self.site.sections[s];
-        let mut ctx = self.base_context(&sec.url, None, Some(s));
+        let mut ctx = self.base_context(&sec.url, Some(s));
         ctx.insert("page", &GeneratedPage::new(&sec.title, &sec.url));
         ctx.insert("prev", &None::<LinkCtx>);
         ctx.insert("next", &None::<LinkCtx>);
@@ -755,7 +770,7 @@ impl<'a> Renderer<'a> {
         for g in &mut groups {
             g.rules.sort_by_key(|r| self.site.rules[r.id].line);
         }
-        let mut ctx = self.base_context(url, None, None);
+        let mut ctx = self.base_context(url, None);
         ctx.insert("page", &GeneratedPage::new("Rules index", url));
         ctx.insert("groups", &groups);
         ctx.insert("rule_count", &self.site.rules.len());
@@ -782,7 +797,7 @@ impl<'a> Renderer<'a> {
                 count: ps.len(),
             })
             .collect();
-        let mut ctx = self.base_context(index_url, None, None);
+        let mut ctx = self.base_context(index_url, None);
         ctx.insert("page", &GeneratedPage::new("Tags", index_url));
         ctx.insert("tags", &tags);
         ctx.insert("tag", &None::<&str>);
@@ -790,7 +805,7 @@ impl<'a> Renderer<'a> {
         out.push(self.render("tags.html", &ctx, index_url)?);
         for (t, ps) in &self.site.tags {
             let url = format!("tags/{}.html", crate::paths::slugify(t));
-            let mut ctx = self.base_context(&url, None, None);
+            let mut ctx = self.base_context(&url, None);
             ctx.insert("page", &GeneratedPage::new(&format!("Tagged “{t}”"), &url));
             ctx.insert("tags", &Vec::<Tag<'_>>::new());
             ctx.insert("tag", &Some(t));
@@ -804,7 +819,7 @@ impl<'a> Renderer<'a> {
     /// The full search results page.
     pub fn search_page(&self) -> Result<Output, Diagnostic> {
         let url = "search.html";
-        let mut ctx = self.base_context(url, None, None);
+        let mut ctx = self.base_context(url, None);
         ctx.insert("page", &GeneratedPage::new("Search", url));
         self.render("search.html", &ctx, url)
     }

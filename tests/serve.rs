@@ -177,12 +177,23 @@ fn edits_renames_deletes_and_errors_are_picked_up() {
     eventually("new page served", || {
         get(h.addr, "/guide/third.html").0 == 200
     });
-    assert!(get(h.addr, "/guide/intro.html").1.contains("third.html"));
+    assert!(get(h.addr, "/static/nav.js").1.contains("guide/third.html"));
+    let nav_ref = |page: &str| {
+        let body = get(h.addr, page).1;
+        let at = body.find("static/nav.js?v=").expect("pages load nav.js");
+        body[at..at + 26].to_string()
+    };
+    let with_third = nav_ref("/guide/intro.html");
     std::fs::remove_file(d.path().join("content/guide/third.md")).unwrap();
     eventually("deleted page 404s", || {
         get(h.addr, "/guide/third.html").0 == 404
     });
-    assert!(!get(h.addr, "/guide/intro.html").1.contains("third.html"));
+    assert!(!get(h.addr, "/static/nav.js").1.contains("third.html"));
+    assert_ne!(
+        nav_ref("/guide/intro.html"),
+        with_third,
+        "pages ask for the new tree, not a cached one"
+    );
 
     // A broken page keeps the last good site and shows an overlay with file:line.
     std::fs::write(&page, "+++\nweight = \"x\"\n+++\n# Second page\n").unwrap();

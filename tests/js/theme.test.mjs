@@ -91,3 +91,33 @@ test("the phone layout hides the sidebar behind a menu button", async () => {
   assert.ok(open.x >= -1, "sidebar slides in");
   await page.close();
 });
+
+test("the navigation tree marks the current page and opens its sections", async () => {
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  for (const url of [site.base + "guide/second.html", pathToFileURL(join(root, "public/guide/second.html")).href]) {
+    await page.goto(url);
+    const current = page.locator("#sidebar a[aria-current=page]");
+    assert.equal(await current.count(), 1, url);
+    assert.equal(await current.textContent(), "Second page");
+    // Its section is open and lists its pages; other sections stay closed.
+    assert.ok(await page.locator("#sidebar a", { hasText: "Introduction" }).isVisible());
+    assert.equal(await page.locator("#sidebar a", { hasText: "Module 1" }).isVisible(), false);
+    // Links are relative to the page, wherever it is.
+    await page.click("#sidebar a:has-text('Standards')");
+    assert.match(page.url(), /\/std\/index\.html$/);
+    assert.equal(await page.locator("#sidebar a[aria-current=page]").textContent(), "Standards");
+    assert.ok(await page.locator("#sidebar a", { hasText: "Errors" }).isVisible());
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+  // Without the script (JavaScript off, or the file blocked) the sidebar
+  // still links every top-level section.
+  const bare = await browser.newPage();
+  await bare.route("**/static/nav.js*", (r) => r.abort());
+  await bare.goto(site.base + "guide/second.html");
+  const top = await bare.locator("#sidebar a").allTextContents();
+  for (const s of ["Home", "Guide", "A track", "Runbooks", "Standards"]) assert.ok(top.includes(s), `${s} in ${top}`);
+  assert.equal(top.includes("Second page"), false, "the tree comes from the script");
+  await bare.close();
+});
