@@ -69,6 +69,10 @@ pub const STATIC: &[(&str, &str)] = &[
         "search.js",
         include_str!("../themes/default/static/search.js"),
     ),
+    (
+        "favicon.svg",
+        include_str!("../themes/default/static/favicon.svg"),
+    ),
 ];
 
 /// The built-in script that places the navigation tree in a page; the build

@@ -33,6 +33,8 @@ fn produces_pages_sections_and_generated_files() {
         "search.html",
         "static/style.css",
         "static/handbook.js",
+        "static/nav.js",
+        "static/favicon.svg",
         ".handbook-output",
     ] {
         assert!(p.join(f).is_file(), "missing {f}");
