@@ -4,6 +4,7 @@
 //! [`site`] -> [`render`] -> [`output`]. [`search`], `check` and `serve` consume
 //! the same [`site::Site`] model.
 
+pub mod alloc;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -89,6 +90,10 @@ pub fn load_site(root: &Path, drafts: bool, hl: &Highlighter) -> Result<Site, Di
 #[derive(Default)]
 pub struct PageCache {
     entries: std::sync::Mutex<std::collections::HashMap<String, CachedPage>>,
+    /// `static/nav.js` and the site signature it was rendered for.
+    nav: std::sync::Mutex<Option<CachedPage>>,
+    /// The site-wide pages and the signature they were rendered for.
+    generated: std::sync::Mutex<Option<([u8; 32], Vec<Output>)>>,
 }
 
 /// Receives rendered pages as they are produced.
@@ -115,18 +120,24 @@ fn site_signature(site: &Site, templates: &[u8]) -> blake3::Hash {
     for p in &site.pages {
         h.update(
             format!(
-                "{}\0{}\0{:?}\0{:?}\n",
+                "{}\0{}\0{:?}\0{}\n",
                 p.url,
                 p.title,
-                p.src.front.weight,
-                p.module.as_ref().map(|m| m.number)
+                p.module.as_ref().map(|m| m.number),
+                p.rendered.tasks,
             )
             .as_bytes(),
         );
+        // Index pages show other pages' front matter (descriptions, runbook
+        // owners and review dates, durations, tags).
+        h.update(p.src.front_text.as_bytes());
+        h.update(b"\0");
     }
     for (id, r) in &site.rules {
-        h.update(format!("{id}\0{}\0{}\n", r.page, r.title).as_bytes());
+        h.update(format!("{id}\0{}\0{}\0{:?}\n", r.page, r.title, r.level).as_bytes());
     }
+    // mdBook navigation: SUMMARY.md's tree (numbers, parts, drafts).
+    h.update(format!("{:?}", site.summary).as_bytes());
     h.update(
         format!(
             "{:?}",
@@ -137,6 +148,30 @@ fn site_signature(site: &Site, templates: &[u8]) -> blake3::Hash {
         .as_bytes(),
     );
     h.finalize()
+}
+
+/// The pages that belong to the site rather than to a source file.
+fn site_pages(site: &Site, r: &Renderer<'_>, css: &str) -> Vec<Result<Output, Diagnostic>> {
+    let mut results = Vec::new();
+    for (s, sec) in site.sections.iter().enumerate() {
+        if sec.index.is_none() {
+            results.push(r.generated_section(s));
+        }
+    }
+    if !site.rules.is_empty() {
+        results.push(r.rules());
+    }
+    if !site.tags.is_empty() {
+        match r.tags() {
+            Ok(v) => results.extend(v.into_iter().map(Ok)),
+            Err(e) => results.push(Err(e)),
+        }
+    }
+    if site.config.search.enabled {
+        results.push(r.search_page());
+    }
+    results.push(r.not_found(css));
+    results
 }
 
 /// Render every generated file of a loaded site (not the copied assets).
@@ -173,22 +208,12 @@ pub fn render_site(
         hasher.update(&s.bytes);
     }
     let version = hasher.finalize().to_hex()[..10].to_string();
-    let tree = Renderer::new(site, &tera, String::new(), String::new()).nav_tree();
-    let nav_js = format!(
-        "var handbookNavHtml = {};\n{}",
-        serde_json::to_string(&tree).expect("a string serialises"),
-        render::static_file(&site.root, theme, "nav.js", render::NAV_JS)
-    );
-    let nav_version = blake3::hash(nav_js.as_bytes()).to_hex()[..10].to_string();
-    statics.push(Output {
-        path: "static/nav.js".into(),
-        bytes: Arc::new(nav_js.into_bytes()),
-    });
-    let r = Renderer::new(site, &tera, version.clone(), nav_version.clone());
+    let nav_logic = render::static_file(&site.root, theme, "nav.js", render::NAV_JS);
 
+    // Everything every page shows; pages are re-rendered when it changes.
     let mut template_hash = blake3::Hasher::new();
     template_hash.update(version.as_bytes());
-    template_hash.update(nav_version.as_bytes());
+    template_hash.update(nav_logic.as_bytes());
     for (name, _) in render::TEMPLATES {
         let over = site
             .root
@@ -201,6 +226,32 @@ pub fn render_site(
         }
     }
     let signature = site_signature(site, template_hash.finalize().as_bytes());
+
+    // The navigation tree depends only on what the signature covers, so
+    // `serve` renders it again only when that changed (a megabyte at 10,000
+    // pages).
+    let cached_nav = cache
+        .and_then(|c| c.nav.lock().ok().and_then(|n| n.clone()))
+        .filter(|(k, _)| *k == *signature.as_bytes())
+        .map(|(_, bytes)| bytes);
+    let nav_js = cached_nav.unwrap_or_else(|| {
+        let tree = Renderer::new(site, &tera, String::new(), String::new()).nav_tree();
+        let js = format!(
+            "var handbookNavHtml = {};\n{nav_logic}",
+            serde_json::to_string(&tree).expect("a string serialises"),
+        );
+        let bytes = Arc::new(js.into_bytes());
+        if let Some(mut n) = cache.and_then(|c| c.nav.lock().ok()) {
+            *n = Some((*signature.as_bytes(), bytes.clone()));
+        }
+        bytes
+    });
+    let nav_version = blake3::hash(&nav_js).to_hex()[..10].to_string();
+    statics.push(Output {
+        path: "static/nav.js".into(),
+        bytes: nav_js,
+    });
+    let r = Renderer::new(site, &tera, version.clone(), nav_version);
     let previous = cache.and_then(|c| c.entries.lock().ok().map(|m| m.clone()));
     let streamed: Vec<Result<Option<Output>, Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
@@ -232,24 +283,25 @@ pub fn render_site(
         .collect();
     let mut results: Vec<Result<Output, Diagnostic>> =
         streamed.into_iter().filter_map(Result::transpose).collect();
-    for (s, sec) in site.sections.iter().enumerate() {
-        if sec.index.is_none() {
-            results.push(r.generated_section(s));
+    // Site-wide pages (generated section indexes, rules, tags, search, 404)
+    // depend only on what the signature covers: `serve` reuses them until it
+    // changes (the rules index alone is a large page on a big site).
+    let cached_generated = cache
+        .and_then(|c| c.generated.lock().ok().and_then(|g| g.clone()))
+        .filter(|(k, _)| *k == *signature.as_bytes());
+    match cached_generated {
+        Some((_, outputs)) => results.extend(outputs.into_iter().map(Ok)),
+        None => {
+            let generated = site_pages(site, &r, &css);
+            if let (Some(c), true) = (cache, generated.iter().all(Result::is_ok)) {
+                let ok: Vec<Output> = generated.iter().flatten().cloned().collect();
+                if let Ok(mut g) = c.generated.lock() {
+                    *g = Some((*signature.as_bytes(), ok));
+                }
+            }
+            results.extend(generated);
         }
     }
-    if !site.rules.is_empty() {
-        results.push(r.rules());
-    }
-    if !site.tags.is_empty() {
-        match r.tags() {
-            Ok(v) => results.extend(v.into_iter().map(Ok)),
-            Err(e) => results.push(Err(e)),
-        }
-    }
-    if site.config.search.enabled {
-        results.push(r.search_page());
-    }
-    results.push(r.not_found(&css));
     let mut errors = Vec::new();
     let mut outputs = statics;
     for res in results {

@@ -11,59 +11,6 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// tree-sitter's C library allocates with libc `malloc` unless told
-/// otherwise, and parsing Go is the largest part of a cold build; routing it
-/// to mimalloc as well took its allocation time from about 5% of the build's
-/// CPU to about 2%.
-mod ts_alloc {
-    use libmimalloc_sys::{mi_free, mi_malloc, mi_realloc};
-    use std::ffi::c_void;
-
-    // tree-sitter requires non-null results for non-zero sizes.
-    fn non_null(p: *mut c_void, size: usize) -> *mut c_void {
-        if p.is_null() && size != 0 {
-            std::process::abort();
-        }
-        p
-    }
-
-    unsafe extern "C" fn malloc(size: usize) -> *mut c_void {
-        non_null(unsafe { mi_malloc(size) }, size)
-    }
-
-    unsafe extern "C" fn calloc(n: usize, size: usize) -> *mut c_void {
-        let Some(total) = n.checked_mul(size) else {
-            std::process::abort();
-        };
-        let p = non_null(unsafe { mi_malloc(total) }, total);
-        // SAFETY: `p` holds `total` writable bytes.
-        unsafe { std::ptr::write_bytes(p.cast::<u8>(), 0, total) };
-        p
-    }
-
-    unsafe extern "C" fn realloc(p: *mut c_void, size: usize) -> *mut c_void {
-        non_null(unsafe { mi_realloc(p, size) }, size)
-    }
-
-    unsafe extern "C" fn free(p: *mut c_void) {
-        unsafe { mi_free(p) }
-    }
-
-    /// Install before any other tree-sitter call, while one thread runs.
-    pub fn install() {
-        // SAFETY: one allocator family (mimalloc), never null for non-zero
-        // sizes, malloc's alignment; called first thing in `main`, before
-        // any thread or tree-sitter object exists.
-        unsafe {
-            tree_sitter::set_allocator(Some(tree_sitter::Allocator {
-                malloc,
-                calloc,
-                realloc,
-                free,
-            }));
-        }
-    }
-}
 use handbook::diag::{Diagnostics, Severity};
 use handbook::report::Format;
 
@@ -196,7 +143,8 @@ fn peak_rss_kib() -> Option<u64> {
 }
 
 fn main() -> ExitCode {
-    ts_alloc::install();
+    // SAFETY: first thing in main, one thread, no tree-sitter object yet.
+    unsafe { handbook::alloc::tree_sitter_uses_mimalloc() };
     let code = run();
     if let Some(kib) = std::env::var_os("HANDBOOK_STATS").and_then(|_| peak_rss_kib()) {
         eprintln!("handbook-stats peak-rss-kib {kib}");

@@ -248,6 +248,7 @@ pub struct Renderer<'a> {
 }
 
 /// One rendered output file.
+#[derive(Clone)]
 pub struct Output {
     /// Path relative to the output root.
     pub path: String,

@@ -318,3 +318,33 @@ fn saving_without_changes_does_not_reload() {
     eventually("asset change makes a new version", || h.version() > v);
     h.stop();
 }
+
+#[test]
+fn index_pages_follow_edits_to_the_pages_they_list() {
+    let d = fixture("basic");
+    let h = server(d.path());
+    assert!(get(h.addr, "/runbooks/index.html").1.contains("team-a"));
+    // A runbook's front matter shows on the runbooks index (a cached page).
+    let rb = d.path().join("content/runbooks/fresh.md");
+    let text = std::fs::read_to_string(&rb).unwrap();
+    std::fs::write(&rb, text.replace("team-a", "team-payments")).unwrap();
+    eventually("index shows the new owner", || {
+        get(h.addr, "/runbooks/index.html")
+            .1
+            .contains("team-payments")
+    });
+    // A rule's level shows on the rules index (a site-wide page).
+    let std = d.path().join("content/std/errors.md");
+    let text = std::fs::read_to_string(&std).unwrap();
+    assert!(get(h.addr, "/rules.html").1.contains("GO-ERR-003"));
+    let before = get(h.addr, "/rules.html").1;
+    std::fs::write(
+        &std,
+        text.replace("{#GO-ERR-003 .may}", "{#GO-ERR-003 .must}"),
+    )
+    .unwrap();
+    eventually("rules index shows the new level", || {
+        get(h.addr, "/rules.html").1 != before
+    });
+    h.stop();
+}

@@ -12,6 +12,11 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 
+// The same allocators as `handbook`, so the in-process `serve` measurement
+// is what users get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Benchmark handbook on generated sites.
 #[derive(Parser)]
 struct Args {
@@ -30,6 +35,9 @@ struct Args {
     /// Also time mdbook and hugo on the same pages when they are on PATH.
     #[arg(long)]
     compare: bool,
+    /// Only measure `serve` (edit to served), not builds.
+    #[arg(long)]
+    serve_only: bool,
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -62,6 +70,8 @@ fn mib(b: u64) -> String {
 }
 
 fn main() {
+    // SAFETY: first thing in main, one thread, no tree-sitter object yet.
+    unsafe { handbook::alloc::tree_sitter_uses_mimalloc() };
     let args = Args::parse();
     let bin = handbook_bin();
     assert!(
@@ -96,86 +106,90 @@ fn main() {
                 bytes / n as u64
             );
         }
-        let out = site.join("public");
-        let cache = site.join(".handbook-cache");
-        let run = |cold: bool| -> (Duration, u64) {
-            if cold {
-                let _ = std::fs::remove_dir_all(&cache);
+        let mut ours = None;
+        if !args.serve_only {
+            let out = site.join("public");
+            let cache = site.join(".handbook-cache");
+            let run = |cold: bool| -> (Duration, u64) {
+                if cold {
+                    let _ = std::fs::remove_dir_all(&cache);
+                }
+                let start = Instant::now();
+                let o = Command::new(&bin)
+                    .args(["build", "--root"])
+                    .arg(&site)
+                    .env("HANDBOOK_STATS", "1")
+                    .output()
+                    .expect("run handbook");
+                let t = start.elapsed();
+                let err = String::from_utf8_lossy(&o.stderr);
+                assert!(o.status.success(), "build failed: {err}");
+                let rss = err
+                    .lines()
+                    .find_map(|l| l.strip_prefix("handbook-stats peak-rss-kib "))
+                    .and_then(|k| k.trim().parse().ok())
+                    .unwrap_or(0);
+                (t, rss)
+            };
+            let mut times = Vec::new();
+            let mut rss = 0u64;
+            for _ in 0..args.runs {
+                let (t, r) = run(true);
+                rss = rss.max(r);
+                times.push(t);
             }
-            let start = Instant::now();
-            let o = Command::new(&bin)
-                .args(["build", "--root"])
-                .arg(&site)
-                .env("HANDBOOK_STATS", "1")
-                .output()
-                .expect("run handbook");
-            let t = start.elapsed();
-            let err = String::from_utf8_lossy(&o.stderr);
-            assert!(o.status.success(), "build failed: {err}");
-            let rss = err
-                .lines()
-                .find_map(|l| l.strip_prefix("handbook-stats peak-rss-kib "))
-                .and_then(|k| k.trim().parse().ok())
-                .unwrap_or(0);
-            (t, rss)
-        };
-        let mut times = Vec::new();
-        let mut rss = 0u64;
-        for _ in 0..args.runs {
-            let (t, r) = run(true);
-            rss = rss.max(r);
-            times.push(t);
-        }
-        let warm = median((0..args.runs).map(|_| run(false).0).collect());
-        let t = median(times);
-        let html = dir_size(&out, |p| p.extension().is_some_and(|e| e == "html"));
-        let total = dir_size(&out, |_| true);
-        let search_json = dir_size(&out.join("search"), |p| {
-            p.extension().is_some_and(|e| e == "json")
-        });
-        let mut search_gz = 0;
-        let mut largest_shard_gz = 0;
-        for e in std::fs::read_dir(out.join("search"))
-            .expect("search dir")
-            .flatten()
-        {
-            let p = e.path();
-            if p.extension().is_some_and(|x| x == "json") {
-                let g = gzip_len(&std::fs::read(&p).expect("read"));
-                search_gz += g;
-                if p.file_name()
-                    .is_some_and(|f| f.to_string_lossy().starts_with("s-"))
-                {
-                    largest_shard_gz = largest_shard_gz.max(g);
+            let warm = median((0..args.runs).map(|_| run(false).0).collect());
+            let t = median(times);
+            let html = dir_size(&out, |p| p.extension().is_some_and(|e| e == "html"));
+            let total = dir_size(&out, |_| true);
+            let search_json = dir_size(&out.join("search"), |p| {
+                p.extension().is_some_and(|e| e == "json")
+            });
+            let mut search_gz = 0;
+            let mut largest_shard_gz = 0;
+            for e in std::fs::read_dir(out.join("search"))
+                .expect("search dir")
+                .flatten()
+            {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x == "json") {
+                    let g = gzip_len(&std::fs::read(&p).expect("read"));
+                    search_gz += g;
+                    if p.file_name()
+                        .is_some_and(|f| f.to_string_lossy().starts_with("s-"))
+                    {
+                        largest_shard_gz = largest_shard_gz.max(g);
+                    }
                 }
             }
+            let meta_gz = gzip_len(&std::fs::read(out.join("search/meta.json")).expect("meta"));
+            let chunk_gz = gzip_len(&std::fs::read(out.join("search/d-0.json")).expect("chunk"));
+            println!("\n== {n} pages ==");
+            println!(
+                "cold build, no cache (median of {}): {:.2?}  ({:.0} pages/s)",
+                args.runs,
+                t,
+                n as f64 / t.as_secs_f64()
+            );
+            println!(
+                "warm build, highlight cache kept (median of {}): {:.2?}",
+                args.runs, warm
+            );
+            println!("peak RSS: {}", mib(rss * 1024));
+            println!(
+                "output: {} total, HTML {} ({} B/page)",
+                mib(total),
+                mib(html),
+                html / n as u64
+            );
+            println!(
+                "search index: {} raw JSON, {} gzip; first query worst case (meta + largest shard + one doc chunk, gzip): {:.0} KB",
+                mib(search_json),
+                mib(search_gz),
+                (meta_gz + largest_shard_gz + chunk_gz) as f64 / 1000.0
+            );
+            ours = Some(t);
         }
-        let meta_gz = gzip_len(&std::fs::read(out.join("search/meta.json")).expect("meta"));
-        let chunk_gz = gzip_len(&std::fs::read(out.join("search/d-0.json")).expect("chunk"));
-        println!("\n== {n} pages ==");
-        println!(
-            "cold build, no cache (median of {}): {:.2?}  ({:.0} pages/s)",
-            args.runs,
-            t,
-            n as f64 / t.as_secs_f64()
-        );
-        println!(
-            "warm build, highlight cache kept (median of {}): {:.2?}",
-            args.runs, warm
-        );
-        println!("peak RSS: {}", mib(rss * 1024));
-        println!(
-            "output: {} total, HTML {} ({} B/page)",
-            mib(total),
-            mib(html),
-            html / n as u64
-        );
-        println!(
-            "search index: {} raw JSON, {} gzip; first query worst case (meta + largest shard + one doc chunk, gzip): {:.0} KB",
-            mib(search_json),
-            mib(search_gz),
-            (meta_gz + largest_shard_gz + chunk_gz) as f64 / 1000.0
-        );
 
         // serve: edit one page, time until the new version is served.
         let handle = handbook::serve::start(handbook::serve::ServeOptions {
@@ -209,7 +223,7 @@ fn main() {
             median(rebuilds)
         );
 
-        if args.compare {
+        if let Some(t) = ours.filter(|_| args.compare) {
             compare(&site, n, t);
         }
     }
