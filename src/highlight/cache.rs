@@ -55,12 +55,14 @@ impl Cache {
         }
     }
 
-    /// A cached result, recorded as used.
+    /// A cached result (from the previous build, or from a block with the
+    /// same code earlier in this one), recorded as used.
     pub fn get(&self, key: &[u8; 32]) -> Option<Highlighted> {
-        let e = self.old.get(key)?;
-        if let Ok(mut used) = self.used.lock() {
-            used.insert(*key, e.clone());
-        }
+        let mut used = self.used.lock().ok()?;
+        let e = match self.old.get(key) {
+            Some(e) => used.entry(*key).or_insert_with(|| e.clone()),
+            None => used.get(key)?,
+        };
         Some(Highlighted {
             html: e.html.clone(),
             unknown_language: e.unknown_language,
@@ -168,6 +170,11 @@ mod tests {
             c.get(&k2).is_none(),
             "entries the last build did not use are dropped"
         );
+        // A block highlighted earlier in this build is not highlighted again.
+        let fresh = Cache::load(&dir.path().join("none.bin"));
+        assert!(fresh.get(&k2).is_none());
+        fresh.put(k2, &h);
+        assert_eq!(fresh.get(&k2).unwrap().html, "<pre>x</pre>");
         std::fs::write(&path, b"garbage").unwrap();
         assert!(Cache::load(&path).get(&k1).is_none());
     }
