@@ -108,6 +108,7 @@ fn main() {
         }
         let mut ours = None;
         if !args.serve_only {
+            highlight_throughput(&site);
             let out = site.join("public");
             let cache = site.join(".handbook-cache");
             let run = |cold: bool| -> (Duration, u64) {
@@ -318,6 +319,57 @@ fn compare(site: &Path, n: usize, ours: Duration) {
     } else {
         println!("hugo not on PATH (apt-get install hugo): skipped");
     }
+}
+
+/// Highlighting alone, on one core: every Go block of the site through
+/// tree-sitter (parse, classify, HTML), best of three passes. A regression
+/// here shows before it hides in a whole build's time.
+fn highlight_throughput(site: &Path) {
+    use pulldown_cmark::{CodeBlockKind, Event, Parser as Md, Tag, TagEnd};
+    let mut blocks: Vec<String> = Vec::new();
+    for e in walkdir::WalkDir::new(site.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+    {
+        let text = std::fs::read_to_string(e.path()).expect("read page");
+        let mut code: Option<String> = None;
+        for ev in Md::new(&text) {
+            match ev {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if &*info == "go" => {
+                    code = Some(String::new())
+                }
+                Event::Text(t) => {
+                    if let Some(c) = &mut code {
+                        c.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::CodeBlock) => blocks.extend(code.take()),
+                _ => {}
+            }
+        }
+    }
+    let bytes: usize = blocks.iter().map(String::len).sum();
+    let hl = handbook::highlight::Highlighter::new();
+    let mut session = hl.session();
+    let info = handbook::highlight::FenceInfo::parse("go");
+    let best = (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            for b in &blocks {
+                std::hint::black_box(session.render(b, &info));
+            }
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    println!(
+        "highlighting alone, one core: {} Go blocks, {} in {best:.2?} = {:.1} MB/s",
+        blocks.len(),
+        mib(bytes as u64),
+        bytes as f64 / 1e6 / best.as_secs_f64()
+    );
 }
 
 /// Run `cmd` to completion; wall time, success, and the child's own peak RSS
