@@ -16,6 +16,7 @@ pub mod highlight;
 pub mod include;
 pub mod markdown;
 pub mod mdbook;
+pub mod nav;
 pub mod output;
 pub mod paths;
 pub mod render;
@@ -235,7 +236,7 @@ pub fn render_site(
         .filter(|(k, _)| *k == *signature.as_bytes())
         .map(|(_, bytes)| bytes);
     let nav_js = cached_nav.unwrap_or_else(|| {
-        let tree = Renderer::new(site, &tera, String::new(), String::new()).nav_tree();
+        let tree = nav::tree(site);
         let js = format!(
             "var handbookNavHtml = {};\n{nav_logic}",
             serde_json::to_string(&tree).expect("a string serialises"),

@@ -134,10 +134,22 @@ impl Staging {
         io::Write::write_all(&mut file, bytes).map_err(|e| io_err(&path, "write", e))
     }
 
-    /// Copy a file into the staging folder at `rel`.
+    /// Copy a file into the staging folder at `rel` (hard-linked from the
+    /// previous output when that holds the same bytes, as in [`Self::write`]).
     pub fn copy(&self, from: &Path, rel: &str) -> Result<(), Diagnostic> {
-        let bytes = fs::read(from).map_err(|e| io_err(from, "read", e))?;
-        self.write(rel, &bytes)
+        let path = self.path_of(rel)?;
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| io_err(dir, "create", e))?;
+        }
+        if let Some(prev) = &self.prev {
+            let old = prev.join(rel);
+            if same_bytes(from, &old) && fs::hard_link(&old, &path).is_ok() {
+                return Ok(());
+            }
+        }
+        fs::copy(from, &path)
+            .map(|_| ())
+            .map_err(|e| io_err(from, "copy", e))
     }
 
     fn path_of(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
@@ -186,6 +198,33 @@ fn unchanged(old: &Path, bytes: &[u8]) -> bool {
             fs::read(old).is_ok_and(|b| b == bytes)
         }
         _ => false,
+    }
+}
+
+/// Whether two regular files hold the same bytes (read in blocks: assets
+/// can be large).
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let (Ok(ma), Ok(mb)) = (fs::metadata(a), fs::symlink_metadata(b)) else {
+        return false;
+    };
+    if !mb.is_file() || ma.len() != mb.len() {
+        return false;
+    }
+    let (Ok(mut fa), Ok(mut fb)) = (fs::File::open(a), fs::File::open(b)) else {
+        return false;
+    };
+    let (mut ba, mut bb) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let Ok(n) = fa.read(&mut ba) else {
+            return false;
+        };
+        if n == 0 {
+            return true;
+        }
+        if fb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
     }
 }
 

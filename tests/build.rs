@@ -418,6 +418,7 @@ fn rebuild_links_unchanged_files_and_rewrites_changed_ones() {
     let p = d.path().join("public");
     let ino = |rel: &str| std::fs::metadata(p.join(rel)).unwrap().ino();
     let (intro, errors) = (ino("guide/intro.html"), ino("std/errors.html"));
+    let diagram = ino("guide/diagram.svg");
     let before = read(&p, "std/errors.html");
     let src = read(d.path(), "content/std/errors.md");
     write(
@@ -433,6 +434,11 @@ fn rebuild_links_unchanged_files_and_rewrites_changed_ones() {
         "unchanged page keeps its file"
     );
     assert_ne!(ino("std/errors.html"), errors, "changed page is a new file");
+    assert_eq!(
+        ino("guide/diagram.svg"),
+        diagram,
+        "unchanged asset keeps its file"
+    );
     let after = read(&p, "std/errors.html");
     assert!(after.contains("A sentence added between builds."));
     assert_ne!(before, after);
