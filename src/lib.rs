@@ -1,8 +1,22 @@
 //! handbook: a fast static site generator for a Go team's engineering handbook.
 //!
-//! The pipeline flows one way: [`config`] -> [`content`] -> [`markdown`] ->
-//! [`site`] -> [`render`] -> [`output`]. [`search`], `check` and `serve` consume
-//! the same [`site::Site`] model.
+//! This file is the map. The build is a sequence of named stages, data
+//! flowing one way (see [`pipeline`] and ARCHITECTURE.md):
+//!
+//! | stage | module |
+//! |---|---|
+//! | 1. read the configuration once, decide the dialect | [`project`] ([`config`], [`mdbook`]) |
+//! | 2. read sources: walk, preprocess, front matter | [`site::sources`] ([`content`], [`include`], [`summary`]) |
+//! | 3. render Markdown: events, links, headings, code | [`markdown`] ([`highlight`], [`paths`]) |
+//! | 4. assemble the model: pages, sections, order | [`site`] |
+//! | 5. validate: links, rules, runbooks, tracks, Go syntax | [`site`] ([`gocheck`]) |
+//! | 6. render pages and site-wide files | [`pipeline::render`] ([`render`], [`nav`]) |
+//! | 7. search index | [`search`] |
+//! | 8. atomic write | [`output`] |
+//!
+//! Commands reuse the stages: [`check`] runs 1-5 and adds slower checks
+//! ([`external`] links, gofmt/vet); [`serve`] runs 1-6 through its caches;
+//! [`report`] prints findings; [`scaffold`] writes new pages.
 
 pub mod alloc;
 pub mod check;
@@ -19,6 +33,8 @@ pub mod mdbook;
 pub mod nav;
 pub mod output;
 pub mod paths;
+pub mod pipeline;
+pub mod project;
 pub mod render;
 pub mod report;
 pub mod scaffold;
@@ -29,53 +45,14 @@ pub mod summary;
 pub mod synth;
 mod yaml;
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
-
-use diag::{Diagnostic, Diagnostics};
-use highlight::Highlighter;
-use render::{Output, Renderer};
-use site::Site;
-
-/// Options for `handbook build`.
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    /// Folder holding book.toml.
-    pub root: PathBuf,
-    /// Output folder (default: `[build] output-dir` under the root).
-    pub out: Option<PathBuf>,
-    /// Include drafts.
-    pub drafts: bool,
-    /// Absolute path the site is served under; overrides `[site] base-path`.
-    pub base_path: Option<String>,
-}
-
-/// What a successful build did.
-#[derive(Debug)]
-pub struct BuildReport {
-    /// Pages rendered from Markdown.
-    pub pages: usize,
-    /// Files written.
-    pub files: usize,
-    /// Where the site went.
-    pub out_dir: PathBuf,
-    /// Warnings.
-    pub diagnostics: Diagnostics,
-    /// Wall time.
-    pub elapsed: Duration,
-    /// Bytes of search index written.
-    pub search_bytes: u64,
-}
-
-fn one(d: Diagnostic) -> Diagnostics {
-    Diagnostics(vec![d])
-}
+pub use pipeline::{BuildOptions, BuildReport, PageCache, build, render_site};
 
 /// Load and validate a site: configuration, content, Markdown, model.
-pub fn load_site(root: &Path, drafts: bool, hl: &Highlighter) -> Result<Site, Diagnostics> {
+pub fn load_site(
+    root: &std::path::Path,
+    drafts: bool,
+    hl: &highlight::Highlighter,
+) -> Result<site::Site, diag::Diagnostics> {
     site::load(
         &site::LoadOptions {
             root: root.to_path_buf(),
@@ -83,408 +60,4 @@ pub fn load_site(root: &Path, drafts: bool, hl: &Highlighter) -> Result<Site, Di
         },
         hl,
     )
-}
-
-/// Rendered pages kept between builds (`serve`). A page is re-rendered only
-/// when its source, or something every page shows (navigation, titles, rules,
-/// templates, build date), changed.
-#[derive(Default)]
-pub struct PageCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, CachedPage>>,
-    /// `static/nav.js` and the site signature it was rendered for.
-    nav: std::sync::Mutex<Option<CachedPage>>,
-    /// The site-wide pages and the signature they were rendered for.
-    generated: std::sync::Mutex<Option<([u8; 32], Vec<Output>)>>,
-}
-
-/// Receives rendered pages as they are produced.
-pub type Sink<'a> = dyn Fn(&Output) -> Result<(), Diagnostic> + Sync + 'a;
-
-/// A rendered page and the hash of what it was rendered from.
-type CachedPage = ([u8; 32], Arc<Vec<u8>>);
-
-/// A hash of everything a page's HTML depends on besides its own source.
-fn site_signature(site: &Site, templates: &[u8]) -> blake3::Hash {
-    let mut h = blake3::Hasher::new();
-    h.update(templates);
-    h.update(site.today.to_string().as_bytes());
-    h.update(format!("{:?}", serde_json::to_string(&site.config).ok()).as_bytes());
-    for s in &site.sections {
-        h.update(
-            format!(
-                "{}\0{}\0{:?}\0{:?}\0{:?}\n",
-                s.url, s.title, s.pages, s.children, s.kind
-            )
-            .as_bytes(),
-        );
-    }
-    for p in &site.pages {
-        h.update(
-            format!(
-                "{}\0{}\0{:?}\0{}\n",
-                p.url,
-                p.title,
-                p.module.as_ref().map(|m| m.number),
-                p.rendered.tasks,
-            )
-            .as_bytes(),
-        );
-        // Index pages show other pages' front matter (descriptions, runbook
-        // owners and review dates, durations, tags).
-        h.update(p.src.front_text.as_bytes());
-        h.update(b"\0");
-    }
-    for (id, r) in &site.rules {
-        h.update(format!("{id}\0{}\0{}\0{:?}\n", r.page, r.title, r.level).as_bytes());
-    }
-    // mdBook navigation: SUMMARY.md's tree (numbers, parts, drafts).
-    h.update(format!("{:?}", site.summary).as_bytes());
-    h.update(
-        format!(
-            "{:?}",
-            site.retired
-                .iter()
-                .collect::<std::collections::BTreeMap<_, _>>()
-        )
-        .as_bytes(),
-    );
-    h.finalize()
-}
-
-/// The pages that belong to the site rather than to a source file.
-fn site_pages(site: &Site, r: &Renderer<'_>, css: &str) -> Vec<Result<Output, Diagnostic>> {
-    let mut results = Vec::new();
-    for (s, sec) in site.sections.iter().enumerate() {
-        if sec.index.is_none() {
-            results.push(r.generated_section(s));
-        }
-    }
-    if !site.rules.is_empty() {
-        results.push(r.rules());
-    }
-    if !site.tags.is_empty() {
-        match r.tags() {
-            Ok(v) => results.extend(v.into_iter().map(Ok)),
-            Err(e) => results.push(Err(e)),
-        }
-    }
-    if site.config.search.enabled {
-        results.push(r.search_page());
-    }
-    results.push(r.not_found(css));
-    results
-}
-
-/// Render every generated file of a loaded site (not the copied assets).
-///
-/// With a `sink`, each page is handed to it as soon as it is rendered and not
-/// kept (`build` writes it straight to disk, so peak memory does not hold the
-/// whole site's HTML); the returned outputs are then the generated files only.
-pub fn render_site(
-    site: &Site,
-    cache: Option<&PageCache>,
-    sink: Option<&Sink<'_>>,
-) -> Result<Vec<Output>, Diagnostics> {
-    let tera = render::load_templates(&site.root, &site.config.build.theme).map_err(one)?;
-    let theme = &site.config.build.theme;
-    let css = format!(
-        "{}\n{}",
-        render::static_file(&site.root, theme, "style.css", render::STATIC[0].1),
-        highlight::theme_css(&site.config.highlight.light, &site.config.highlight.dark).map_err(
-            |m| one(Diagnostic::error("config", m).in_file(site.root.join("book.toml")))
-        )?
-    );
-    let mut statics: Vec<Output> = vec![Output {
-        path: "static/style.css".into(),
-        bytes: Arc::new(css.clone().into_bytes()),
-    }];
-    for (name, builtin) in &render::STATIC[1..] {
-        statics.push(Output {
-            path: format!("static/{name}"),
-            bytes: Arc::new(render::static_file(&site.root, theme, name, builtin).into_bytes()),
-        });
-    }
-    let mut hasher = blake3::Hasher::new();
-    for s in &statics {
-        hasher.update(&s.bytes);
-    }
-    let version = hasher.finalize().to_hex()[..10].to_string();
-    let nav_logic = render::static_file(&site.root, theme, "nav.js", render::NAV_JS);
-
-    // Everything every page shows; pages are re-rendered when it changes.
-    let mut template_hash = blake3::Hasher::new();
-    template_hash.update(version.as_bytes());
-    template_hash.update(nav_logic.as_bytes());
-    for (name, _) in render::TEMPLATES {
-        let over = site
-            .root
-            .join("themes")
-            .join(theme)
-            .join("templates")
-            .join(name);
-        if let Ok(t) = std::fs::read(over) {
-            template_hash.update(&t);
-        }
-    }
-    let signature = site_signature(site, template_hash.finalize().as_bytes());
-
-    // The navigation tree depends only on what the signature covers, so
-    // `serve` renders it again only when that changed (a megabyte at 10,000
-    // pages).
-    let cached_nav = cache
-        .and_then(|c| c.nav.lock().ok().and_then(|n| n.clone()))
-        .filter(|(k, _)| *k == *signature.as_bytes())
-        .map(|(_, bytes)| bytes);
-    let nav_js = cached_nav.unwrap_or_else(|| {
-        let tree = nav::tree(site);
-        let js = format!(
-            "var handbookNavHtml = {};\n{nav_logic}",
-            serde_json::to_string(&tree).expect("a string serialises"),
-        );
-        let bytes = Arc::new(js.into_bytes());
-        if let Some(mut n) = cache.and_then(|c| c.nav.lock().ok()) {
-            *n = Some((*signature.as_bytes(), bytes.clone()));
-        }
-        bytes
-    });
-    let nav_version = blake3::hash(&nav_js).to_hex()[..10].to_string();
-    statics.push(Output {
-        path: "static/nav.js".into(),
-        bytes: nav_js,
-    });
-    let r = Renderer::new(site, &tera, version.clone(), nav_version);
-    let previous = cache.and_then(|c| c.entries.lock().ok().map(|m| m.clone()));
-    let streamed: Vec<Result<Option<Output>, Diagnostic>> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let p = &site.pages[i];
-            let mut h = blake3::Hasher::new();
-            h.update(signature.as_bytes());
-            h.update(&p.src.hash);
-            let key = *h.finalize().as_bytes();
-            if let Some((_, bytes)) = previous
-                .as_ref()
-                .and_then(|m| m.get(&p.url))
-                .filter(|(k, _)| *k == key)
-            {
-                return Ok(Some(Output {
-                    path: p.url.clone(),
-                    bytes: bytes.clone(),
-                }));
-            }
-            let out = r.page(i)?;
-            if let Some(mut m) = cache.and_then(|c| c.entries.lock().ok()) {
-                m.insert(out.path.clone(), (key, out.bytes.clone()));
-            }
-            match sink {
-                Some(sink) => sink(&out).map(|()| None),
-                None => Ok(Some(out)),
-            }
-        })
-        .collect();
-    let mut results: Vec<Result<Output, Diagnostic>> =
-        streamed.into_iter().filter_map(Result::transpose).collect();
-    // Site-wide pages (generated section indexes, rules, tags, search, 404)
-    // depend only on what the signature covers: `serve` reuses them until it
-    // changes (the rules index alone is a large page on a big site).
-    let cached_generated = cache
-        .and_then(|c| c.generated.lock().ok().and_then(|g| g.clone()))
-        .filter(|(k, _)| *k == *signature.as_bytes());
-    match cached_generated {
-        Some((_, outputs)) => results.extend(outputs.into_iter().map(Ok)),
-        None => {
-            let generated = site_pages(site, &r, &css);
-            if let (Some(c), true) = (cache, generated.iter().all(Result::is_ok)) {
-                let ok: Vec<Output> = generated.iter().flatten().cloned().collect();
-                if let Ok(mut g) = c.generated.lock() {
-                    *g = Some((*signature.as_bytes(), ok));
-                }
-            }
-            results.extend(generated);
-        }
-    }
-    let mut errors = Vec::new();
-    let mut outputs = statics;
-    for res in results {
-        match res {
-            Ok(o) => outputs.push(o),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
-        let mut d = Diagnostics(errors);
-        d.sort();
-        return Err(d);
-    }
-    // Aliases redirect to their page.
-    for p in &site.pages {
-        for a in &p.src.front.aliases {
-            let path = site::alias_url(a);
-            let target = format!("{}{}", paths::root_prefix(&path), p.url);
-            outputs.push(Output {
-                path,
-                bytes: Arc::new(render::redirect_page(&target).into_bytes()),
-            });
-        }
-    }
-    // mdBook: additional CSS/JS files (relative to the book root) and redirects.
-    if let Some(mb) = &site.config.mdbook {
-        for f in mb.additional_css.iter().chain(&mb.additional_js) {
-            let bytes = std::fs::read(site.root.join(f)).map_err(|e| {
-                one(
-                    Diagnostic::error("config", format!("additional file {f}: {e}"))
-                        .in_file(site.root.join("book.toml")),
-                )
-            })?;
-            outputs.push(Output {
-                path: f.trim_start_matches("./").to_string(),
-                bytes: Arc::new(bytes),
-            });
-        }
-        for (from, to) in &mb.redirects {
-            let path = from.trim_start_matches('/').to_string();
-            let target = if let Some(abs) = to.strip_prefix('/') {
-                format!("{}{abs}", paths::root_prefix(&path))
-            } else {
-                to.clone()
-            };
-            outputs.push(Output {
-                path,
-                bytes: Arc::new(render::redirect_page(&target).into_bytes()),
-            });
-        }
-    }
-    if let Some(url) = &site.config.site.site_url {
-        outputs.push(Output {
-            path: "sitemap.xml".into(),
-            bytes: Arc::new(sitemap(site, url).into_bytes()),
-        });
-    }
-    Ok(outputs)
-}
-
-fn sitemap(site: &Site, base: &str) -> String {
-    let base = base.trim_end_matches('/');
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for &i in &site.order {
-        let p = &site.pages[i];
-        s.push_str("  <url><loc>");
-        highlight::escape_into(&mut s, &format!("{base}/{}", p.url));
-        s.push_str("</loc>");
-        if let Some(d) = p.src.front.updated.or(p.src.front.date) {
-            s.push_str(&format!("<lastmod>{d}</lastmod>"));
-        }
-        s.push_str("</url>\n");
-    }
-    s.push_str("</urlset>\n");
-    s
-}
-
-/// Render `site`, build its search index and write both atomically; returns
-/// the number of files, the output folder and the search index bytes.
-fn write_site(
-    opts: &BuildOptions,
-    site: &mut Site,
-    phase: &dyn Fn(&str, Instant),
-) -> Result<(usize, PathBuf, u64), Diagnostics> {
-    let t = Instant::now();
-    if let Some(b) = &opts.base_path {
-        site.config.site.base_path = Some(b.clone());
-    }
-    let out_dir = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| opts.root.join(&site.config.build.output_dir));
-    let book = opts.root.join("book.toml");
-    let staging = output::Staging::new(
-        &out_dir,
-        &[&site.content_dir, &book, &opts.root.join("themes")],
-    )
-    .map_err(one)?;
-    let written = std::sync::atomic::AtomicUsize::new(0);
-    let sink = |o: &Output| {
-        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        staging.write(&o.path, &o.bytes)
-    };
-    let mut outputs = render_site(site, None, Some(&sink))?;
-    phase("render", t);
-    let t = Instant::now();
-    // The pages are on disk: free their HTML before indexing (search needs
-    // only the text), which keeps peak memory down on large sites.
-    for p in &mut site.pages {
-        if let Some(r) = Arc::get_mut(&mut p.rendered) {
-            r.html = String::new();
-        }
-    }
-    if site.config.search.enabled {
-        outputs.extend(search::build_index(site));
-    }
-    phase("search", t);
-    let t = Instant::now();
-    let search_bytes: u64 = outputs
-        .iter()
-        .filter(|o| o.path.starts_with("search/"))
-        .map(|o| o.bytes.len() as u64)
-        .sum();
-    let write_errors: Vec<Diagnostic> = outputs
-        .par_iter()
-        .filter_map(|o| staging.write(&o.path, &o.bytes).err())
-        .chain(
-            site.assets
-                .par_iter()
-                .filter_map(|a| staging.copy(&site.content_dir.join(a), a).err()),
-        )
-        .collect();
-    if !write_errors.is_empty() {
-        return Err(Diagnostics(write_errors));
-    }
-    let files = outputs.len() + site.assets.len() + written.into_inner();
-    let out_dir = staging.commit().map_err(one)?;
-    phase("write", t);
-    Ok((files, out_dir, search_bytes))
-}
-
-/// `handbook build`: load, render and atomically write the site.
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    let start = Instant::now();
-    let stats = std::env::var_os("HANDBOOK_STATS").is_some();
-    let phase = |name: &str, since: Instant| {
-        if stats {
-            eprintln!("handbook-stats phase {name} {:.1?}", since.elapsed());
-        }
-    };
-    // The persistent highlight cache lives under [build] cache-dir.
-    let cache_dir = crate::config::Config::load(&opts.root)
-        .map(|c| opts.root.join(c.build.cache_dir))
-        .unwrap_or_else(|_| opts.root.join(".handbook-cache"));
-    let hl = Highlighter::with_cache(&cache_dir.join("highlight.bin"));
-    let t = Instant::now();
-    let mut site = load_site(&opts.root, opts.drafts, &hl)?;
-    phase("load", t);
-    // The highlight cache is final once the pages are loaded: write it on its
-    // own thread while the site renders (megabytes of otherwise serial work).
-    let (written, saved) = std::thread::scope(|scope| {
-        let saver = scope.spawn(|| hl.save_cache());
-        (write_site(opts, &mut site, &phase), saver.join())
-    });
-    match saved {
-        Ok(Ok(())) => {}
-        // A cache that cannot be written only costs speed next time.
-        Ok(Err(e)) => eprintln!(
-            "warning: cannot write the highlight cache in {}: {e}",
-            cache_dir.display()
-        ),
-        Err(_) => eprintln!("warning: writing the highlight cache failed"),
-    }
-    let (files, out_dir, search_bytes) = written?;
-    Ok(BuildReport {
-        pages: site.pages.len(),
-        files,
-        out_dir,
-        diagnostics: site.diagnostics,
-        elapsed: start.elapsed(),
-        search_bytes,
-    })
 }

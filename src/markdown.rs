@@ -275,7 +275,7 @@ fn index_candidates(dir: &str) -> Vec<String> {
     } else {
         format!("{dir}/")
     };
-    ["_index.md", "index.md", "README.md"]
+    crate::paths::INDEX_NAMES
         .iter()
         .map(|n| format!("{prefix}{n}"))
         .collect()

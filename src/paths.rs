@@ -25,9 +25,13 @@ pub fn url_for_source(rel: &str) -> String {
     }
 }
 
+/// File names that hold a section's own page, in order of precedence when a
+/// folder has several.
+pub const INDEX_NAMES: [&str; 3] = ["_index.md", "index.md", "README.md"];
+
 /// True for file names that hold a section's own page.
 pub fn is_index_name(file: &str) -> bool {
-    matches!(file, "_index.md" | "index.md" | "README.md")
+    INDEX_NAMES.contains(&file)
 }
 
 /// The prefix that leads from an output file back to the site root: `""` at the

@@ -1,0 +1,170 @@
+//! The build pipeline as named stages:
+//!
+//! 1. [`crate::project::open`]: read the configuration once, decide the dialect;
+//! 2. [`crate::site::sources::read`]: walk, read, preprocess, front matter;
+//! 3. Markdown rendering and 4. assembly of the model ([`crate::site`]);
+//! 5. validation (links, rules, runbooks, tracks, aliases);
+//! 6. [`render::render_site`]: pages and site-wide files;
+//! 7. [`crate::search::build_index`]: the search index;
+//! 8. [`crate::output::Staging`]: atomic write.
+//!
+//! `check` runs stages 1-5; `serve` runs 1-6 (and 7 on demand) through its caches.
+
+pub mod render;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::highlight::Highlighter;
+use crate::render::Output;
+use crate::site::Site;
+use crate::{output, search, site};
+
+pub use render::{PageCache, Sink, render_site};
+
+fn one(d: Diagnostic) -> Diagnostics {
+    Diagnostics(vec![d])
+}
+
+/// Options for `handbook build`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Folder holding book.toml.
+    pub root: PathBuf,
+    /// Output folder (default: `[build] output-dir` under the root).
+    pub out: Option<PathBuf>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Absolute path the site is served under; overrides `[site] base-path`.
+    pub base_path: Option<String>,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Pages rendered from Markdown.
+    pub pages: usize,
+    /// Files written.
+    pub files: usize,
+    /// Where the site went.
+    pub out_dir: PathBuf,
+    /// Warnings.
+    pub diagnostics: Diagnostics,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Bytes of search index written.
+    pub search_bytes: u64,
+}
+
+/// Render `site`, build its search index and write both atomically; returns
+/// the number of files, the output folder and the search index bytes.
+fn write_site(
+    opts: &BuildOptions,
+    site: &mut Site,
+    phase: &dyn Fn(&str, Instant),
+) -> Result<(usize, PathBuf, u64), Diagnostics> {
+    let t = Instant::now();
+    if let Some(b) = &opts.base_path {
+        site.config.site.base_path = Some(b.clone());
+    }
+    let out_dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&site.config.build.output_dir));
+    let book = opts.root.join("book.toml");
+    let staging = output::Staging::new(
+        &out_dir,
+        &[&site.content_dir, &book, &opts.root.join("themes")],
+    )
+    .map_err(one)?;
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let sink = |o: &Output| {
+        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        staging.write(&o.path, &o.bytes)
+    };
+    let mut outputs = render_site(site, None, Some(&sink))?;
+    phase("render", t);
+    let t = Instant::now();
+    // The pages are on disk: free their HTML before indexing (search needs
+    // only the text), which keeps peak memory down on large sites.
+    for p in &mut site.pages {
+        if let Some(r) = Arc::get_mut(&mut p.rendered) {
+            r.html = String::new();
+        }
+    }
+    if site.config.search.enabled {
+        outputs.extend(search::build_index(site));
+    }
+    phase("search", t);
+    let t = Instant::now();
+    let search_bytes: u64 = outputs
+        .iter()
+        .filter(|o| o.path.starts_with("search/"))
+        .map(|o| o.bytes.len() as u64)
+        .sum();
+    let write_errors: Vec<Diagnostic> = outputs
+        .par_iter()
+        .filter_map(|o| staging.write(&o.path, &o.bytes).err())
+        .chain(
+            site.assets
+                .par_iter()
+                .filter_map(|a| staging.copy(&site.content_dir.join(a), a).err()),
+        )
+        .collect();
+    if !write_errors.is_empty() {
+        return Err(Diagnostics(write_errors));
+    }
+    let files = outputs.len() + site.assets.len() + written.into_inner();
+    let out_dir = staging.commit().map_err(one)?;
+    phase("write", t);
+    Ok((files, out_dir, search_bytes))
+}
+
+/// `handbook build`: load, render and atomically write the site.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let start = Instant::now();
+    let stats = std::env::var_os("HANDBOOK_STATS").is_some();
+    let phase = |name: &str, since: Instant| {
+        if stats {
+            eprintln!("handbook-stats phase {name} {:.1?}", since.elapsed());
+        }
+    };
+    let t = Instant::now();
+    let project = crate::project::open(&opts.root)?;
+    // The persistent highlight cache lives under [build] cache-dir.
+    let cache_dir = project.cache_dir();
+    let hl = Highlighter::with_cache(&cache_dir.join("highlight.bin"));
+    let mut site = site::load_project(project, opts.drafts, &hl, None)?;
+    if site.diagnostics.error_count() > 0 {
+        return Err(std::mem::take(&mut site.diagnostics));
+    }
+    phase("load", t);
+    // The highlight cache is final once the pages are loaded: write it on its
+    // own thread while the site renders (megabytes of otherwise serial work).
+    let (written, saved) = std::thread::scope(|scope| {
+        let saver = scope.spawn(|| hl.save_cache());
+        (write_site(opts, &mut site, &phase), saver.join())
+    });
+    match saved {
+        Ok(Ok(())) => {}
+        // A cache that cannot be written only costs speed next time.
+        Ok(Err(e)) => eprintln!(
+            "warning: cannot write the highlight cache in {}: {e}",
+            cache_dir.display()
+        ),
+        Err(_) => eprintln!("warning: writing the highlight cache failed"),
+    }
+    let (files, out_dir, search_bytes) = written?;
+    Ok(BuildReport {
+        pages: site.pages.len(),
+        files,
+        out_dir,
+        diagnostics: site.diagnostics,
+        elapsed: start.elapsed(),
+        search_bytes,
+    })
+}

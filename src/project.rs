@@ -1,0 +1,120 @@
+//! Stage 1 of the pipeline: find a site's configuration, read it once, and
+//! decide which documentation dialect the folder is written in.
+//!
+//! A handbook-native site has a `book.toml` of its own. Folders written for
+//! other tools build as they are: an mdBook (`book.toml` with mdBook keys), a
+//! GitBook (`SUMMARY.md` at the root, no `book.toml`), or a plain folder of
+//! GitHub/GitLab-flavoured Markdown. The dialect decides the lenient build
+//! contract (findings are warnings) and how heading ids are made.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+
+/// Which tool a folder of documentation was written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// A handbook site: `book.toml` in handbook's own format.
+    Native,
+    /// An mdBook: `book.toml` with mdBook keys, `src/SUMMARY.md`.
+    MdBook,
+    /// A GitBook: `SUMMARY.md` at the root, no `book.toml`.
+    GitBook,
+    /// A folder of GitHub/GitLab-style Markdown with no configuration.
+    Plain,
+}
+
+impl Dialect {
+    /// Sites not written for handbook always build: content findings are
+    /// reported as warnings (unless `[check.levels]` says otherwise) so a
+    /// migrating team gets a whole site on the first try.
+    pub fn is_foreign(self) -> bool {
+        self != Dialect::Native
+    }
+}
+
+/// A site's root, configuration and content folder, read once per build.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// Folder holding the configuration (or the Markdown, for plain folders).
+    pub root: PathBuf,
+    /// The configuration, translated from the dialect's own when foreign.
+    pub config: Config,
+    /// Folder the Markdown sources are read from.
+    pub content_dir: PathBuf,
+    /// What the folder was written for.
+    pub dialect: Dialect,
+    /// Warnings about the configuration (ignored mdBook keys, ...).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Project {
+    /// Path of `book.toml` (which may not exist), for messages.
+    pub fn book_toml(&self) -> PathBuf {
+        self.root.join("book.toml")
+    }
+
+    /// The cache folder (`[build] cache-dir`).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.root.join(&self.config.build.cache_dir)
+    }
+}
+
+/// Does `dir` hold any Markdown file (at any depth)?
+fn has_markdown(dir: &Path) -> bool {
+    dir.is_dir()
+        && walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .any(|e| e.path().extension().is_some_and(|x| x == "md"))
+}
+
+/// Read `root`'s configuration and decide its dialect.
+///
+/// `Err` only when there is nothing to build: no `book.toml` and no Markdown,
+/// or a `book.toml` that cannot be read or parsed.
+pub fn open(root: &Path) -> Result<Project, Diagnostics> {
+    let book = root.join("book.toml");
+    if book.exists() {
+        let config = Config::load(root).map_err(|d| Diagnostics(vec![d]))?;
+        let (dialect, warnings) = match &config.mdbook {
+            Some(mb) => (Dialect::MdBook, mb.warnings.clone()),
+            None => (Dialect::Native, Vec::new()),
+        };
+        let content_dir = root.join(&config.build.content_dir);
+        return Ok(Project {
+            root: root.to_path_buf(),
+            config,
+            content_dir,
+            dialect,
+            warnings,
+        });
+    }
+    if !has_markdown(root) {
+        // Nothing to build: say how to start (the missing book.toml message).
+        return Err(Diagnostics(vec![
+            Config::load(root).expect_err("book.toml does not exist"),
+        ]));
+    }
+    let config = Config::default();
+    // A folder with a `content/` of Markdown is a handbook site missing its
+    // book.toml; anything else is read from the root itself.
+    let content_dir = if root.join(&config.build.content_dir).is_dir() {
+        root.join(&config.build.content_dir)
+    } else {
+        root.to_path_buf()
+    };
+    let dialect = if content_dir == root && root.join("SUMMARY.md").is_file() {
+        Dialect::GitBook
+    } else {
+        Dialect::Plain
+    };
+    Ok(Project {
+        root: root.to_path_buf(),
+        config,
+        content_dir,
+        dialect,
+        warnings: Vec::new(),
+    })
+}

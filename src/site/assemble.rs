@@ -1,0 +1,283 @@
+//! Stages 3 and 4: render every source's Markdown (through the cache), then
+//! assemble pages and sections: titles, kinds, weights and navigation order.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use regex::Regex;
+
+use super::{Kind, MarkdownCache, Page, Section};
+use crate::content::SourceFile;
+use crate::diag::Diagnostic;
+use crate::highlight::Highlighter;
+use crate::markdown::{self, Rendered};
+use crate::paths::{is_index_name, parent_dir, url_for_source};
+use crate::project::Project;
+
+/// Render the Markdown of every file. A file is rendered again only when its
+/// bytes, the set of files (links resolve against it) or the Markdown options
+/// changed.
+pub fn render_markdown(
+    project: &Project,
+    rule_pattern: &Regex,
+    files: &[Arc<SourceFile>],
+    assets: &[String],
+    hl: &Highlighter,
+    cache: Option<&MarkdownCache>,
+) -> Vec<Arc<Rendered>> {
+    let config = &project.config;
+    let sources: HashSet<String> = files.iter().map(|f| f.rel.clone()).collect();
+    let asset_set: HashSet<String> = assets.iter().cloned().collect();
+    let ctx = markdown::Context {
+        options: &config.markdown,
+        rule_pattern,
+        sources: &sources,
+        assets: &asset_set,
+    };
+    let context_key = {
+        let mut h = blake3::Hasher::new();
+        let mut names: Vec<&String> = sources.iter().chain(asset_set.iter()).collect();
+        names.sort();
+        for n in names {
+            h.update(n.as_bytes());
+            h.update(b"\0");
+        }
+        h.update(format!("{:?}{}", config.markdown, config.rules.id_pattern).as_bytes());
+        h.finalize()
+    };
+    let keys: Vec<[u8; 32]> = files
+        .iter()
+        .map(|f| {
+            let mut h = blake3::Hasher::new();
+            h.update(context_key.as_bytes());
+            h.update(f.rel.as_bytes());
+            h.update(&f.hash);
+            *h.finalize().as_bytes()
+        })
+        .collect();
+    let rendered: Vec<Arc<Rendered>> = files
+        .par_iter()
+        .zip(keys.par_iter())
+        .map_init(
+            || hl.session(),
+            |session, (f, key)| {
+                cache.and_then(|c| c.get(key)).unwrap_or_else(|| {
+                    Arc::new(markdown::render(
+                        &ctx,
+                        session,
+                        &f.rel,
+                        &f.display,
+                        &f.body,
+                        f.body_line,
+                    ))
+                })
+            },
+        )
+        .collect();
+    if let Some(c) = cache {
+        c.put(keys.iter().copied().zip(rendered.iter().cloned()).collect());
+    }
+    rendered
+}
+
+/// Pages and sections, ordered for navigation.
+pub struct Assembled {
+    /// Pages; index pages included.
+    pub pages: Vec<Page>,
+    /// Sections; `sections[0]` is the root.
+    pub sections: Vec<Section>,
+}
+
+/// Build pages and sections from rendered sources.
+pub fn assemble(
+    project: &Project,
+    files: Vec<Arc<SourceFile>>,
+    rendered: Vec<Arc<Rendered>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Assembled {
+    let (mut sections, section_of) = folder_sections(&files);
+    let mut pages: Vec<Page> = Vec::with_capacity(files.len());
+    for (f, r) in files.into_iter().zip(rendered) {
+        diags.extend(r.warnings.iter().cloned());
+        let file = f.rel.rsplit('/').next().unwrap_or(&f.rel).to_string();
+        let is_index = is_index_name(&file);
+        let section = section_of[parent_dir(&f.rel)];
+        let title = f
+            .front
+            .title
+            .clone()
+            .or_else(|| r.h1.clone())
+            .unwrap_or_else(|| title_from_name(&f.rel, is_index));
+        pages.push(Page {
+            url: url_for_source(&f.rel),
+            title,
+            rendered: r,
+            patches: Vec::new(),
+            section,
+            is_index,
+            kind: Kind::Page,
+            runbook: None,
+            module: None,
+            src: f,
+        });
+    }
+    for (i, p) in pages.iter().enumerate() {
+        let s = &mut sections[p.section];
+        if p.is_index {
+            s.index = Some(i);
+        } else {
+            s.pages.push(i);
+        }
+    }
+    for i in 1..sections.len() {
+        let parent = sections[i].parent.expect("non-root has a parent");
+        sections[parent].children.push(i);
+    }
+    name_sections(project, &mut sections, &pages, diags);
+    for p in pages.iter_mut() {
+        p.kind = sections[p.section].kind;
+    }
+    order_by_weight(&mut sections, &pages);
+    Assembled { pages, sections }
+}
+
+/// One section per folder that holds Markdown, plus every ancestor; sorted,
+/// so parents come before their children.
+fn folder_sections(files: &[Arc<SourceFile>]) -> (Vec<Section>, HashMap<String, usize>) {
+    let mut dirs: Vec<String> = vec![String::new()];
+    for f in files {
+        let mut d = parent_dir(&f.rel);
+        loop {
+            dirs.push(d.to_string());
+            if d.is_empty() {
+                break;
+            }
+            d = parent_dir(d);
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    let section_of: HashMap<String, usize> = dirs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.clone(), i))
+        .collect();
+    let sections = dirs
+        .iter()
+        .map(|d| Section {
+            dir: d.clone(),
+            url: if d.is_empty() {
+                "index.html".into()
+            } else {
+                format!("{d}/index.html")
+            },
+            index: None,
+            pages: Vec::new(),
+            children: Vec::new(),
+            parent: if d.is_empty() {
+                None
+            } else {
+                Some(section_of[parent_dir(d)])
+            },
+            kind: Kind::Page,
+            title: String::new(),
+            weight: 0,
+        })
+        .collect();
+    (sections, section_of)
+}
+
+/// Titles, weights and kinds of sections. Kinds inherit downwards (parents
+/// come first), except that a track's subfolders are ordinary pages.
+fn name_sections(
+    project: &Project,
+    sections: &mut [Section],
+    pages: &[Page],
+    diags: &mut Vec<Diagnostic>,
+) {
+    for i in 0..sections.len() {
+        let inherited = sections[i].parent.map_or(Kind::Page, |p| sections[p].kind);
+        let (title, weight, kind) = match sections[i].index {
+            Some(pi) => {
+                let p = &pages[pi];
+                let kind = match p.src.front.kind.as_deref() {
+                    Some(k) => Kind::parse(k).unwrap_or_else(|| {
+                        diags.push(
+                            Diagnostic::error(
+                                "front-matter",
+                                format!("unknown section kind `{k}`: use standard, runbook, track or page"),
+                            )
+                            .in_file(&p.src.display)
+                            .at_pos(p.src.key_position("kind")),
+                        );
+                        inherited
+                    }),
+                    None if inherited == Kind::Track => Kind::Page,
+                    None => inherited,
+                };
+                (p.title.clone(), p.src.front.weight.unwrap_or(0), kind)
+            }
+            None => (
+                title_from_name(&sections[i].dir, false),
+                0,
+                if inherited == Kind::Track {
+                    Kind::Page
+                } else {
+                    inherited
+                },
+            ),
+        };
+        let s = &mut sections[i];
+        s.title = if s.dir.is_empty() && s.index.is_none() {
+            project.config.book.title.clone()
+        } else {
+            title
+        };
+        s.weight = weight;
+        s.kind = kind;
+    }
+}
+
+/// Order pages and subsections by weight, then title.
+fn order_by_weight(sections: &mut [Section], pages: &[Page]) {
+    let key = |w: Option<i64>, t: &str| (w.unwrap_or(i64::MAX / 2), t.to_lowercase());
+    for s in 0..sections.len() {
+        let mut ps = std::mem::take(&mut sections[s].pages);
+        ps.sort_by_cached_key(|&i| {
+            (
+                key(pages[i].src.front.weight, &pages[i].title),
+                pages[i].src.rel.clone(),
+            )
+        });
+        sections[s].pages = ps;
+        let mut cs = std::mem::take(&mut sections[s].children);
+        cs.sort_by_cached_key(|&c| {
+            let w = sections[c].index.and_then(|i| pages[i].src.front.weight);
+            (key(w, &sections[c].title), sections[c].dir.clone())
+        });
+        sections[s].children = cs;
+    }
+}
+
+/// A title from a file or folder name: `high-latency.md` gives "High latency".
+pub(crate) fn title_from_name(rel: &str, is_index: bool) -> String {
+    let path = Path::new(rel);
+    let stem = if is_index {
+        path.parent()
+            .and_then(|p| p.file_name())
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "Home".into())
+    } else {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let words: String = stem.replace(['-', '_'], " ");
+    let mut c = words.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => "Home".into(),
+    }
+}

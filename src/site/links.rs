@@ -1,0 +1,123 @@
+//! The link graph: every recorded link must reach a page, anchor, rule or
+//! file; aliases must not shadow pages.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Page, Site, alias_url, resolve_rule};
+use crate::config::BrokenLinks;
+use crate::diag::{Diagnostic, Severity};
+use crate::markdown::LinkTarget;
+use crate::paths::root_prefix;
+
+/// Check every link and resolve `rule:` links to hrefs (as page patches).
+pub(super) fn check_links(site: &mut Site, diags: &mut Vec<Diagnostic>) {
+    let by_src: HashMap<&str, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.src.rel.as_str(), i))
+        .collect();
+    let assets: HashSet<&str> = site.assets.iter().map(String::as_str).collect();
+    let severity = match site.config.build.broken_links {
+        BrokenLinks::Error => Severity::Error,
+        BrokenLinks::Warn => Severity::Warning,
+    };
+    let has_anchor = |p: &Page, a: &str| {
+        p.rendered.headings.iter().any(|h| h.id == a)
+            || p.rendered.html.contains(&format!("id=\"{a}\""))
+    };
+    let mut rule_hrefs: Vec<(usize, String, String)> = Vec::new();
+    for (pi, p) in site.pages.iter().enumerate() {
+        for l in &p.rendered.links {
+            let problem = match &l.target {
+                LinkTarget::Page { src, anchor } => match by_src.get(src.as_str()) {
+                    None => Some((
+                        "broken-link",
+                        format!("link to {src}, which is not built (a draft?)"),
+                    )),
+                    Some(&t) => match anchor {
+                        Some(a) if !a.is_empty() && !has_anchor(&site.pages[t], a) => Some((
+                            "broken-anchor",
+                            format!(
+                                "link to {src}#{a}, but that page has no heading with id `{a}`"
+                            ),
+                        )),
+                        _ => None,
+                    },
+                },
+                LinkTarget::Anchor(a) => (!a.is_empty() && !has_anchor(p, a)).then(|| {
+                    (
+                        "broken-anchor",
+                        format!("link to #{a}, but this page has no heading with id `{a}`"),
+                    )
+                }),
+                LinkTarget::Rule(id) => match resolve_rule(site, id) {
+                    Some(rule) => {
+                        let target = &site.pages[rule.page];
+                        let href = format!("{}{}#{}", root_prefix(&p.url), target.url, rule.id);
+                        rule_hrefs.push((pi, id.clone(), href));
+                        None
+                    }
+                    None => Some((
+                        "unknown-rule",
+                        format!("unknown rule id {id}: check the id on the rules index page"),
+                    )),
+                },
+                LinkTarget::File(f) => (!assets.contains(f.as_str())).then(|| {
+                    (
+                        "broken-link",
+                        format!("link to {f}, which does not exist in the content folder"),
+                    )
+                }),
+                LinkTarget::Generated(_) => None,
+                LinkTarget::Missing(dest) => Some((
+                    "broken-link",
+                    format!(
+                        "link to `{dest}`, which matches no page; link to an existing .md file, relative to this one"
+                    ),
+                )),
+            };
+            if let Some((code, message)) = problem {
+                let severity = if code == "unknown-rule" {
+                    Severity::Error
+                } else {
+                    severity
+                };
+                diags.push(Diagnostic {
+                    severity,
+                    code,
+                    file: Some(p.src.display.clone()),
+                    line: l.line,
+                    column: l.column,
+                    message,
+                });
+            }
+        }
+    }
+    for (pi, id, href) in rule_hrefs {
+        let patch = (format!("href=\"rule:{id}\""), format!("href=\"{href}\""));
+        if !site.pages[pi].patches.contains(&patch) {
+            site.pages[pi].patches.push(patch);
+        }
+    }
+}
+
+/// Aliases must not be the URL of a page.
+pub(super) fn check_aliases(site: &Site, diags: &mut Vec<Diagnostic>) {
+    let urls: HashSet<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
+    for p in &site.pages {
+        for a in &p.src.front.aliases {
+            let url = alias_url(a);
+            if urls.contains(url.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        "alias-collision",
+                        format!("alias `{a}` is the URL of an existing page; remove the alias or move that page"),
+                    )
+                    .in_file(&p.src.display)
+                    .at_pos(p.src.key_position("aliases")),
+                );
+            }
+        }
+    }
+}

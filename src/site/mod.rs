@@ -1,0 +1,368 @@
+//! The site model: pages, sections, rules, runbooks, tracks, navigation and
+//! the link graph, built from loaded and rendered content.
+//!
+//! Everything here is computed once per build; `render` only reads it.
+
+//!
+//! Loading runs as named stages, each in its own module:
+//! [`crate::project::open`] (configuration) -> [`sources::read`] ->
+//! [`assemble::render_markdown`] -> [`assemble::assemble`] -> `validate`.
+
+mod assemble;
+mod links;
+mod navigation;
+mod rules;
+mod runbooks;
+pub mod sources;
+mod tracks;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+use regex::Regex;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::SourceFile;
+use crate::date::Date;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::highlight::Highlighter;
+use crate::markdown::{Rendered, RuleLevel};
+use crate::project::{Dialect, Project};
+
+/// What kind of content a section holds; inherited by subsections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Ordinary pages.
+    #[default]
+    Page,
+    /// Coding standards (pages of rules).
+    Standard,
+    /// Runbooks with typed front matter.
+    Runbook,
+    /// A mentorship track: pages are ordered modules.
+    Track,
+}
+
+impl Kind {
+    pub(crate) fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "page" => Kind::Page,
+            "standard" | "standards" => Kind::Standard,
+            "runbook" | "runbooks" => Kind::Runbook,
+            "track" | "tracks" => Kind::Track,
+            _ => return None,
+        })
+    }
+}
+
+/// Runbook facts computed at build time.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunbookInfo {
+    /// Owning team.
+    pub owner: String,
+    /// Severity.
+    pub severity: String,
+    /// Last review date.
+    pub last_reviewed: Option<Date>,
+    /// When the next review is due.
+    pub review_due: Option<Date>,
+    /// Past its review date at build time.
+    pub overdue: bool,
+}
+
+/// A track module's place in its track.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModuleInfo {
+    /// 1-based position.
+    pub number: usize,
+    /// Modules in the track.
+    pub total: usize,
+    /// Track title.
+    pub track_title: String,
+    /// Track overview URL (site-relative).
+    pub track_url: String,
+}
+
+/// One page of the site.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The source.
+    pub src: Arc<SourceFile>,
+    /// Output path relative to the site root.
+    pub url: String,
+    /// Resolved title.
+    pub title: String,
+    /// Rendered body and outline (shared with the `serve` cache).
+    pub rendered: Arc<Rendered>,
+    /// Replacements applied to the body when the page is rendered: resolved
+    /// `rule:` links and anchors of retired rules, which depend on other pages.
+    pub patches: Vec<(String, String)>,
+    /// Section the page is in (for an index page: the section it introduces).
+    pub section: usize,
+    /// True for a section's own page.
+    pub is_index: bool,
+    /// Kind inherited from the section.
+    pub kind: Kind,
+    /// Runbook facts, for runbook pages.
+    pub runbook: Option<RunbookInfo>,
+    /// Track position, for track modules.
+    pub module: Option<ModuleInfo>,
+}
+
+impl Page {
+    /// The body HTML with cross-page patches applied.
+    pub fn body(&self) -> std::borrow::Cow<'_, str> {
+        let mut body = std::borrow::Cow::Borrowed(self.rendered.html.as_str());
+        for (from, to) in &self.patches {
+            body = std::borrow::Cow::Owned(body.replace(from.as_str(), to));
+        }
+        body
+    }
+}
+
+/// A folder of content.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Content-relative folder (`""` for the root).
+    pub dir: String,
+    /// Output path of its index.
+    pub url: String,
+    /// Its own page (`_index.md`), when it has one.
+    pub index: Option<usize>,
+    /// Pages, in navigation order.
+    pub pages: Vec<usize>,
+    /// Subsections, in navigation order.
+    pub children: Vec<usize>,
+    /// Parent section.
+    pub parent: Option<usize>,
+    /// Kind.
+    pub kind: Kind,
+    /// Title.
+    pub title: String,
+    /// Navigation weight.
+    pub weight: i64,
+}
+
+/// A rule defined by a heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rule {
+    /// Id (`GO-ERR-003`).
+    pub id: String,
+    /// Heading text.
+    pub title: String,
+    /// Level.
+    pub level: RuleLevel,
+    /// Page index.
+    #[serde(skip)]
+    pub page: usize,
+    /// Source line of the heading.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// The built model of a whole site.
+pub struct Site {
+    /// Site root (the folder holding book.toml).
+    pub root: PathBuf,
+    /// The configuration.
+    pub config: Config,
+    /// Content folder.
+    pub content_dir: PathBuf,
+    /// What the sources were written for.
+    pub dialect: Dialect,
+    /// Pages; index pages included.
+    pub pages: Vec<Page>,
+    /// Sections; `sections[0]` is the root.
+    pub sections: Vec<Section>,
+    /// Rules by id.
+    pub rules: BTreeMap<String, Rule>,
+    /// Retired rule id -> replacement id.
+    pub retired: HashMap<String, String>,
+    /// Non-Markdown files to copy, content-relative.
+    pub assets: Vec<String>,
+    /// Pages in reading order (depth-first through the navigation).
+    pub order: Vec<usize>,
+    /// Tag -> pages.
+    pub tags: BTreeMap<String, Vec<usize>>,
+    /// The build date.
+    pub today: Date,
+    /// Warnings (and errors, when the build is allowed to continue) found while building.
+    pub diagnostics: Diagnostics,
+    /// mdBook navigation from SUMMARY.md, when the site is an mdBook.
+    pub summary: Option<Vec<crate::summary::Item>>,
+}
+
+/// How to load a site.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Folder holding book.toml.
+    pub root: PathBuf,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+/// A loaded source with the modification time and size it was read at.
+type StampedSource = (SystemTime, u64, Arc<SourceFile>);
+
+/// Rendered Markdown kept between builds (`serve`), keyed by a hash of the
+/// file's path and bytes and of everything else rendering depends on (the set
+/// of files, for link resolution, and the Markdown options), so an edit
+/// re-parses and re-highlights only the file that changed.
+///
+/// Sources are cached too, by path, modification time and size, so a rebuild
+/// reads only the files that changed.
+#[derive(Default)]
+pub struct MarkdownCache {
+    entries: std::sync::Mutex<HashMap<[u8; 32], Arc<Rendered>>>,
+    sources: std::sync::Mutex<HashMap<String, StampedSource>>,
+}
+
+impl MarkdownCache {
+    fn get(&self, key: &[u8; 32]) -> Option<Arc<Rendered>> {
+        self.entries.lock().ok()?.get(key).cloned()
+    }
+    fn put(&self, entries: Vec<([u8; 32], Arc<Rendered>)>) {
+        if let Ok(mut map) = self.entries.lock() {
+            // Keep only what the current build used: old versions would pile up.
+            map.clear();
+            map.extend(entries);
+        }
+    }
+    fn source(&self, rel: &str, stamp: (SystemTime, u64)) -> Option<Arc<SourceFile>> {
+        let map = self.sources.lock().ok()?;
+        let (t, len, f) = map.get(rel)?;
+        ((*t, *len) == stamp).then(|| f.clone())
+    }
+    fn put_source(&self, rel: &str, stamp: (SystemTime, u64), f: &Arc<SourceFile>) {
+        if let Ok(mut map) = self.sources.lock() {
+            map.insert(rel.to_string(), (stamp.0, stamp.1, f.clone()));
+        }
+    }
+}
+
+/// Load configuration, content and Markdown into a [`Site`].
+/// Returns every error found, not only the first.
+pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
+    let project = crate::project::open(&opts.root)?;
+    let mut site = load_project(project, opts.drafts, hl, None)?;
+    if site.diagnostics.error_count() > 0 {
+        return Err(std::mem::take(&mut site.diagnostics));
+    }
+    Ok(site)
+}
+
+/// Like [`load`], but content errors stay in `site.diagnostics` so `check`
+/// can report everything; only configuration and I/O problems are `Err`.
+pub fn load_all(
+    opts: &LoadOptions,
+    hl: &Highlighter,
+    cache: Option<&MarkdownCache>,
+) -> Result<Site, Diagnostics> {
+    let project = crate::project::open(&opts.root)?;
+    load_project(project, opts.drafts, hl, cache)
+}
+
+/// The loading stages, from an opened project to a validated [`Site`].
+pub fn load_project(
+    project: Project,
+    drafts: bool,
+    hl: &Highlighter,
+    cache: Option<&MarkdownCache>,
+) -> Result<Site, Diagnostics> {
+    let rule_pattern = compile_rule_pattern(&project)?;
+    let src = sources::read(&project, drafts, cache)?;
+    let mut diags = src.diags;
+    let rendered =
+        assemble::render_markdown(&project, &rule_pattern, &src.files, &src.assets, hl, cache);
+    let assembled = assemble::assemble(&project, src.files, rendered, &mut diags);
+    let Project {
+        root,
+        config,
+        content_dir,
+        dialect,
+        ..
+    } = project;
+    let mut site = Site {
+        root,
+        content_dir,
+        dialect,
+        pages: assembled.pages,
+        sections: assembled.sections,
+        rules: BTreeMap::new(),
+        retired: HashMap::new(),
+        assets: src.assets,
+        order: Vec::new(),
+        tags: BTreeMap::new(),
+        today: Date::today(),
+        diagnostics: Diagnostics::default(),
+        config,
+        summary: None,
+    };
+    site.order = navigation::reading_order(&site);
+    if let Some(items) = src.summary {
+        navigation::apply_summary(&mut site, items, &mut diags);
+    }
+    validate(&mut site, &mut diags);
+    site.diagnostics = Diagnostics(diags);
+    site.diagnostics.sort();
+    Ok(site)
+}
+
+fn compile_rule_pattern(project: &Project) -> Result<Regex, Diagnostics> {
+    let pattern = &project.config.rules.id_pattern;
+    Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
+        Diagnostics(vec![
+            Diagnostic::error(
+                "config",
+                format!("[rules] id-pattern is not a valid regular expression: {e}"),
+            )
+            .in_file(project.book_toml()),
+        ])
+    })
+}
+
+/// Stage 5: what depends on more than one page. Go examples parse; rules,
+/// runbooks and tracks are complete; tags are collected; links and aliases
+/// resolve.
+fn validate(site: &mut Site, diags: &mut Vec<Diagnostic>) {
+    // Go examples must parse (tree-sitter; no Go toolchain needed).
+    let syntax: Vec<Diagnostic> = site
+        .pages
+        .par_iter()
+        .map_init(crate::gocheck::go_parser, |parser, p| {
+            crate::gocheck::check_syntax(parser, &p.src.display, &p.rendered.code_blocks)
+        })
+        .flatten()
+        .collect();
+    diags.extend(syntax);
+    rules::collect_rules(site, diags);
+    runbooks::runbooks(site, diags);
+    tracks::tracks(site, diags);
+    for (i, p) in site.pages.iter().enumerate() {
+        for t in &p.src.front.tags {
+            site.tags.entry(t.clone()).or_default().push(i);
+        }
+    }
+    links::check_links(site, diags);
+    links::check_aliases(site, diags);
+}
+
+pub use rules::resolve_rule;
+
+/// Output path of an alias: `old/page` and `old/page.html` give `old/page.html`,
+/// `old/` gives `old/index.html`.
+pub fn alias_url(alias: &str) -> String {
+    let a = alias.trim_start_matches('/');
+    if a.is_empty() || a.ends_with('/') {
+        format!("{a}index.html")
+    } else if a.ends_with(".html") {
+        a.to_string()
+    } else {
+        format!("{a}.html")
+    }
+}

@@ -1,0 +1,87 @@
+//! Reading order: the folder tree depth-first, or SUMMARY.md when there is one.
+
+use std::collections::HashMap;
+
+use super::Site;
+use crate::diag::{Diagnostic, display_path};
+
+/// Use SUMMARY.md for navigation and reading order; its links must exist.
+pub(super) fn apply_summary(
+    site: &mut Site,
+    items: Vec<crate::summary::Item>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let by_src: HashMap<String, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.src.rel.clone(), i))
+        .collect();
+    let file = display_path(&site.root, &site.content_dir.join("SUMMARY.md"));
+    let mut order = Vec::new();
+    for (path, line) in crate::summary::links(&items) {
+        let rel = path
+            .split('#')
+            .next()
+            .unwrap_or(path)
+            .trim_start_matches("./");
+        match by_src.get(rel) {
+            Some(&i) => order.push(i),
+            None => diags.push(
+                Diagnostic::error(
+                    "summary",
+                    format!("SUMMARY.md links to {rel}, which does not exist in the source folder: create it or fix the link"),
+                )
+                .in_file(&file)
+                .at(line, 1),
+            ),
+        }
+    }
+    // Chapter titles come from SUMMARY.md unless the page sets its own.
+    fn titles(items: &[crate::summary::Item], out: &mut Vec<(String, String)>) {
+        for it in items {
+            if let crate::summary::Item::Chapter {
+                title,
+                path: Some(p),
+                children,
+                ..
+            } = it
+            {
+                out.push((p.clone(), title.clone()));
+                titles(children, out);
+            } else if let crate::summary::Item::Chapter { children, .. } = it {
+                titles(children, out);
+            }
+        }
+    }
+    let mut named = Vec::new();
+    titles(&items, &mut named);
+    for (path, title) in named {
+        if let Some(&i) = by_src.get(path.as_str()) {
+            let p = &mut site.pages[i];
+            if p.src.front.title.is_none() && p.rendered.h1.is_none() {
+                p.title = title;
+            }
+        }
+    }
+    order.dedup();
+    site.order = order;
+    site.summary = Some(items);
+}
+
+/// Depth-first order: a section's own page, its pages, then its subsections.
+pub(super) fn reading_order(site: &Site) -> Vec<usize> {
+    fn walk(site: &Site, s: usize, out: &mut Vec<usize>) {
+        let sec = &site.sections[s];
+        if let Some(i) = sec.index {
+            out.push(i);
+        }
+        out.extend(&sec.pages);
+        for &c in &sec.children {
+            walk(site, c, out);
+        }
+    }
+    let mut out = Vec::with_capacity(site.pages.len());
+    walk(site, 0, &mut out);
+    out
+}
