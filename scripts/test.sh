@@ -28,7 +28,7 @@ if [ ! -d node_modules/playwright-core ]; then
   npm install --no-audit --no-fund --silent
 fi
 
-cargo build --quiet
+cargo build --workspace --quiet
 export HANDBOOK_REQUIRE_GO=1
-cargo test
+cargo test --workspace
 node --test tests/js/

@@ -42,7 +42,6 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod summary;
-pub mod synth;
 mod yaml;
 
 pub use pipeline::{BuildOptions, BuildReport, PageCache, build, render_site};

@@ -298,8 +298,8 @@ fn run() -> ExitCode {
                     eprintln!(
                         "serving the handbook at {url} (Ctrl-C to stop); edits reload the browser"
                     );
-                    if open {
-                        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+                    if open && let Err(e) = opener::open_browser(&url) {
+                        eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
                     }
                     loop {
                         std::thread::park();

@@ -61,7 +61,12 @@ pub struct Heading {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
     /// Another page (content-relative `.md` path), maybe with an anchor.
-    Page { src: String, anchor: Option<String> },
+    Page {
+        /// Content-relative path of the target's source.
+        src: String,
+        /// The `#fragment`, if any.
+        anchor: Option<String>,
+    },
     /// An anchor on the same page.
     Anchor(String),
     /// A rule id (`rule:GO-ERR-003`).

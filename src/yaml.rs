@@ -1,36 +1,177 @@
-//! YAML front matter (`---`), as written by Hugo, Jekyll and MkDocs.
+//! YAML, read with `saphyr` into plain JSON values: YAML front matter (`---`,
+//! as written by Hugo, Jekyll and MkDocs) and `mkdocs.yml`.
 //!
-//! It is read into the same [`FrontMatter`] as TOML; keys we do not know go to `extra`.
+//! Tags are resolved on the way: `!ENV NAME` / `!ENV [NAME, OTHER, default]`
+//! (MkDocs' environment variables) becomes the variable's value; any other
+//! tag (`!!python/name:pkg.func`, `!relative`) is dropped and its node kept,
+//! so configurations written for Python tools load.
 
 use std::path::Path;
+
+use saphyr::{LoadableYamlNode, Scalar, Yaml};
+use serde_json::Value;
 
 use crate::content::FrontMatter;
 use crate::diag::Diagnostic;
 
+/// A YAML syntax error: message, 1-based line, 1-based column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// What is wrong.
+    pub message: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// Parse the first document of `text` into a JSON value (`Null` when empty).
+pub fn parse(text: &str) -> Result<Value, YamlError> {
+    let docs = Yaml::load_from_str(text).map_err(|e| YamlError {
+        message: e.info().to_string(),
+        line: e.marker().line(),
+        column: e.marker().col() + 1,
+    })?;
+    Ok(docs.first().map_or(Value::Null, to_json))
+}
+
+fn scalar(s: &Scalar<'_>) -> Value {
+    match s {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean(b) => Value::Bool(*b),
+        Scalar::Integer(i) => Value::from(*i),
+        Scalar::FloatingPoint(f) => serde_json::Number::from_f64(f.into_inner())
+            .map_or_else(|| Value::String(f.to_string()), Value::Number),
+        Scalar::String(s) => Value::String(s.to_string()),
+    }
+}
+
+fn to_json(y: &Yaml<'_>) -> Value {
+    match y {
+        Yaml::Value(s) => scalar(s),
+        Yaml::Representation(text, _, _) => Value::String(text.to_string()),
+        Yaml::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
+        Yaml::Mapping(map) => {
+            Value::Object(map.iter().map(|(k, v)| (key_text(k), to_json(v))).collect())
+        }
+        Yaml::Tagged(tag, node) if tag.suffix == "ENV" => env(node),
+        // `!!python/name:pkg.fn` carries its meaning in the tag itself.
+        Yaml::Tagged(tag, node) => match to_json(node) {
+            Value::Null => Value::String(format!("{}{}", tag.handle, tag.suffix)),
+            v => v,
+        },
+        Yaml::Alias(_) | Yaml::BadValue => Value::Null,
+    }
+}
+
+fn key_text(k: &Yaml<'_>) -> String {
+    match to_json(k) {
+        Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+/// MkDocs' `!ENV`: the first set variable of a name or list of names; a last
+/// list item that is not a set variable is the default.
+fn env(node: &Yaml<'_>) -> Value {
+    let names: Vec<Value> = match to_json(node) {
+        Value::Array(a) => a,
+        other => vec![other],
+    };
+    let last = names.len().saturating_sub(1);
+    for (i, n) in names.iter().enumerate() {
+        if let Value::String(name) = n
+            && let Ok(v) = std::env::var(name)
+        {
+            return Value::String(v);
+        }
+        if i == last && i > 0 {
+            return n.clone();
+        }
+    }
+    Value::Null
+}
+
+/// Convert a JSON value to TOML (which has no null: nulls are dropped).
+pub fn to_toml(v: Value) -> Option<toml::Value> {
+    Some(match v {
+        Value::Null => return None,
+        Value::Bool(b) => toml::Value::Boolean(b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => toml::Value::Integer(i),
+            None => toml::Value::Float(n.as_f64()?),
+        },
+        Value::String(s) => toml::Value::String(s),
+        Value::Array(a) => toml::Value::Array(a.into_iter().filter_map(to_toml).collect()),
+        Value::Object(m) => toml::Value::Table(
+            m.into_iter()
+                .filter_map(|(k, v)| Some((k, to_toml(v)?)))
+                .collect(),
+        ),
+    })
+}
+
 /// Parse YAML front matter text; lines in messages count the opening `---` as line 1.
 pub fn front_matter(text: &str, display: &Path) -> Result<FrontMatter, Diagnostic> {
-    let located = |e: serde_yaml::Error| {
-        let (line, col) = e.location().map_or((0, 0), |l| (l.line() + 1, l.column()));
-        Diagnostic::error("front-matter", format!("invalid YAML front matter: {e}"))
+    let value = parse(text).map_err(|e| {
+        Diagnostic::error(
+            "front-matter",
+            format!("invalid YAML front matter: {}", e.message),
+        )
+        .in_file(display)
+        .at(e.line + 1, e.column)
+    })?;
+    let map = match value {
+        Value::Null => return Ok(FrontMatter::default()),
+        Value::Object(m) => m,
+        _ => {
+            return Err(Diagnostic::error(
+                "front-matter",
+                "YAML front matter must be a mapping of `key: value` lines",
+            )
             .in_file(display)
-            .at(line, col)
-    };
-    if text.trim().is_empty() {
-        return Ok(FrontMatter::default());
-    }
-    let mut front: FrontMatter = serde_yaml::from_str(text).map_err(located)?;
-    let map: serde_yaml::Mapping = serde_yaml::from_str(text).map_err(located)?;
-    for (k, v) in map {
-        let Some(key) = k.as_str() else { continue };
-        if crate::content::KNOWN_KEYS.contains(&key) {
-            continue;
+            .at(2, 1));
         }
-        // Values TOML cannot hold (null) are dropped rather than failing the page.
-        if let Ok(value) = serde_yaml::from_value::<toml::Value>(v) {
-            front.extra.insert(key.to_string(), value);
+    };
+    let (known, extra): (
+        serde_json::Map<String, Value>,
+        serde_json::Map<String, Value>,
+    ) = map
+        .into_iter()
+        .partition(|(k, _)| crate::content::KNOWN_KEYS.contains(&k.as_str()));
+    let mut front: FrontMatter =
+        serde_json::from_value(Value::Object(known.clone())).map_err(|e| {
+            // serde_json names no key: find the first key that fails alone.
+            let bad = known.iter().find_map(|(k, v)| {
+                let one = serde_json::Map::from_iter([(k.clone(), v.clone())]);
+                serde_json::from_value::<FrontMatter>(Value::Object(one))
+                    .err()
+                    .map(|e| (k, e))
+            });
+            let (line, msg) = match bad {
+                Some((k, e)) => (key_line(text, k).unwrap_or(0), format!("`{k}`: {e}")),
+                None => (0, e.to_string()),
+            };
+            Diagnostic::error("front-matter", format!("invalid YAML front matter: {msg}"))
+                .in_file(display)
+                .at(line, usize::from(line > 0))
+        })?;
+    for (k, v) in extra {
+        if let Some(v) = to_toml(v) {
+            front.extra.insert(k, v);
         }
     }
     Ok(front)
+}
+
+/// 1-based file line (the `---` line is 1) of a top-level `key:`.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 2)
 }
 
 #[cfg(test)]
@@ -49,5 +190,30 @@ mod tests {
         assert_eq!(f.tags, ["a", "b"]);
         assert_eq!(f.date.unwrap().to_string(), "2024-01-02");
         assert_eq!(f.extra["layout"].as_str(), Some("post"));
+    }
+
+    #[test]
+    fn errors_are_located() {
+        let e = front_matter("title: [unclosed\n", Path::new("a.md")).unwrap_err();
+        assert!(e.line >= 2, "{e}");
+        let e = front_matter("title: ok\nweight: heavy\n", Path::new("a.md")).unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("invalid type"), "{e}");
+    }
+
+    #[test]
+    fn tags_resolve() {
+        // SAFETY: tests in this module do not read this variable elsewhere.
+        unsafe { std::env::set_var("HANDBOOK_YAML_TEST_URL", "https://x.example/") };
+        let v = parse(
+            "a: !ENV HANDBOOK_YAML_TEST_URL\nb: !ENV [HANDBOOK_YAML_UNSET, fallback]\nc: !!python/name:pkg.fn\nd: !relative $config_dir\ne: after\n",
+        )
+        .unwrap();
+        assert_eq!(v["a"], "https://x.example/");
+        assert_eq!(v["b"], "fallback");
+        // Python-only tags load (their value is of no use here).
+        assert!(v.get("c").is_some());
+        assert_eq!(v["d"], "$config_dir");
+        assert_eq!(v["e"], "after");
     }
 }

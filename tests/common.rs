@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 /// 2026-03-01T00:00:00Z: fixed build date for reproducible assertions.
 pub const BUILD_EPOCH: &str = "1772323200";
 
+/// Test helper: `copy_dir`.
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
@@ -31,6 +32,7 @@ pub fn fixture(name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Test helper: `handbook`.
 pub fn handbook(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_handbook"))
         .args(args)
@@ -41,19 +43,23 @@ pub fn handbook(root: &Path, args: &[&str]) -> Output {
         .expect("run handbook")
 }
 
+/// Test helper: `build`.
 pub fn build(root: &Path) -> Output {
     handbook(root, &["build"])
 }
 
+/// Test helper: `stderr`.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Test helper: `read`.
 pub fn read(root: &Path, rel: &str) -> String {
     let p: PathBuf = root.join(rel);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
 }
 
+/// Test helper: `write`.
 pub fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();

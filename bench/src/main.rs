@@ -3,7 +3,7 @@
 //! the edit-to-served latency of `serve`. With `mdbook` or `hugo` on PATH it
 //! also builds the same pages with them and prints the ratios.
 //!
-//! Run it in release mode: `cargo run --release --bin handbook-bench -- --pages 1000,10000`.
+//! Run it in release mode: `cargo run --release -p handbook-bench -- --pages 1000,10000`.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -11,6 +11,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+
+mod synth;
 
 // The same allocators as `handbook`, so the in-process `serve` measurement
 // is what users get.
@@ -99,7 +101,7 @@ fn main() {
         let site = args.dir.join(format!("site-{n}"));
         if !site.join("content").exists() {
             let _ = std::fs::remove_dir_all(&site);
-            let bytes = handbook::synth::generate(&site, n).expect("generate site");
+            let bytes = synth::generate(&site, n).expect("generate site");
             println!(
                 "generated {n} pages, {} of Markdown ({} B/page)",
                 mib(bytes),

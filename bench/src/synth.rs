@@ -324,8 +324,8 @@ mod tests {
             std::fs::read(a.path().join(p)).unwrap(),
             std::fs::read(b.path().join(p)).unwrap()
         );
-        let hl = crate::highlight::Highlighter::new();
-        let site = crate::load_site(a.path(), false, &hl).unwrap_or_else(|d| panic!("{d}"));
+        let hl = handbook::highlight::Highlighter::new();
+        let site = handbook::load_site(a.path(), false, &hl).unwrap_or_else(|d| panic!("{d}"));
         assert_eq!(site.pages.iter().filter(|p| !p.is_index).count(), 24);
     }
 }
