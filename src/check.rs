@@ -76,7 +76,11 @@ pub fn run(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
             .join("external-links.json");
         diags.extend(crate::external::check(&links, &site.config.check, &cache));
     }
-    let mut diagnostics = Diagnostics(diags);
+    let mut diagnostics = Diagnostics(crate::diag::apply_levels(
+        diags,
+        &site.config.check.levels,
+        site.dialect.is_foreign(),
+    ));
     diagnostics.sort();
     Ok(CheckReport {
         diagnostics,

@@ -299,6 +299,10 @@ pub struct CheckConfig {
     pub external_host_interval_ms: Option<u64>,
     /// Seconds before a request times out (default 10).
     pub external_timeout_secs: Option<u64>,
+    /// Level per finding code: `go-syntax = "warn"`, `gofmt = "off"`,
+    /// `broken-link = "error"`.
+    #[serde(default)]
+    pub levels: std::collections::BTreeMap<String, crate::diag::Level>,
 }
 
 impl Config {

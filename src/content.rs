@@ -127,6 +127,9 @@ pub struct SourceFile {
     pub hash: [u8; 32],
     /// The raw front matter text (empty when there is none).
     pub front_text: String,
+    /// What reading the file found (encoding, includes, front matter);
+    /// kept so a cached source reports them again on every build.
+    pub findings: Vec<Diagnostic>,
 }
 
 impl SourceFile {
@@ -241,6 +244,34 @@ pub enum FrontKind {
     Yaml,
 }
 
+/// Like [`parse_source`], but a file whose front matter is broken still gives
+/// a page (no front matter, the text after it as body) beside the finding, so
+/// one bad header never removes a page, nor breaks the links to it.
+pub fn parse_source_lenient(
+    rel: &str,
+    display: &Path,
+    text: &str,
+) -> (SourceFile, Option<Diagnostic>) {
+    match parse_source(rel, display, text) {
+        Ok(f) => (f, None),
+        Err(d) => {
+            let (body, body_line) =
+                split_front_matter(text).map_or((text, 0), |(_, _, body, line)| (body, line));
+            let f = SourceFile {
+                rel: rel.to_string(),
+                display: display.to_path_buf(),
+                front: FrontMatter::default(),
+                body: body.to_string(),
+                body_line,
+                hash: *blake3::hash(text.as_bytes()).as_bytes(),
+                front_text: String::new(),
+                findings: Vec::new(),
+            };
+            (f, Some(d))
+        }
+    }
+}
+
 /// Parse a file's front matter; `display` is used in messages.
 pub fn parse_source(rel: &str, display: &Path, text: &str) -> Result<SourceFile, Diagnostic> {
     let hash = *blake3::hash(text.as_bytes()).as_bytes();
@@ -280,6 +311,7 @@ pub fn parse_source(rel: &str, display: &Path, text: &str) -> Result<SourceFile,
         body_line,
         hash,
         front_text,
+        findings: Vec::new(),
     })
 }
 

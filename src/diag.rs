@@ -130,6 +130,16 @@ impl Diagnostics {
     pub fn warning_count(&self) -> usize {
         self.0.len() - self.error_count()
     }
+    /// Findings per code, most frequent first (ties by code).
+    pub fn by_code(&self) -> Vec<(&'static str, usize)> {
+        let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+        for d in &self.0 {
+            *counts.entry(d.code).or_default() += 1;
+        }
+        let mut v: Vec<_> = counts.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v
+    }
     /// Sort by file, line, column for stable, readable output.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
@@ -138,6 +148,48 @@ impl Diagnostics {
         });
         self.0.dedup();
     }
+}
+
+/// What a finding code is reported as (`[check.levels]` in book.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Fails `build` and `check`.
+    Error,
+    /// Reported; fails `check --strict` only.
+    #[serde(alias = "warning")]
+    Warn,
+    /// Not reported.
+    Off,
+}
+
+/// Codes whose level can never be lowered: without them there is no site.
+const FIXED: &[&str] = &["config", "template"];
+
+/// Apply per-code levels. `lenient` (a site written for another tool) turns
+/// every error whose code has no configured level into a warning, so such a
+/// folder always builds; configured levels win either way.
+pub fn apply_levels(
+    diags: Vec<Diagnostic>,
+    levels: &std::collections::BTreeMap<String, Level>,
+    lenient: bool,
+) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .filter_map(|mut d| {
+            if FIXED.contains(&d.code) {
+                return Some(d);
+            }
+            match levels.get(d.code) {
+                Some(Level::Off) => return None,
+                Some(Level::Error) => d.severity = Severity::Error,
+                Some(Level::Warn) => d.severity = Severity::Warning,
+                None if lenient => d.severity = Severity::Warning,
+                None => {}
+            }
+            Some(d)
+        })
+        .collect()
 }
 
 impl fmt::Display for Diagnostics {
@@ -198,6 +250,47 @@ mod tests {
         assert_eq!(idx.locate(text, 5), (2, 3));
         assert_eq!(idx.locate(text, 7), (3, 1));
         assert_eq!(idx.locate(text, 8), (4, 1));
+    }
+
+    #[test]
+    fn levels_lower_raise_and_silence() {
+        let d = |code| Diagnostic::error(code, "m");
+        let w = |code| Diagnostic::warning(code, "m");
+        let levels = [
+            ("go-syntax".to_string(), Level::Off),
+            ("gofmt".to_string(), Level::Warn),
+            ("stale-runbook".to_string(), Level::Error),
+            ("config".to_string(), Level::Off),
+        ]
+        .into_iter()
+        .collect();
+        let out = apply_levels(
+            vec![
+                d("go-syntax"),
+                d("gofmt"),
+                w("stale-runbook"),
+                d("config"),
+                d("broken-link"),
+            ],
+            &levels,
+            false,
+        );
+        let got: Vec<_> = out.iter().map(|d| (d.code, d.severity)).collect();
+        assert_eq!(
+            got,
+            [
+                ("gofmt", Severity::Warning),
+                ("stale-runbook", Severity::Error),
+                ("config", Severity::Error),
+                ("broken-link", Severity::Error),
+            ]
+        );
+        // Lenient: unconfigured errors become warnings; configured ones stay.
+        let out = apply_levels(vec![d("broken-link"), w("stale-runbook")], &levels, true);
+        assert_eq!(out[0].severity, Severity::Warning);
+        assert_eq!(out[1].severity, Severity::Error);
+        let counts = Diagnostics(vec![d("a-code"), d("b-code"), d("b-code")]).by_code();
+        assert_eq!(counts, [("b-code", 2), ("a-code", 1)]);
     }
 
     #[test]

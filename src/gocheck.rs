@@ -3,7 +3,10 @@
 //!
 //! Docs hold fragments, so a block is accepted when it parses as a file, as
 //! declarations (wrapped in a package clause) or as statements (wrapped in a
-//! function body). Positions are reported in the Markdown file, not the wrapper.
+//! function body), or as a mix of both (style guides put a type and the
+//! statements that use it in one block). `...` written as elision
+//! (`func Open() error { ... }`, `foo(...)`, a line of `...`) is accepted.
+//! Positions are reported in the Markdown file, not the wrapper.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -22,13 +25,15 @@ pub enum Shape {
     Decls,
     /// Statements.
     Stmts,
+    /// Declarations and statements mixed (accepted for syntax only).
+    Mixed,
 }
 
 impl Shape {
     fn wrap(self, code: &str) -> (String, usize) {
         match self {
             Shape::File => (code.to_string(), 0),
-            Shape::Decls => (format!("package snippet\n\n{code}"), 2),
+            Shape::Decls | Shape::Mixed => (format!("package snippet\n\n{code}"), 2),
             Shape::Stmts => {
                 let body: String = code
                     .lines()
@@ -101,8 +106,52 @@ fn only_declarations(root: Node<'_>) -> bool {
     })
 }
 
+/// Replace `...` used as elision by text of the same length that parses:
+/// a line of `...` becomes a comment, and `...` between brackets or after
+/// `=`/`return` becomes the blank identifier. Variadic `...` (`args ...int`,
+/// `f(xs...)`) and array lengths (`[...]int`) are left alone. Lengths are
+/// kept so error columns stay true.
+pub fn elide(code: &str) -> std::borrow::Cow<'_, str> {
+    if !code.contains("...") {
+        return std::borrow::Cow::Borrowed(code);
+    }
+    let mut out = String::with_capacity(code.len());
+    for line in code.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim();
+        if trimmed == "..." || trimmed.starts_with("... ") || trimmed.starts_with("...//") {
+            let indent = &body[..body.len() - body.trim_start().len()];
+            out.push_str(indent);
+            out.push_str("//.");
+            out.push_str(&body[indent.len() + 3..]);
+            out.push_str(&line[body.len()..]);
+            continue;
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find("...") {
+            let (before, after) = (&rest[..i], &rest[i + 3..]);
+            let prev = before.trim_end();
+            let next = after.trim_start();
+            let prev_ok = prev.is_empty()
+                || prev.ends_with(['{', '(', ',', '='])
+                || (prev.ends_with('[') && !next.starts_with(']'))
+                || prev.ends_with("return")
+                    && !prev[..prev.len() - 6].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+            let next_ok = next.is_empty()
+                || next.starts_with(['}', ')', ',', ']', ';'])
+                || next.starts_with("//");
+            out.push_str(before);
+            out.push_str(if prev_ok && next_ok { "_  " } else { "..." });
+            rest = after;
+        }
+        out.push_str(rest);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Parse a snippet; Ok with its shape, or the error of the most plausible shape.
 pub fn parse_snippet(parser: &mut Parser, code: &str) -> Result<Shape, SyntaxError> {
+    let code = &*elide(code);
     let starts_as_file = code
         .lines()
         .map(str::trim)
@@ -114,6 +163,7 @@ pub fn parse_snippet(parser: &mut Parser, code: &str) -> Result<Shape, SyntaxErr
         &[Shape::Decls, Shape::Stmts]
     };
     let mut best: Option<SyntaxError> = None;
+    let mut mixed = false;
     for &shape in shapes {
         let (src, prefix_lines) = shape.wrap(code);
         let Some(tree) = parser.parse(&src, None) else {
@@ -123,7 +173,7 @@ pub fn parse_snippet(parser: &mut Parser, code: &str) -> Result<Shape, SyntaxErr
         match first_error(root, src.as_bytes()) {
             // tree-sitter-go accepts top-level statements, which Go does not:
             // only call it declarations when every top-level node is one.
-            None if shape == Shape::Decls && !only_declarations(root) => {}
+            None if shape == Shape::Decls && !only_declarations(root) => mixed = true,
             None => return Ok(shape),
             Some((row, col, message)) => {
                 let line = row.saturating_sub(prefix_lines);
@@ -145,6 +195,11 @@ pub fn parse_snippet(parser: &mut Parser, code: &str) -> Result<Shape, SyntaxErr
                 }
             }
         }
+    }
+    if mixed {
+        // Declarations and statements side by side: each part is valid Go in
+        // its own place, which is all a documentation fragment promises.
+        return Ok(Shape::Mixed);
     }
     Err(best.unwrap_or(SyntaxError {
         line: 0,
@@ -370,6 +425,33 @@ mod tests {
         assert_eq!(e.line, 2, "{e:?}");
         let e = shape("package main\n\nfunc main() {\n\tfmt.Println(\"hi\"\n}\n").unwrap_err();
         assert_eq!(e.line, 3, "{e:?}");
+    }
+
+    #[test]
+    fn elision_and_mixed_snippets_parse() {
+        assert!(shape("func Open() error { ... }\n").is_ok());
+        assert!(shape("func (s *Server) Start() error {\n\t...\n\treturn nil\n}\n").is_ok());
+        assert!(shape("foo(...)\nbar(a, ...)\n").is_ok());
+        assert!(shape("x := ...\nreturn ...\n").is_ok());
+        assert!(shape("s := []string{...}\n").is_ok());
+        assert_eq!(
+            shape(
+                "func (c Config) Addr() string {\n\treturn c.addr\n}\n\ncfg := Config{addr: \":80\"}\nrun(cfg.Addr())\n"
+            ),
+            Ok(Shape::Mixed)
+        );
+        // Variadics and array lengths are Go, not elision.
+        assert_eq!(
+            elide("func f(args ...int) { g(args...) }"),
+            "func f(args ...int) { g(args...) }"
+        );
+        assert_eq!(elide("a := [...]int{1}"), "a := [...]int{1}");
+        assert_eq!(elide("\t...\n"), "\t//.\n");
+        // A real error is still reported, at its token.
+        let e = shape("func Open() error {\n\treturn nil +\n}\n").unwrap_err();
+        assert_eq!((e.line, e.message.as_str()), (1, "unexpected `+`"), "{e:?}");
+        let e = shape("func Open() error { ... }\nfunc Close() error { return ) }\n").unwrap_err();
+        assert_eq!(e.line, 1, "{e:?}");
     }
 
     #[test]

@@ -3,110 +3,205 @@
 //! `ANCHOR_END: name`), `{{#rustdoc_include}}` (treated as include) and
 //! `{{#title}}`. `\{{#include ...}}` stays literal.
 //!
-//! Paths are relative to the including file; they may leave the source folder
-//! but never the book's root. Cycles and missing files are errors at file:line.
+//! `{{#playground}}` is read like an include; a directive with no path stays
+//! literal, as in mdBook. Paths are relative to the including file; they may
+//! leave the source folder but never the enclosing git work tree (or the
+//! book's root outside one). Cycles, missing files, nesting deeper than
+//! 12, more than 10,000 includes and pages past 16 MiB are errors at file:line; the page still builds
+//! without the failed directive.
 
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, display_path};
 
-/// Expanded text and the title set by `{{#title}}`, if any.
+/// Expanded text, the title set by `{{#title}}`, and what went wrong.
 #[derive(Debug)]
 pub struct Expanded {
-    /// The text with every directive replaced.
+    /// The text with every directive replaced (a failed one by nothing).
     pub text: String,
     /// From `{{#title ...}}`.
     pub title: Option<String>,
+    /// One finding per directive that could not be expanded.
+    pub errors: Vec<Diagnostic>,
 }
 
-/// Expand the directives in `text`, read from `file`; `root` bounds includes.
-pub fn expand(text: &str, file: &Path, root: &Path) -> Result<Expanded, Diagnostic> {
-    let mut stack = vec![canonical(file)];
-    let mut title = None;
-    let text = expand_in(text, file, root, &mut stack, &mut title)?;
-    Ok(Expanded { text, title })
+/// Deepest include nesting; deeper is a runaway (or a bomb), not a document.
+const MAX_DEPTH: usize = 12;
+/// Largest expanded page (bytes).
+const MAX_SIZE: usize = 16 << 20;
+/// Most include directives expanded for one page.
+const MAX_INCLUDES: usize = 10_000;
+
+/// Expand the directives in `text`, read from `file`. Included files must lie
+/// under `bound` (the enclosing git work tree, or the site root); `root` is
+/// what paths in messages are relative to.
+pub fn expand(text: &str, file: &Path, root: &Path, bound: &Path) -> Expanded {
+    let mut cx = Cx {
+        root,
+        bound: canonical(bound),
+        stack: vec![canonical(file)],
+        title: None,
+        errors: Vec::new(),
+        produced: 0,
+        runaway: false,
+        read: Default::default(),
+        read_count: 0,
+    };
+    let text = cx.expand_in(text, file);
+    Expanded {
+        text,
+        title: cx.title,
+        errors: cx.errors,
+    }
+}
+
+/// The folder includes may reach: the enclosing git work tree (mdBook's guide
+/// includes `../../examples/...`), or `root` when it is not in one.
+pub fn bound_for(root: &Path) -> PathBuf {
+    let root = canonical(root);
+    root.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(&root)
+        .to_path_buf()
 }
 
 fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
-fn expand_in(
-    text: &str,
-    file: &Path,
-    root: &Path,
-    stack: &mut Vec<PathBuf>,
-    title: &mut Option<String>,
-) -> Result<String, Diagnostic> {
-    if !text.contains("{{#") {
-        return Ok(text.to_string());
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    let mut consumed = 0;
-    while let Some(at) = rest.find("{{#") {
-        // An escaped directive stays literal, minus the backslash.
-        if at > 0 && rest.as_bytes()[at - 1] == b'\\' {
-            out.push_str(&rest[..at - 1]);
-            out.push_str("{{#");
-            rest = &rest[at + 3..];
-            consumed += at + 3;
-            continue;
+struct Cx<'a> {
+    root: &'a Path,
+    bound: PathBuf,
+    stack: Vec<PathBuf>,
+    title: Option<String>,
+    errors: Vec<Diagnostic>,
+    /// Bytes included so far in this page, against [`MAX_SIZE`].
+    produced: usize,
+    /// A runaway (too deep, too large) is reported once per page; after
+    /// that further includes are skipped without a word.
+    runaway: bool,
+    /// Files already read for this page (a file included many times is read once).
+    read: std::collections::HashMap<PathBuf, String>,
+    /// Include directives expanded so far, against [`MAX_INCLUDES`].
+    read_count: usize,
+}
+
+impl Cx<'_> {
+    fn expand_in(&mut self, text: &str, file: &Path) -> String {
+        if !text.contains("{{#") {
+            return text.to_string();
         }
-        let Some(end) = rest[at..].find("}}") else {
-            break;
-        };
-        let inner = rest[at + 3..at + end].trim();
-        let line = text[..consumed + at].matches('\n').count() + 1;
-        let located = |msg: String| {
-            Diagnostic::error("include", msg)
-                .in_file(display_path(root, file))
-                .at(line, 1)
-        };
-        let (name, arg) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
-        let arg = arg.trim();
-        let replacement = match name {
-            "include" | "rustdoc_include" => {
-                let (path_part, selector) = split_selector(arg);
-                let target = file.parent().unwrap_or(Path::new(".")).join(path_part);
-                let canon = canonical(&target);
-                if !canon.starts_with(canonical(root)) {
-                    return Err(located(format!(
-                        "{{{{#{name} {arg}}}}} reaches outside the book's folder; include files from inside it"
-                    )));
-                }
-                if stack.contains(&canon) {
-                    return Err(located(format!(
-                        "{{{{#{name} {arg}}}}} includes a file that includes this one (a cycle)"
-                    )));
-                }
-                let content = std::fs::read_to_string(&target).map_err(|e| {
-                    located(format!(
-                        "{{{{#{name} {arg}}}}}: cannot read {}: {e}",
-                        target.display()
-                    ))
-                })?;
-                let selected = select(&content, selector)
-                    .map_err(|m| located(format!("{{{{#{name} {arg}}}}}: {m}")))?;
-                stack.push(canon);
-                let expanded = expand_in(&selected, &target, root, stack, title)?;
-                stack.pop();
-                expanded
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        let mut consumed = 0;
+        while let Some(at) = rest.find("{{#") {
+            // An escaped directive stays literal, minus the backslash.
+            if at > 0 && rest.as_bytes()[at - 1] == b'\\' {
+                out.push_str(&rest[..at - 1]);
+                out.push_str("{{#");
+                rest = &rest[at + 3..];
+                consumed += at + 3;
+                continue;
             }
-            "title" => {
-                *title = Some(arg.to_string());
-                String::new()
-            }
-            // Other mdBook directives (playground, ...) are left as written.
-            _ => rest[at..at + end + 2].to_string(),
-        };
-        out.push_str(&rest[..at]);
-        out.push_str(&replacement);
-        rest = &rest[at + end + 2..];
-        consumed += at + end + 2;
+            let Some(end) = rest[at..].find("}}") else {
+                break;
+            };
+            let inner = rest[at + 3..at + end].trim();
+            let line = text[..consumed + at].matches('\n').count() + 1;
+            let (name, arg) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+            let arg = arg.trim();
+            let literal = &rest[at..at + end + 2];
+            let replacement = match name {
+                // mdBook leaves a directive without a path as written.
+                "include" | "rustdoc_include" | "playground" if arg.is_empty() => {
+                    literal.to_string()
+                }
+                "include" | "rustdoc_include" | "playground" => {
+                    match self.include(name, arg, file) {
+                        Ok(s) => s,
+                        Err(msg) => {
+                            self.errors.push(
+                                Diagnostic::error("include", msg)
+                                    .in_file(display_path(self.root, file))
+                                    .at(line, 1),
+                            );
+                            String::new()
+                        }
+                    }
+                }
+                "title" => {
+                    self.title = Some(arg.to_string());
+                    String::new()
+                }
+                // Other mdBook directives are left as written.
+                _ => literal.to_string(),
+            };
+            out.push_str(&rest[..at]);
+            out.push_str(&replacement);
+            rest = &rest[at + end + 2..];
+            consumed += at + end + 2;
+        }
+        out.push_str(rest);
+        out
     }
-    out.push_str(rest);
-    Ok(out)
+
+    /// The text one include directive stands for.
+    fn include(&mut self, name: &str, arg: &str, file: &Path) -> Result<String, String> {
+        let (path_part, selector) = split_selector(arg);
+        let target = file.parent().unwrap_or(Path::new(".")).join(path_part);
+        let canon = canonical(&target);
+        let shown = format!("{{{{#{name} {arg}}}}}");
+        if !canon.starts_with(&self.bound) {
+            return Err(format!(
+                "{shown} reaches outside {}; include files from inside it",
+                self.bound.display()
+            ));
+        }
+        if self.stack.contains(&canon) {
+            return Err(format!(
+                "{shown} includes a file that includes this one (a cycle)"
+            ));
+        }
+        let runaway = if self.stack.len() > MAX_DEPTH {
+            Some(format!(
+                "{shown}: includes are nested more than {MAX_DEPTH} deep"
+            ))
+        } else if self.read_count >= MAX_INCLUDES {
+            Some(format!(
+                "{shown}: more than {MAX_INCLUDES} includes in one page; include less"
+            ))
+        } else if self.produced > MAX_SIZE {
+            Some(format!(
+                "{shown}: the page's includes add up to more than {} MiB; include less",
+                MAX_SIZE >> 20
+            ))
+        } else {
+            None
+        };
+        if let Some(msg) = runaway {
+            if self.runaway {
+                return Ok(String::new());
+            }
+            self.runaway = true;
+            return Err(msg);
+        }
+        self.read_count += 1;
+        let content = match self.read.get(&canon) {
+            Some(c) => c.clone(),
+            None => {
+                let c = std::fs::read_to_string(&target)
+                    .map_err(|e| format!("{shown}: cannot read {}: {e}", target.display()))?;
+                self.read.insert(canon.clone(), c.clone());
+                c
+            }
+        };
+        let selected = select(&content, selector).map_err(|m| format!("{shown}: {m}"))?;
+        self.produced += selected.len();
+        self.stack.push(canon);
+        let expanded = self.expand_in(&selected, &target);
+        self.stack.pop();
+        Ok(expanded)
+    }
 }
 
 /// Split `file.rs:5:10` into the path and the selector after the first `:`.
@@ -184,7 +279,11 @@ mod tests {
     }
 
     fn run(d: &Path, text: &str) -> Result<Expanded, Diagnostic> {
-        expand(text, &d.join("src/page.md"), d)
+        let x = expand(text, &d.join("src/page.md"), d, d);
+        match x.errors.first() {
+            Some(e) => Err(e.clone()),
+            None => Ok(x),
+        }
     }
 
     #[test]
@@ -201,6 +300,7 @@ mod tests {
         );
         assert_eq!(run(p, "{{#include ../code.go::1}}").unwrap().text, "l1\n");
         assert_eq!(run(p, "{{#include ../code.go:2}}").unwrap().text, "l2\n");
+        assert_eq!(run(p, "{{#playground ../code.go:2}}").unwrap().text, "l2\n");
         assert_eq!(
             run(p, "{{#rustdoc_include ../code.go:body}}").unwrap().text,
             "l4\nl5\n"
@@ -209,17 +309,29 @@ mod tests {
             run(p, "\\{{#include x.md}}").unwrap().text,
             "{{#include x.md}}"
         );
+        // No path: literal, as mdBook leaves it.
+        assert_eq!(
+            run(p, "a {{#include }} b").unwrap().text,
+            "a {{#include }} b"
+        );
         let t = run(p, "{{#title Custom}}\n# H").unwrap();
         assert_eq!(t.title.as_deref(), Some("Custom"));
         assert_eq!(run(p, "{{ .Title }}").unwrap().text, "{{ .Title }}");
     }
 
     #[test]
-    fn errors_are_located() {
+    fn errors_are_located_and_the_rest_expands() {
         let d = setup();
         let p = d.path();
-        let e = run(p, "a\n\n{{#include missing.md}}").unwrap_err();
-        assert_eq!(e.line, 3);
+        let x = expand(
+            "a\n\n{{#include missing.md}}\n{{#include ../code.go:2}}",
+            &p.join("src/page.md"),
+            p,
+            p,
+        );
+        assert_eq!(x.errors.len(), 1);
+        assert_eq!(x.errors[0].line, 3);
+        assert_eq!(x.text, "a\n\n\nl2\n");
         let outside = tempfile::tempdir().unwrap();
         std::fs::write(outside.path().join("x.md"), "x").unwrap();
         let rel = format!("{{{{#include {}}}}}", outside.path().join("x.md").display());
@@ -227,9 +339,44 @@ mod tests {
         assert!(e.message.contains("outside"), "{}", e.message);
         std::fs::write(p.join("src/a.md"), "{{#include b.md}}").unwrap();
         std::fs::write(p.join("src/b.md"), "{{#include a.md}}").unwrap();
-        let e = expand("{{#include a.md}}", &p.join("src/page.md"), p).unwrap_err();
+        let e = run(p, "{{#include a.md}}").unwrap_err();
         assert!(e.message.contains("cycle"), "{}", e.message);
         let e = run(p, "{{#include ../code.go:nope}}").unwrap_err();
         assert!(e.message.contains("ANCHOR: nope"));
+    }
+
+    #[test]
+    fn includes_reach_the_git_work_tree_not_beyond() {
+        let d = tempfile::tempdir().unwrap();
+        let repo = d.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        std::fs::create_dir_all(repo.join("guide/src")).unwrap();
+        std::fs::create_dir_all(repo.join("examples")).unwrap();
+        std::fs::write(repo.join("examples/a.rs"), "fn a() {}\n").unwrap();
+        std::fs::write(d.path().join("secret.txt"), "no\n").unwrap();
+        let book = repo.join("guide");
+        let bound = bound_for(&book);
+        let page = book.join("src/page.md");
+        let x = expand("{{#include ../../examples/a.rs}}", &page, &book, &bound);
+        assert!(x.errors.is_empty(), "{:?}", x.errors);
+        assert_eq!(x.text, "fn a() {}\n");
+        let x = expand("{{#include ../../../secret.txt}}", &page, &book, &bound);
+        assert_eq!(x.errors.len(), 1);
+        assert!(x.text.is_empty());
+    }
+
+    #[test]
+    fn include_bombs_stop() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path();
+        // Each level includes the next ten times; 20 levels deep.
+        for i in 0..20 {
+            let line = format!("{{{{#include l{}.md}}}}\n", i + 1).repeat(10);
+            std::fs::write(p.join(format!("l{i}.md")), line).unwrap();
+        }
+        std::fs::write(p.join("l20.md"), "x".repeat(1000)).unwrap();
+        let x = expand("{{#include l0.md}}", &p.join("page.md"), p, p);
+        assert!(!x.errors.is_empty());
+        assert!(x.text.len() <= MAX_SIZE);
     }
 }

@@ -41,6 +41,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod slug;
 pub mod summary;
 mod yaml;
 

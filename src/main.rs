@@ -108,19 +108,7 @@ enum Command {
 
 fn print_diagnostics(d: &Diagnostics) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for x in &d.0 {
-        let (on, off) = match (color, x.severity) {
-            (true, Severity::Error) => ("\x1b[1;31m", "\x1b[0m"),
-            (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[0m"),
-            _ => ("", ""),
-        };
-        let loc = x.location();
-        if loc.is_empty() {
-            eprintln!("{on}{}{off}[{}]: {}", x.severity, x.code, x.message);
-        } else {
-            eprintln!("{loc}: {on}{}{off}[{}]: {}", x.severity, x.code, x.message);
-        }
-    }
+    eprint!("{}", handbook::report::compact(d, color));
 }
 
 /// 2 for configuration/usage problems, 1 for content errors.

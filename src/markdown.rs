@@ -17,7 +17,8 @@ use regex::Regex;
 use crate::config::MarkdownConfig;
 use crate::diag::{Diagnostic, LineIndex};
 use crate::highlight::{self, FenceInfo, PairSide, escape_attr};
-use crate::paths::{resolve_relative, root_prefix, slugify, url_for_source};
+use crate::paths::{percent_decode, resolve_relative, root_prefix, url_for_source};
+use crate::slug::{SlugStyle, slug};
 
 /// A rule's level, from the heading class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -149,6 +150,13 @@ pub struct Context<'a> {
     pub sources: &'a HashSet<String>,
     /// Content-relative paths of every other file.
     pub assets: &'a HashSet<String>,
+    /// Content-relative folders that hold Markdown (each gets an index page).
+    pub dirs: &'a HashSet<String>,
+    /// How heading ids are made (the source's dialect).
+    pub slug: SlugStyle,
+    /// The content folder's absolute path, split into components: a link that
+    /// climbs out of it and comes back (`../../docs/x.md` from `docs/a/`) resolves.
+    pub content_path: &'a [String],
 }
 
 fn options(cfg: &MarkdownConfig) -> Options {
@@ -210,10 +218,20 @@ fn resolve_link(ctx: &Context<'_>, from: &str, dest: &str) -> (LinkTarget, Optio
         None => (path, None),
     };
     let decoded = percent_decode(path);
-    let Some(resolved) = resolve_relative(from, &decoded) else {
+    let direct = resolve_relative(from, &decoded);
+    let escaped = direct.is_none();
+    let Some(resolved) =
+        direct.or_else(|| resolve_through_parent(ctx.content_path, from, &decoded))
+    else {
         return (LinkTarget::Missing(dest.to_string()), None);
     };
     let root = root_prefix(&url_for_source(from));
+    // A link that climbed out of the content folder and back in must be
+    // rewritten from the site root: the output has no such parent.
+    let file = |f: String| {
+        let href = escaped.then(|| format!("{root}{f}"));
+        (LinkTarget::File(f), href)
+    };
     let page = |src: String| {
         let mut href = format!("{root}{}", url_for_source(&src));
         if let Some(q) = query {
@@ -240,7 +258,7 @@ fn resolve_link(ctx: &Context<'_>, from: &str, dest: &str) -> (LinkTarget, Optio
         }
         v
     } else if ctx.assets.contains(&resolved) {
-        return (LinkTarget::File(resolved), None);
+        return file(resolved);
     } else if decoded.ends_with('/') || resolved.is_empty() {
         index_candidates(&resolved)
     } else {
@@ -250,6 +268,20 @@ fn resolve_link(ctx: &Context<'_>, from: &str, dest: &str) -> (LinkTarget, Optio
     };
     match candidates.into_iter().find(|c| ctx.sources.contains(c)) {
         Some(src) => page(src),
+        // A folder without its own index page: handbook generates one.
+        None if ctx.dirs.contains(resolved.trim_end_matches('/')) && !resolved.ends_with(".md") => {
+            let dir = resolved.trim_end_matches('/');
+            let url = if dir.is_empty() {
+                "index.html".to_string()
+            } else {
+                format!("{dir}/index.html")
+            };
+            let mut href = format!("{root}{url}");
+            if let Some(a) = &anchor {
+                let _ = write!(href, "#{a}");
+            }
+            (LinkTarget::Generated(url), Some(href))
+        }
         None if is_generated(&resolved) => {
             let mut href = format!("{root}{resolved}");
             if let Some(a) = &anchor {
@@ -264,8 +296,34 @@ fn resolve_link(ctx: &Context<'_>, from: &str, dest: &str) -> (LinkTarget, Optio
             (LinkTarget::Missing(dest.to_string()), None)
         }
         // Not a page and not a known file: report it as a missing file.
-        None => (LinkTarget::File(resolved), None),
+        None => file(resolved),
     }
+}
+
+/// Resolve a link that climbs above the content folder and comes back into
+/// it: `../../docs/kube/x.md` written in `kube/y.md` when the content folder
+/// is `…/docs`. None when it really leaves the folder.
+fn resolve_through_parent(content: &[String], from: &str, target: &str) -> Option<String> {
+    if content.is_empty() || target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = content.iter().map(String::as_str).collect();
+    parts.extend(
+        from.rsplit_once('/')
+            .map_or(Vec::new(), |(d, _)| d.split('/').collect()),
+    );
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let inside =
+        parts.len() >= content.len() && parts.iter().zip(content).all(|(a, b)| *a == b.as_str());
+    inside.then(|| parts[content.len()..].join("/"))
 }
 
 /// Pages handbook generates itself, which content may link to.
@@ -284,28 +342,6 @@ fn index_candidates(dir: &str) -> Vec<String> {
         .iter()
         .map(|n| format!("{prefix}{n}"))
         .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 struct PendingHeading {
@@ -343,8 +379,26 @@ pub fn render(
     let mut seen_block = false;
     let mut in_rule_autolink: Option<String> = None;
     let mut section = TextSection::default();
+    // Text of the HTML block being read, to tell comments from content.
+    let mut html_block: Option<String> = None;
+    let mut paragraph_start = 0;
 
     for (event, range) in Parser::new_ext(body, options(ctx.options)).into_offset_iter() {
+        // Links and images resolve wherever they are, headings included.
+        let event = match event {
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                let at = loc(range.start);
+                Event::Start(rewrite_link(
+                    ctx,
+                    rel,
+                    tag,
+                    at,
+                    &mut out,
+                    &mut in_rule_autolink,
+                ))
+            }
+            other => other,
+        };
         if let Some(h) = heading.as_mut() {
             match event {
                 Event::End(TagEnd::Heading(_)) => {}
@@ -392,7 +446,8 @@ pub fn render(
                     continue;
                 }
                 seen_block = true;
-                let base = h.id.clone().unwrap_or_else(|| slugify(&text));
+                in_rule_autolink = None;
+                let base = h.id.clone().unwrap_or_else(|| slug(ctx.slug, &text));
                 let id = match used_ids.get_mut(&base) {
                     Some(n) if h.id.is_none() => {
                         *n += 1;
@@ -414,7 +469,8 @@ pub fn render(
                 });
                 let mut inner = String::new();
                 pulldown_cmark::html::push_html(&mut inner, h.events.into_iter());
-                let lvl = h.level as u8;
+                // One <h1> per page (the title): later `#` headings are h2.
+                let lvl = (h.level as u8).max(2);
                 let mut classes = h
                     .classes
                     .iter()
@@ -482,7 +538,10 @@ pub fn render(
                 code = Some((info, String::new(), first, col - 1));
             }
             Event::End(TagEnd::CodeBlock) => {
-                let (info, text, first_line, indent) = code.take().expect("code open");
+                let (info, mut text, first_line, indent) = code.take().expect("code open");
+                if info.lang == "rust" && text.contains('#') {
+                    text = hide_rust_lines(&text);
+                }
                 let (line, col) = loc(range.start);
                 let rendered = hl.render(&text, &info);
                 let proven_valid = rendered.go_valid;
@@ -549,69 +608,6 @@ pub fn render(
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let (line, column) = loc(range.start);
-                let dest = dest_url.to_string();
-                if dest.starts_with("http://") || dest.starts_with("https://") {
-                    out.external.push((dest.clone(), line, column));
-                }
-                if is_external(&dest) && !dest.starts_with("rule:") || dest.starts_with('/') {
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                    continue;
-                }
-                let (target, href) = resolve_link(ctx, rel, &dest);
-                if matches!(target, LinkTarget::Rule(_)) && link_type == LinkType::Autolink {
-                    in_rule_autolink = Some(dest.clone());
-                }
-                out.links.push(Link {
-                    target,
-                    line,
-                    column,
-                });
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: href.map(CowStr::from).unwrap_or(dest_url),
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = dest_url.to_string();
-                if !is_external(&dest) && !dest.starts_with('/') && !dest.starts_with("data:") {
-                    let (line, column) = loc(range.start);
-                    let path = dest.split(['#', '?']).next().unwrap_or("");
-                    let target = match resolve_relative(rel, &percent_decode(path)) {
-                        Some(p) => LinkTarget::File(p),
-                        None => LinkTarget::Missing(dest.clone()),
-                    };
-                    out.links.push(Link {
-                        target,
-                        line,
-                        column,
-                    });
-                }
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
             Event::Text(t) => {
                 if let Some(dest) = &in_rule_autolink
                     && t.as_ref() == dest.as_str()
@@ -643,15 +639,43 @@ pub fn render(
                     if done { " checked" } else { "" }
                 ))));
             }
-            Event::Start(t) => {
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(String::new());
+                events.push(Event::Start(Tag::HtmlBlock));
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                // A licence header or "original source" comment before the
+                // title is not content: the `#` after it is still the title.
+                if html_block.take().is_some_and(|t| !is_comment_only(&t)) {
+                    seen_block = true;
+                }
+                events.push(Event::End(TagEnd::HtmlBlock));
+            }
+            Event::Html(t) => {
+                if let Some(b) = html_block.as_mut() {
+                    b.push_str(&t);
+                }
+                events.push(Event::Html(t));
+            }
+            Event::Start(Tag::Paragraph) => {
+                seen_block = true;
+                paragraph_start = events.len();
+                events.push(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                // GitLab's `[[_TOC_]]` and Python-Markdown's `[TOC]`.
                 if matches!(
-                    t,
-                    Tag::Paragraph
-                        | Tag::List(_)
-                        | Tag::Table(_)
-                        | Tag::BlockQuote(_)
-                        | Tag::HtmlBlock
+                    body[range.clone()].trim(),
+                    "[[_TOC_]]" | "[TOC]" | "[[TOC]]"
                 ) {
+                    events.truncate(paragraph_start);
+                    events.push(Event::Html(CowStr::Borrowed(TOC_MARK)));
+                    continue;
+                }
+                events.push(Event::End(TagEnd::Paragraph));
+            }
+            Event::Start(t) => {
+                if matches!(t, Tag::List(_) | Tag::Table(_) | Tag::BlockQuote(_)) {
                     seen_block = true;
                 }
                 events.push(Event::Start(t));
@@ -662,8 +686,198 @@ pub fn render(
     out.sections.push(section);
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if html.contains(TOC_MARK) {
+        html = html.replace(TOC_MARK, &inline_toc(&out.headings));
+    }
     out.html = html;
     out
+}
+
+/// Inline Markdown (a SUMMARY.md title such as ``The `time` package``) as
+/// HTML for navigation: code, emphasis and strong are kept, links and raw
+/// HTML become their escaped text.
+pub fn inline_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for event in Parser::new(text) {
+        match event {
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                highlight::escape_into(&mut out, &t)
+            }
+            Event::Code(t) => {
+                out.push_str("<code>");
+                highlight::escape_into(&mut out, &t);
+                out.push_str("</code>");
+            }
+            Event::Start(Tag::Emphasis) => out.push_str("<em>"),
+            Event::End(TagEnd::Emphasis) => out.push_str("</em>"),
+            Event::Start(Tag::Strong) => out.push_str("<strong>"),
+            Event::End(TagEnd::Strong) => out.push_str("</strong>"),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Inline Markdown as plain text (for `<title>` and search).
+pub fn inline_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for event in Parser::new(text) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Stands for an inline table of contents until the headings are known.
+const TOC_MARK: &str = "<!--handbook:toc-->";
+
+/// A nested list of the page's headings (h2-h4), for `[[_TOC_]]`.
+fn inline_toc(headings: &[Heading]) -> String {
+    let mut s = String::from("<nav class=\"inline-toc\" aria-label=\"Contents\"><ul>\n");
+    for h in headings.iter().filter(|h| (2..=4).contains(&h.level)) {
+        let _ = writeln!(
+            s,
+            "<li class=\"toc-{}\"><a href=\"#{}\">{}</a></li>",
+            h.level,
+            escape_attr(&h.id),
+            escape_attr(&h.text)
+        );
+    }
+    s.push_str("</ul></nav>\n");
+    s
+}
+
+/// mdBook's hidden lines in Rust examples: `# line` (and a lone `#`) is
+/// compiled but not shown; `##` shows as `#`.
+fn hide_rust_lines(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    for line in code.split_inclusive('\n') {
+        let t = line.trim_start();
+        let indent = &line[..line.len() - t.len()];
+        if t.starts_with("##") {
+            out.push_str(indent);
+            out.push_str(&t[1..]);
+        } else if !(t.starts_with("# ") || t.trim_end() == "#") {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// True when `html` is only comments and white space.
+fn is_comment_only(html: &str) -> bool {
+    let mut rest = html.trim();
+    while let Some(after) = rest.strip_prefix("<!--") {
+        match after.find("-->") {
+            Some(end) => rest = after[end + 3..].trim_start(),
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// Resolve a link's or image's destination (recording it for validation)
+/// and return the tag with the href the site needs.
+fn rewrite_link<'a>(
+    ctx: &Context<'_>,
+    rel: &str,
+    tag: Tag<'a>,
+    (line, column): (usize, usize),
+    out: &mut Rendered,
+    in_rule_autolink: &mut Option<String>,
+) -> Tag<'a> {
+    match tag {
+        Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => {
+            let dest = dest_url.to_string();
+            if dest.starts_with("http://") || dest.starts_with("https://") {
+                out.external.push((dest.clone(), line, column));
+            }
+            // `[text]()` is an empty link, not a broken one.
+            if dest.is_empty()
+                || is_external(&dest) && !dest.starts_with("rule:")
+                || dest.starts_with('/')
+            {
+                return Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                };
+            }
+            let (target, href) = resolve_link(ctx, rel, &dest);
+            if matches!(target, LinkTarget::Rule(_)) && link_type == LinkType::Autolink {
+                *in_rule_autolink = Some(dest.clone());
+            }
+            out.links.push(Link {
+                target,
+                line,
+                column,
+            });
+            Tag::Link {
+                link_type,
+                dest_url: href.map(CowStr::from).unwrap_or(dest_url),
+                title,
+                id,
+            }
+        }
+        Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => {
+            let dest = dest_url.to_string();
+            if !dest.is_empty()
+                && !is_external(&dest)
+                && !dest.starts_with('/')
+                && !dest.starts_with("data:")
+            {
+                let path = dest.split(['#', '?']).next().unwrap_or("");
+                let decoded = percent_decode(path);
+                let mut dest_url = dest_url;
+                let target = match resolve_relative(rel, &decoded) {
+                    Some(p) => LinkTarget::File(p),
+                    None => match resolve_through_parent(ctx.content_path, rel, &decoded) {
+                        Some(p) => {
+                            let root = root_prefix(&url_for_source(rel));
+                            dest_url = CowStr::from(format!("{root}{p}"));
+                            LinkTarget::File(p)
+                        }
+                        None => LinkTarget::Missing(dest.clone()),
+                    },
+                };
+                out.links.push(Link {
+                    target,
+                    line,
+                    column,
+                });
+                return Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                };
+            }
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }
+        }
+        other => other,
+    }
 }
 
 fn labelled(side: PairSide, pre: &str) -> String {
@@ -682,19 +896,145 @@ mod tests {
     use std::path::Path;
 
     fn run(rel: &str, md: &str, sources: &[&str]) -> Rendered {
+        run_as(SlugStyle::Handbook, rel, md, sources)
+    }
+
+    fn run_as(slug: SlugStyle, rel: &str, md: &str, sources: &[&str]) -> Rendered {
         let cfg = MarkdownConfig::default();
         let re = Regex::new("^(?:[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{3})$").unwrap();
         let sources: HashSet<String> = sources.iter().map(|s| s.to_string()).collect();
         let assets = HashSet::from(["img/x.png".to_string()]);
+        let mut dirs = HashSet::from([String::new()]);
+        for s in &sources {
+            let mut d = crate::paths::parent_dir(s);
+            while !d.is_empty() {
+                dirs.insert(d.to_string());
+                d = crate::paths::parent_dir(d);
+            }
+        }
+        let content_path = vec!["srv".to_string(), "docs".to_string()];
         let ctx = Context {
             options: &cfg,
             rule_pattern: &re,
             sources: &sources,
             assets: &assets,
+            dirs: &dirs,
+            slug,
+            content_path: &content_path,
         };
         let hl = highlight::Highlighter::new();
         let mut s = hl.session();
         render(&ctx, &mut s, rel, Path::new(rel), md, 0)
+    }
+
+    #[test]
+    fn inline_titles() {
+        assert_eq!(
+            inline_html("The `time` <b>package</b>"),
+            "The <code>time</code> &lt;b&gt;package&lt;/b&gt;"
+        );
+        assert_eq!(inline_text("The `time` *package*"), "The time package");
+    }
+
+    #[test]
+    fn rust_hidden_lines_are_hidden() {
+        let r = run(
+            "a.md",
+            "```rust\n# fn main() {\nlet x = 1;\n#\n## not hidden\n# }\n```\n",
+            &[],
+        );
+        assert!(!r.html.contains("fn main"), "{}", r.html);
+        assert!(r.html.contains("not hidden"), "{}", r.html);
+        assert!(!r.html.contains("## not"), "{}", r.html);
+    }
+
+    #[test]
+    fn foreign_documents_render_as_their_authors_meant() {
+        // GitHub ids, so links written against GitHub keep working.
+        let r = run_as(
+            SlugStyle::GitHub,
+            "ops/a.md",
+            "## Prometheus/Thanos\n\n## one...last...refactor?\n\n[x](#prometheusthanos)\n",
+            &["ops/a.md"],
+        );
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["prometheusthanos", "onelastrefactor"]);
+        // A licence comment before the title does not hide the title.
+        let r = run_as(
+            SlugStyle::GitHub,
+            "a.md",
+            "<!--\n  Licensed under MIT.\n-->\n\n# Real title\n\nText\n\n# Second top heading\n",
+            &[],
+        );
+        assert_eq!(r.h1.as_deref(), Some("Real title"));
+        assert!(!r.html.contains("<h1"), "one <h1> per page: {}", r.html);
+        assert!(
+            r.html.contains("<h2 id=\"second-top-heading\""),
+            "{}",
+            r.html
+        );
+        // Links inside headings are rewritten and recorded.
+        let r = run_as(
+            SlugStyle::GitHub,
+            "ops/index.md",
+            "## [On-call reference](oncall.md)\n",
+            &["ops/index.md", "ops/oncall.md"],
+        );
+        assert!(r.html.contains("href=\"../ops/oncall.html\""), "{}", r.html);
+        assert_eq!(r.links.len(), 1);
+        assert_eq!(r.headings[0].id, "on-call-reference");
+        // Folder links reach generated index pages; `[x]()` is no link error.
+        let r = run_as(
+            SlugStyle::GitHub,
+            "README.md",
+            "[a](uncategorized/) [b](./logging_schemas) [c]()\n",
+            &[
+                "README.md",
+                "uncategorized/x.md",
+                "logging_schemas/deep/y.md",
+            ],
+        );
+        assert!(
+            r.html.contains("href=\"uncategorized/index.html\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"logging_schemas/index.html\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.links
+                .iter()
+                .all(|l| matches!(l.target, LinkTarget::Generated(_)))
+        );
+        // Leaving the content folder and coming back (content is /srv/docs).
+        let r = run_as(
+            SlugStyle::GitHub,
+            "kube/y.md",
+            "[x](../../docs/kube/x.md) ![i](../../docs/img/x.png)\n",
+            &["kube/y.md", "kube/x.md"],
+        );
+        assert!(r.html.contains("href=\"../kube/x.html\""), "{}", r.html);
+        assert!(r.html.contains("src=\"../img/x.png\""), "{}", r.html);
+        assert!(
+            !r.links
+                .iter()
+                .any(|l| matches!(l.target, LinkTarget::Missing(_)))
+        );
+        // GitLab's and Python-Markdown's table-of-contents markers.
+        for marker in ["[[_TOC_]]", "[TOC]"] {
+            let r = run_as(
+                SlugStyle::GitHub,
+                "a.md",
+                &format!("# T\n\n{marker}\n\n## One\n\n### Two\n"),
+                &[],
+            );
+            assert!(!r.html.contains("TOC"), "{}", r.html);
+            assert!(r.html.contains("<a href=\"#one\">One</a>"), "{}", r.html);
+            assert!(r.html.contains("<a href=\"#two\">Two</a>"), "{}", r.html);
+        }
     }
 
     #[test]

@@ -132,6 +132,12 @@ pub fn translate(table: &toml::Table, file: &Path) -> (Config, MdBook) {
                     }
                 }
             }
+            // handbook's own `[check]` table (levels, external links) may sit
+            // in an mdBook's book.toml: mdBook ignores tables it does not know.
+            "check" => match value.clone().try_into::<crate::config::CheckConfig>() {
+                Ok(check) => c.check = check,
+                Err(e) => warn(format!("check ({})", e.message().trim())),
+            },
             "preprocessor" => {
                 for name in t.keys() {
                     if !matches!(name.as_str(), "links" | "index") {

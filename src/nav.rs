@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::highlight::escape_attr;
+use crate::markdown::inline_html;
 use crate::paths::{root_prefix, url_for_source};
 use crate::site::Site;
 use crate::summary::Item;
@@ -88,7 +89,7 @@ fn summary(items: &[Item], root: &str, url: &str, depth: usize) -> String {
         for it in items {
             match it {
                 Item::Part(t) => {
-                    let _ = write!(out, "<li class=\"part-title\">{}</li>", escape_attr(t));
+                    let _ = write!(out, "<li class=\"part-title\">{}</li>", inline_html(t));
                 }
                 Item::Separator => out.push_str("<li class=\"separator\" role=\"separator\"></li>"),
                 Item::Chapter {
@@ -114,14 +115,14 @@ fn summary(items: &[Item], root: &str, url: &str, depth: usize) -> String {
                                 out,
                                 "<li class=\"page\"><a href=\"{root}{}\"{here}>{num}{}</a>",
                                 escape_attr(&target),
-                                escape_attr(title)
+                                inline_html(title)
                             );
                         }
                         None => {
                             let _ = write!(
                                 out,
                                 "<li class=\"draft\"><span>{num}{}</span>",
-                                escape_attr(title)
+                                inline_html(title)
                             );
                         }
                     }

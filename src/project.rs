@@ -32,6 +32,17 @@ impl Dialect {
     pub fn is_foreign(self) -> bool {
         self != Dialect::Native
     }
+
+    /// How heading ids are made, so links written against the original
+    /// site's rendering keep working.
+    pub fn slug_style(self) -> crate::slug::SlugStyle {
+        use crate::slug::SlugStyle;
+        match self {
+            Dialect::Native => SlugStyle::Handbook,
+            Dialect::MdBook => SlugStyle::MdBook,
+            Dialect::GitBook | Dialect::Plain => SlugStyle::GitHub,
+        }
+    }
 }
 
 /// A site's root, configuration and content folder, read once per build.
@@ -61,6 +72,40 @@ impl Project {
     }
 }
 
+/// A title for documentation that names none in configuration: the first
+/// heading of README.md (or index.md), else SUMMARY.md's first heading unless
+/// it is a generic "Summary", else the folder's name.
+fn title_from_docs(dir: &Path) -> String {
+    let first_heading = |name: &str| -> Option<String> {
+        let text = std::fs::read_to_string(dir.join(name)).ok()?;
+        let mut in_fence = false;
+        text.lines().find_map(|l| {
+            let t = l.trim();
+            if t.starts_with("```") || t.starts_with("~~~") {
+                in_fence = !in_fence;
+            }
+            let h = t.strip_prefix("# ").filter(|_| !in_fence)?;
+            let h = h.trim().trim_end_matches('#').trim();
+            (!h.is_empty()).then(|| h.to_string())
+        })
+    };
+    let generic = |t: &String| {
+        let t = t.to_lowercase();
+        !matches!(
+            t.as_str(),
+            "summary" | "table of contents" | "contents" | "toc"
+        )
+    };
+    first_heading("README.md")
+        .or_else(|| first_heading("index.md"))
+        .or_else(|| first_heading("SUMMARY.md").filter(generic))
+        .or_else(|| {
+            let abs = std::path::absolute(dir).ok()?;
+            Some(abs.file_name()?.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| Config::default().book.title)
+}
+
 /// Does `dir` hold any Markdown file (at any depth)?
 fn has_markdown(dir: &Path) -> bool {
     dir.is_dir()
@@ -83,6 +128,10 @@ pub fn open(root: &Path) -> Result<Project, Diagnostics> {
             None => (Dialect::Native, Vec::new()),
         };
         let content_dir = root.join(&config.build.content_dir);
+        let mut config = config;
+        if dialect == Dialect::MdBook && config.book.title == Config::default().book.title {
+            config.book.title = title_from_docs(&content_dir);
+        }
         return Ok(Project {
             root: root.to_path_buf(),
             config,
@@ -110,6 +159,8 @@ pub fn open(root: &Path) -> Result<Project, Diagnostics> {
     } else {
         Dialect::Plain
     };
+    let mut config = config;
+    config.book.title = title_from_docs(&content_dir);
     Ok(Project {
         root: root.to_path_buf(),
         config,

@@ -568,6 +568,9 @@ impl<'a> Renderer<'a> {
             .iter()
             .find(|s| s.dir == "onboarding")
             .map(|s| self.link(url, &s.title, &s.url));
+        // A folder named onboarding is only known to hold checklists on a
+        // handbook-native site; elsewhere the home page says nothing of it.
+        let onboarding = onboarding.filter(|_| !self.site.dialect.is_foreign());
         ctx.insert("onboarding", &onboarding);
         ctx.insert("page_count", &self.site.pages.len());
         ctx.insert("rule_count", &self.site.rules.len());
@@ -685,6 +688,18 @@ impl<'a> Renderer<'a> {
         let url = "search.html";
         let mut ctx = self.base_context(url, None);
         ctx.insert("page", &GeneratedPage::new("Search", url));
+        // Filters only for the kinds of content the site has.
+        let has = |k: Kind| self.site.pages.iter().any(|p| p.kind == k);
+        let kinds: Vec<(&str, &str)> = [
+            (Kind::Standard, "standard", "Standards"),
+            (Kind::Runbook, "runbook", "Runbooks"),
+            (Kind::Track, "track", "Tracks"),
+        ]
+        .into_iter()
+        .filter(|(k, _, _)| has(*k))
+        .map(|(_, id, label)| (id, label))
+        .collect();
+        ctx.insert("kinds", &kinds);
         self.render("search.html", &ctx, url)
     }
 

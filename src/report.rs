@@ -34,6 +34,36 @@ pub fn render(d: &Diagnostics, format: Format, root: &Path, color: bool, pages: 
     }
 }
 
+/// One line per finding (`file:line:col: severity[code]: message`), then,
+/// when there are several, a count per code: what `build` and `serve` print,
+/// so a migrated folder's hundreds of findings stay readable.
+pub fn compact(d: &Diagnostics, color: bool) -> String {
+    let mut out = String::new();
+    for x in &d.0 {
+        let (on, off) = match (color, x.severity) {
+            (true, Severity::Error) => ("\x1b[1;31m", "\x1b[0m"),
+            (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[0m"),
+            _ => ("", ""),
+        };
+        let loc = x.location();
+        let sep = if loc.is_empty() { "" } else { ": " };
+        let _ = writeln!(
+            out,
+            "{loc}{sep}{on}{}{off}[{}]: {}",
+            x.severity, x.code, x.message
+        );
+    }
+    if d.0.len() > 1 {
+        let counts: Vec<String> = d
+            .by_code()
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
+        let _ = writeln!(out, "findings by code: {}", counts.join(", "));
+    }
+    out
+}
+
 fn human(d: &Diagnostics, root: &Path, color: bool, pages: usize) -> String {
     let paint = |code: &str, s: &str| {
         if color {

@@ -154,9 +154,7 @@ impl Shared {
                     search: None,
                     assets_sig,
                 };
-                for d in &site.diagnostics.0 {
-                    eprintln!("{d}");
-                }
+                eprint!("{}", crate::report::compact(&site.diagnostics, false));
             }
             Err(d) => {
                 cur.number += 1;
@@ -253,12 +251,7 @@ fn only_css_changed(
 }
 
 fn describe(d: &Diagnostics) -> String {
-    let mut s = String::new();
-    for x in &d.0 {
-        s.push_str(&x.to_string());
-        s.push('\n');
-    }
-    s
+    crate::report::compact(d, false)
 }
 
 /// Is `path` something a rebuild should react to?

@@ -44,11 +44,23 @@ fn parse_link(s: &str) -> Option<(String, String)> {
 }
 
 fn decode(path: &str) -> String {
-    path.replace("%20", " ")
+    crate::paths::percent_decode(path)
 }
 
-/// Parse SUMMARY.md text; `file` is used in error messages.
+/// Parse SUMMARY.md text as mdBook does: the first problem is an error.
 pub fn parse(text: &str, file: &Path) -> Result<Vec<Item>, Diagnostic> {
+    let (items, mut problems) = parse_lenient(text, file);
+    if problems.is_empty() {
+        Ok(items)
+    } else {
+        Err(problems.swap_remove(0))
+    }
+}
+
+/// Parse SUMMARY.md text, skipping lines that cannot be read (each one a
+/// finding) instead of giving up: GitBook's summaries are looser than mdBook's.
+pub fn parse_lenient(text: &str, file: &Path) -> (Vec<Item>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
     let err =
         |line: usize, msg: String| Diagnostic::error("summary", msg).in_file(file).at(line, 1);
     let mut items: Vec<Item> = Vec::new();
@@ -124,27 +136,34 @@ pub fn parse(text: &str, file: &Path) -> Result<Vec<Item>, Diagnostic> {
                     children: Vec::new(),
                 };
                 // Descend `depth` levels into the last numbered chapter.
-                let mut level: &mut Vec<Item> = &mut items;
-                for _ in 0..depth {
-                    match level.last_mut() {
-                        Some(Item::Chapter { children, .. }) => level = children,
-                        _ => {
-                            return Err(err(
-                                line_no,
-                                "nested list item has no parent chapter: indent it under a chapter or remove the indentation".into(),
-                            ));
+                // How deep the chapters above this line actually go.
+                let mut reachable = 0;
+                let mut probe: &Vec<Item> = &items;
+                while reachable < depth {
+                    match probe.last() {
+                        Some(Item::Chapter { children, .. }) => {
+                            probe = children;
+                            reachable += 1;
                         }
+                        _ => break,
                     }
                 }
-                level.push(chapter);
+                if reachable < depth {
+                    problems.push(err(
+                        line_no,
+                        "nested list item has no parent chapter: indent it under a chapter or remove the indentation".into(),
+                    ));
+                }
+                push_at(&mut items, reachable, chapter);
             }
             None => match parse_link(trimmed) {
                 Some((title, path)) => {
                     if indent > 0 {
-                        return Err(err(line_no, "prefix and suffix chapters cannot be nested: start the line with `- ` to make it a numbered chapter".into()));
+                        problems.push(err(line_no, "prefix and suffix chapters cannot be nested: start the line with `- ` to make it a numbered chapter".into()));
                     }
                     if seen_numbered && path.is_empty() {
-                        return Err(err(line_no, "suffix chapters cannot be drafts (`[Title]()`): give the chapter a file".into()));
+                        problems.push(err(line_no, "suffix chapters cannot be drafts (`[Title]()`): give the chapter a file".into()));
+                        continue;
                     }
                     let _ = seen_numbered;
                     items.push(Item::Chapter {
@@ -157,7 +176,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Vec<Item>, Diagnostic> {
                     stack.clear();
                 }
                 None => {
-                    return Err(err(
+                    problems.push(err(
                         line_no,
                         format!(
                             "cannot read `{trimmed}` in SUMMARY.md: expected `- [Title](file.md)`, `[Title](file.md)`, `# Part title` or `---`"
@@ -167,7 +186,15 @@ pub fn parse(text: &str, file: &Path) -> Result<Vec<Item>, Diagnostic> {
             },
         }
     }
-    Ok(items)
+    (items, problems)
+}
+
+/// Push `item` into the last chapter `depth` levels down.
+fn push_at(items: &mut Vec<Item>, depth: usize, item: Item) {
+    match items.last_mut() {
+        Some(Item::Chapter { children, .. }) if depth > 0 => push_at(children, depth - 1, item),
+        _ => items.push(item),
+    }
 }
 
 /// Every linked path, in reading order, with its SUMMARY.md line.

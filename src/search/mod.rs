@@ -55,6 +55,8 @@ struct Meta<'a> {
     docs: usize,
     chunk: usize,
     shards: &'a [String],
+    /// Kinds of content present (standard, runbook, track): the filters to offer.
+    kinds: Vec<Kind>,
 }
 
 /// The first `n` characters of `s` with whitespace runs collapsed, plus `…`
@@ -381,11 +383,19 @@ pub fn build_index(site: &Site) -> Vec<Output> {
             serde_json::to_string(&rows).expect("docs serialise"),
         ));
     }
+    let mut kinds: Vec<Kind> = docs
+        .iter()
+        .map(|d| d.kind)
+        .filter(|k| *k != Kind::Page)
+        .collect();
+    kinds.sort_by_key(|k| *k as u8);
+    kinds.dedup();
     let meta = Meta {
         version: 1,
         docs: docs.len(),
         chunk: CHUNK,
         shards: &prefixes,
+        kinds,
     };
     out.extend(emit(
         "meta",

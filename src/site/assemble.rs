@@ -30,11 +30,31 @@ pub fn render_markdown(
     let config = &project.config;
     let sources: HashSet<String> = files.iter().map(|f| f.rel.clone()).collect();
     let asset_set: HashSet<String> = assets.iter().cloned().collect();
+    let mut dirs: HashSet<String> = HashSet::new();
+    for f in files {
+        let mut d = parent_dir(&f.rel);
+        while dirs.insert(d.to_string()) && !d.is_empty() {
+            d = parent_dir(d);
+        }
+    }
+    let content_path: Vec<String> = std::path::absolute(&project.content_dir)
+        .map(|p| {
+            p.components()
+                .filter_map(|c| match c {
+                    std::path::Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let ctx = markdown::Context {
         options: &config.markdown,
         rule_pattern,
         sources: &sources,
         assets: &asset_set,
+        dirs: &dirs,
+        slug: project.dialect.slug_style(),
+        content_path: &content_path,
     };
     let context_key = {
         let mut h = blake3::Hasher::new();
@@ -45,6 +65,7 @@ pub fn render_markdown(
             h.update(b"\0");
         }
         h.update(format!("{:?}{}", config.markdown, config.rules.id_pattern).as_bytes());
+        h.update(format!("{:?}{content_path:?}", project.dialect).as_bytes());
         h.finalize()
     };
     let keys: Vec<[u8; 32]> = files

@@ -9,6 +9,36 @@ use crate::diag::{Diagnostic, Severity};
 use crate::markdown::LinkTarget;
 use crate::paths::root_prefix;
 
+/// Files in dot-folders (`.gitbook/assets/x.png`) are not copied unless a
+/// page links to them; adopt the ones that are linked (never `.git`'s) so
+/// their links work and the file is copied.
+pub(super) fn adopt_linked_hidden_files(site: &mut Site) {
+    let known: HashSet<&str> = site.assets.iter().map(String::as_str).collect();
+    let content = std::fs::canonicalize(&site.content_dir).unwrap_or_default();
+    let mut adopt: Vec<String> = Vec::new();
+    for p in &site.pages {
+        for l in &p.rendered.links {
+            let LinkTarget::File(f) = &l.target else {
+                continue;
+            };
+            let hidden = f
+                .split('/')
+                .any(|seg| seg.starts_with('.') && seg != "." && seg != "..");
+            if !hidden || known.contains(f.as_str()) || f.split('/').any(|seg| seg == ".git") {
+                continue;
+            }
+            let inside = std::fs::canonicalize(site.content_dir.join(f))
+                .is_ok_and(|c| c.starts_with(&content) && c.is_file());
+            if inside {
+                adopt.push(f.clone());
+            }
+        }
+    }
+    adopt.sort();
+    adopt.dedup();
+    site.assets.extend(adopt);
+}
+
 /// Check every link and resolve `rule:` links to hrefs (as page patches).
 pub(super) fn check_links(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     let by_src: HashMap<&str, usize> = site

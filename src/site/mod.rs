@@ -308,7 +308,12 @@ pub fn load_project(
         navigation::apply_summary(&mut site, items, &mut diags);
     }
     validate(&mut site, &mut diags);
-    site.diagnostics = Diagnostics(diags);
+    let lenient = site.dialect.is_foreign();
+    site.diagnostics = Diagnostics(crate::diag::apply_levels(
+        diags,
+        &site.config.check.levels,
+        lenient,
+    ));
     site.diagnostics.sort();
     Ok(site)
 }
@@ -348,6 +353,7 @@ fn validate(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             site.tags.entry(t.clone()).or_default().push(i);
         }
     }
+    links::adopt_linked_hidden_files(site);
     links::check_links(site, diags);
     links::check_aliases(site, diags);
 }

@@ -60,7 +60,7 @@ pub(super) fn apply_summary(
         if let Some(&i) = by_src.get(path.as_str()) {
             let p = &mut site.pages[i];
             if p.src.front.title.is_none() && p.rendered.h1.is_none() {
-                p.title = title;
+                p.title = crate::markdown::inline_text(&title);
             }
         }
     }

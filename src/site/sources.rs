@@ -3,6 +3,7 @@
 //! front matter, drop drafts and pick one index page per folder.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -11,7 +12,7 @@ use super::MarkdownCache;
 use crate::content::{self, SourceFile};
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::paths::{INDEX_NAMES, is_index_name, parent_dir};
-use crate::project::Project;
+use crate::project::{Dialect, Project};
 use crate::summary::Item;
 
 /// What the read stage hands on.
@@ -38,15 +39,16 @@ pub fn read(
     let config = &project.config;
     let (mut md, mut assets) = content::scan(content_dir).map_err(|d| Diagnostics(vec![d]))?;
     let mut diags = project.warnings.clone();
-    // An mdBook: SUMMARY.md is the navigation, not a page.
+    // An mdBook or a GitBook: SUMMARY.md is the navigation, not a page.
+    // Lines it cannot read are findings; the rest of it still applies.
     let mut summary = None;
-    if config.mdbook.is_some() {
+    if matches!(project.dialect, Dialect::MdBook | Dialect::GitBook) {
         let path = content_dir.join("SUMMARY.md");
         if let Ok(text) = std::fs::read_to_string(&path) {
-            match crate::summary::parse(&text, &display_path(root, &path)) {
-                Ok(items) => summary = Some(items),
-                Err(d) => diags.push(d),
-            }
+            let (items, problems) =
+                crate::summary::parse_lenient(&text, &display_path(root, &path));
+            diags.extend(problems);
+            summary = Some(items);
         }
         md.retain(|m| m != "SUMMARY.md");
     }
@@ -61,20 +63,23 @@ pub fn read(
         });
     }
 
-    let loaded: Vec<Result<Arc<SourceFile>, Diagnostic>> = md
+    let bound = crate::include::bound_for(root);
+    let loaded: Vec<(Option<Arc<SourceFile>>, Vec<Diagnostic>)> = md
         .par_iter()
-        .map(|rel| read_one(project, rel, cache))
+        .map(|rel| read_one(project, &bound, rel, cache))
         .collect();
     let mut files = Vec::new();
-    for r in loaded {
-        match r {
-            Ok(f) if f.front.draft && !drafts => {}
-            Ok(f) => files.push(f),
-            Err(d) => diags.push(d),
+    let mut unreadable = 0;
+    for (f, found) in loaded {
+        diags.extend(found);
+        match f {
+            Some(f) if f.front.draft && !drafts => {}
+            Some(f) => files.push(f),
+            None => unreadable += 1,
         }
     }
-    if files.is_empty() && !diags.is_empty() && md.len() == diags.len() {
-        // Nothing loadable: report what is wrong rather than an empty site.
+    if files.is_empty() && unreadable > 0 && unreadable == md.len() {
+        // Nothing readable: report what is wrong rather than an empty site.
         return Err(Diagnostics(diags));
     }
     keep_one_index_per_folder(&mut files);
@@ -86,38 +91,88 @@ pub fn read(
     })
 }
 
-/// Read, preprocess and split one Markdown file.
+/// Read, preprocess and split one Markdown file. The page is there unless
+/// the file cannot be read at all; what went wrong comes beside it.
 fn read_one(
     project: &Project,
+    bound: &Path,
     rel: &str,
     cache: Option<&MarkdownCache>,
-) -> Result<Arc<SourceFile>, Diagnostic> {
+) -> (Option<Arc<SourceFile>>, Vec<Diagnostic>) {
     let path = project.content_dir.join(rel);
     let stamp = std::fs::metadata(&path)
         .ok()
         .and_then(|m| Some((m.modified().ok()?, m.len())));
     if let Some(f) = cache.zip(stamp).and_then(|(c, s)| c.source(rel, s)) {
-        return Ok(f);
+        let found = f.findings.clone();
+        return (Some(f), found);
     }
     let display = display_path(&project.root, &path);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Diagnostic::error("io", format!("cannot read: {e}")).in_file(&display))?;
+    let mut findings = Vec::new();
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes).unwrap_or_else(|e| {
+            let bytes = e.into_bytes();
+            findings.push(not_utf8(&bytes, &display));
+            String::from_utf8_lossy(&bytes).into_owned()
+        }),
+        Err(e) => {
+            let d = Diagnostic::error("io", format!("cannot read: {e}")).in_file(&display);
+            return (None, vec![d]);
+        }
+    };
     // mdBook directives ({{#include}}, {{#title}}); other {{ }} text is left alone.
-    let (text, title) = if text.contains("{{#") {
-        let x = crate::include::expand(&text, &path, &project.root)?;
+    let (mut text, title) = if text.contains("{{#") {
+        let x = crate::include::expand(&text, &path, &project.root, bound);
+        findings.extend(x.errors);
         (x.text, x.title)
     } else {
         (text, None)
     };
-    let mut f = content::parse_source(rel, &display, &text)?;
+    if project.dialect.is_foreign() && text.contains("{%") {
+        text = strip_liquid_raw(&text);
+    }
+    let (mut f, bad_front) = content::parse_source_lenient(rel, &display, &text);
+    findings.extend(bad_front);
     if f.front.title.is_none() {
         f.front.title = title;
     }
+    f.findings = findings.clone();
     let f = Arc::new(f);
     if let Some((c, s)) = cache.zip(stamp) {
         c.put_source(rel, s, &f);
     }
-    Ok(f)
+    (Some(f), findings)
+}
+
+/// Jekyll/Liquid `{% raw %}` and `{% endraw %}` markers protect `{{ }}` from
+/// Liquid; they mean nothing here and would print as text.
+fn strip_liquid_raw(text: &str) -> String {
+    static RAW: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\{%-?\s*(?:end)?raw\s*-?%\}").expect("valid pattern")
+    });
+    RAW.replace_all(text, "").into_owned()
+}
+
+/// A file that is not UTF-8: name the first bad byte's line and column.
+fn not_utf8(bytes: &[u8], display: &Path) -> Diagnostic {
+    let valid = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), |_| bytes.len());
+    let before = &bytes[..valid];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = valid
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+        + 1;
+    Diagnostic::error(
+        "encoding",
+        format!(
+            "byte 0x{:02x} is not UTF-8: the file is read with it replaced; save the file as UTF-8",
+            bytes[valid]
+        ),
+    )
+    .in_file(display)
+    .at(line, column)
 }
 
 /// Where a folder has several index candidates, the first of

@@ -238,8 +238,13 @@
   var box = document.getElementById("search-results");
   var kind = "all", selected = -1, seq = 0;
   function chipsHtml() {
+    // Only the kinds of content this site has (meta.kinds); none: no filters.
+    var present = (meta && meta.kinds) || [];
+    if (!present.length) return "";
     return '<div class="filters" role="group" aria-label="Filter results">' +
-      [["all", "All"], ["standard", "Standards"], ["runbook", "Runbooks"], ["track", "Tracks"]].map(function (c) {
+      [["all", "All"], ["standard", "Standards"], ["runbook", "Runbooks"], ["track", "Tracks"]].filter(function (c) {
+        return c[0] === "all" || present.indexOf(c[0]) >= 0;
+      }).map(function (c) {
         return '<button type="button" class="chip" data-kind="' + c[0] + '" aria-pressed="' + (kind === c[0]) + '">' + c[1] + "</button>";
       }).join("") + "</div>";
   }
