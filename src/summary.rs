@@ -189,6 +189,29 @@ pub fn parse_lenient(text: &str, file: &Path) -> (Vec<Item>, Vec<Diagnostic>) {
     (items, problems)
 }
 
+/// The same tree without chapter numbers: GitBook shows none.
+pub fn without_numbers(items: Vec<Item>) -> Vec<Item> {
+    items
+        .into_iter()
+        .map(|it| match it {
+            Item::Chapter {
+                title,
+                path,
+                line,
+                children,
+                ..
+            } => Item::Chapter {
+                title,
+                path,
+                number: None,
+                line,
+                children: without_numbers(children),
+            },
+            other => other,
+        })
+        .collect()
+}
+
 /// Push `item` into the last chapter `depth` levels down.
 fn push_at(items: &mut Vec<Item>, depth: usize, item: Item) {
     match items.last_mut() {

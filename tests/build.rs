@@ -362,7 +362,14 @@ fn missing_book_toml_says_how_to_start() {
     write(d.path(), "content/x.md", "# X\n");
     std::fs::remove_dir_all(d.path().join("content")).unwrap();
     let out = build(d.path());
-    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("book.toml: error[config]: no book.toml in"),
+        "{err}"
+    );
+    assert!(err.contains("handbook init"), "{err}");
+    assert!(!d.path().join("public").exists());
 }
 
 #[test]

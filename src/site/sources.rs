@@ -48,7 +48,11 @@ pub fn read(
             let (items, problems) =
                 crate::summary::parse_lenient(&text, &display_path(root, &path));
             diags.extend(problems);
-            summary = Some(items);
+            summary = Some(if project.dialect == Dialect::GitBook {
+                crate::summary::without_numbers(items)
+            } else {
+                items
+            });
         }
         md.retain(|m| m != "SUMMARY.md");
     }
