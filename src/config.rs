@@ -41,9 +41,10 @@ pub struct Config {
     /// `[check]`: options of `handbook check`.
     #[serde(default)]
     pub check: CheckConfig,
-    /// Set when book.toml is an mdBook configuration.
+    /// Set when the configuration was written for another tool (mdBook,
+    /// MkDocs): what it says beyond handbook's own settings.
     #[serde(skip)]
-    pub mdbook: Option<crate::mdbook::MdBook>,
+    pub imported: Option<crate::imported::Imported>,
 }
 
 /// `[book]`
@@ -203,6 +204,9 @@ pub struct MarkdownConfig {
     /// Curly quotes and dashes.
     #[serde(default)]
     pub smart_punctuation: bool,
+    /// `Term` / `: definition` lists (on for MkDocs projects).
+    #[serde(default)]
+    pub definition_lists: bool,
 }
 
 fn yes() -> bool {
@@ -218,6 +222,7 @@ impl Default for MarkdownConfig {
             tasklists: true,
             alerts: true,
             smart_punctuation: false,
+            definition_lists: false,
         }
     }
 }
@@ -313,7 +318,7 @@ impl Config {
             && crate::mdbook::is_mdbook(&table)
         {
             let (mut c, extra) = crate::mdbook::translate(&table, file);
-            c.mdbook = Some(extra);
+            c.imported = Some(extra);
             return Ok(c);
         }
         toml::from_str::<Config>(text).map_err(|e| toml_diagnostic(&e, text, 0, file, "config"))

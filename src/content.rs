@@ -130,6 +130,9 @@ pub struct SourceFile {
     /// What reading the file found (encoding, includes, front matter);
     /// kept so a cached source reports them again on every build.
     pub findings: Vec<Diagnostic>,
+    /// For preprocessed sources (MkDocs): per line of the text, the author's
+    /// 1-based line and the columns removed before it.
+    pub line_map: Option<std::sync::Arc<Vec<(u32, u32)>>>,
 }
 
 impl SourceFile {
@@ -266,6 +269,7 @@ pub fn parse_source_lenient(
                 hash: *blake3::hash(text.as_bytes()).as_bytes(),
                 front_text: String::new(),
                 findings: Vec::new(),
+                line_map: None,
             };
             (f, Some(d))
         }
@@ -312,6 +316,7 @@ pub fn parse_source(rel: &str, display: &Path, text: &str) -> Result<SourceFile,
         hash,
         front_text,
         findings: Vec::new(),
+        line_map: None,
     })
 }
 

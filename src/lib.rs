@@ -5,8 +5,8 @@
 //!
 //! | stage | module |
 //! |---|---|
-//! | 1. read the configuration once, decide the dialect | [`project`] ([`config`], [`mdbook`]) |
-//! | 2. read sources: walk, preprocess, front matter | [`site::sources`] ([`content`], [`include`], [`summary`]) |
+//! | 1. read the configuration once, decide the dialect | [`project`] ([`config`], [`mdbook`], [`mkdocs`], [`imported`]) |
+//! | 2. read sources: walk, preprocess, front matter | [`site::sources`] ([`content`], [`include`], [`mkdocs::markdown`], [`summary`]) |
 //! | 3. render Markdown: events, links, headings, code | [`markdown`] ([`highlight`], [`paths`]) |
 //! | 4. assemble the model: pages, sections, order | [`site`] |
 //! | 5. validate: links, rules, runbooks, tracks, Go syntax | [`site`] ([`gocheck`]) |
@@ -27,9 +27,11 @@ pub mod diag;
 pub mod external;
 pub mod gocheck;
 pub mod highlight;
+pub mod imported;
 pub mod include;
 pub mod markdown;
 pub mod mdbook;
+pub mod mkdocs;
 pub mod nav;
 pub mod output;
 pub mod paths;

@@ -179,6 +179,9 @@ fn options(cfg: &MarkdownConfig) -> Options {
     if cfg.smart_punctuation {
         o |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    if cfg.definition_lists {
+        o |= Options::ENABLE_DEFINITION_LIST;
+    }
     o
 }
 
@@ -362,11 +365,16 @@ pub fn render(
     display: &std::path::Path,
     body: &str,
     body_line: usize,
+    line_map: Option<&[(u32, u32)]>,
 ) -> Rendered {
     let index = LineIndex::new(body);
+    // Preprocessed sources (MkDocs) map their lines back to the author's.
     let loc = |off: usize| {
         let (l, c) = index.locate(body, off);
-        (l + body_line, c)
+        match line_map.and_then(|m| m.get(l + body_line - 1)) {
+            Some(&(src, shift)) => (src as usize, c + shift as usize),
+            None => (l + body_line, c),
+        }
     };
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -558,7 +566,14 @@ pub fn render(
                         .at(line, col),
                     );
                 }
-                let html = rendered.html;
+                let html = match &info.title {
+                    Some(t) => format!(
+                        "<figure class=\"code-titled\"><figcaption class=\"code-title\">{}</figcaption>{}</figure>\n",
+                        escape_attr(t),
+                        rendered.html
+                    ),
+                    None => rendered.html,
+                };
                 match info.label {
                     Some(side) => {
                         let block = labelled(side, &html);
@@ -924,7 +939,7 @@ mod tests {
         };
         let hl = highlight::Highlighter::new();
         let mut s = hl.session();
-        render(&ctx, &mut s, rel, Path::new(rel), md, 0)
+        render(&ctx, &mut s, rel, Path::new(rel), md, 0, None)
     }
 
     #[test]

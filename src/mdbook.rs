@@ -8,19 +8,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-
-/// mdBook settings with no counterpart in [`Config`].
-#[derive(Debug, Clone, Default)]
-pub struct MdBook {
-    /// `[output.html] additional-css`, relative to the book root.
-    pub additional_css: Vec<String>,
-    /// `[output.html] additional-js`, relative to the book root.
-    pub additional_js: Vec<String>,
-    /// `[output.html.redirect]`: old path -> new URL.
-    pub redirects: Vec<(String, String)>,
-    /// One warning per key that is not supported.
-    pub warnings: Vec<Diagnostic>,
-}
+use crate::imported::{Imported, Tool};
 
 /// Does this `book.toml` belong to mdBook rather than handbook?
 pub fn is_mdbook(table: &toml::Table) -> bool {
@@ -50,9 +38,12 @@ fn strings(v: Option<&toml::Value>) -> Vec<String> {
 }
 
 /// Translate an mdBook configuration.
-pub fn translate(table: &toml::Table, file: &Path) -> (Config, MdBook) {
+pub fn translate(table: &toml::Table, file: &Path) -> (Config, Imported) {
     let mut c = Config::default();
-    let mut extra = MdBook::default();
+    let mut extra = Imported {
+        tool: Tool::MdBook,
+        ..Imported::default()
+    };
     let mut warn = |key: String| {
         extra.warnings.push(
             Diagnostic::warning(

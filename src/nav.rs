@@ -104,6 +104,14 @@ fn summary(items: &[Item], root: &str, url: &str, depth: usize) -> String {
                         .map(|n| format!("<strong class=\"num\">{n}</strong> "))
                         .unwrap_or_default();
                     match path {
+                        Some(p) if crate::imported::is_url(p) => {
+                            let _ = write!(
+                                out,
+                                "<li class=\"page external\"><a href=\"{}\">{num}{}</a>",
+                                escape_attr(p),
+                                inline_html(title)
+                            );
+                        }
                         Some(p) => {
                             let target = url_for_source(p.split('#').next().unwrap_or(p));
                             let here = if target == url {
@@ -118,10 +126,17 @@ fn summary(items: &[Item], root: &str, url: &str, depth: usize) -> String {
                                 inline_html(title)
                             );
                         }
+                        // A group of chapters (MkDocs sections, GitBook
+                        // headings without a page), or an mdBook draft.
                         None => {
+                            let class = if children.is_empty() {
+                                "draft"
+                            } else {
+                                "group"
+                            };
                             let _ = write!(
                                 out,
-                                "<li class=\"draft\"><span>{num}{}</span>",
+                                "<li class=\"{class}\"><span>{num}{}</span>",
                                 inline_html(title)
                             );
                         }

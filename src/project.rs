@@ -2,9 +2,10 @@
 //! decide which documentation dialect the folder is written in.
 //!
 //! A handbook-native site has a `book.toml` of its own. Folders written for
-//! other tools build as they are: an mdBook (`book.toml` with mdBook keys), a
-//! GitBook (`SUMMARY.md` at the root, no `book.toml`), or a plain folder of
-//! GitHub/GitLab-flavoured Markdown. The dialect decides the lenient build
+//! other tools build as they are: an mdBook (`book.toml` with mdBook keys), an
+//! MkDocs/TechDocs project (`mkdocs.yml`), a GitBook (`SUMMARY.md` at the
+//! root, no `book.toml`), or a plain folder of GitHub/GitLab-flavoured
+//! Markdown. `book.toml` wins when a folder has both. The dialect decides the lenient build
 //! contract (findings are warnings) and how heading ids are made.
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,8 @@ pub enum Dialect {
     GitBook,
     /// A folder of GitHub/GitLab-style Markdown with no configuration.
     Plain,
+    /// An MkDocs or Backstage TechDocs project (`mkdocs.yml`).
+    MkDocs,
 }
 
 impl Dialect {
@@ -41,6 +44,7 @@ impl Dialect {
             Dialect::Native => SlugStyle::Handbook,
             Dialect::MdBook => SlugStyle::MdBook,
             Dialect::GitBook | Dialect::Plain => SlugStyle::GitHub,
+            Dialect::MkDocs => SlugStyle::PythonMarkdown,
         }
     }
 }
@@ -123,7 +127,7 @@ pub fn open(root: &Path) -> Result<Project, Diagnostics> {
     let book = root.join("book.toml");
     if book.exists() {
         let config = Config::load(root).map_err(|d| Diagnostics(vec![d]))?;
-        let (dialect, warnings) = match &config.mdbook {
+        let (dialect, warnings) = match &config.imported {
             Some(mb) => (Dialect::MdBook, mb.warnings.clone()),
             None => (Dialect::Native, Vec::new()),
         };
@@ -137,6 +141,36 @@ pub fn open(root: &Path) -> Result<Project, Diagnostics> {
             config,
             content_dir,
             dialect,
+            warnings,
+        });
+    }
+    if let Some(file) = crate::mkdocs::config_file(root) {
+        let (mut config, imported) =
+            crate::mkdocs::load(&file).map_err(|d| Diagnostics(vec![d]))?;
+        let content_dir = root.join(&config.build.content_dir);
+        if !content_dir.is_dir() {
+            return Err(Diagnostics(vec![
+                Diagnostic::error(
+                    "config",
+                    format!(
+                        "docs_dir {} does not exist: create it, or set `docs_dir` in {}",
+                        content_dir.display(),
+                        file.display()
+                    ),
+                )
+                .in_file(&file),
+            ]));
+        }
+        if config.book.title == Config::default().book.title {
+            config.book.title = title_from_docs(&content_dir);
+        }
+        let warnings = imported.warnings.clone();
+        config.imported = Some(imported);
+        return Ok(Project {
+            root: root.to_path_buf(),
+            config,
+            content_dir,
+            dialect: Dialect::MkDocs,
             warnings,
         });
     }

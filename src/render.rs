@@ -160,7 +160,8 @@ struct SiteCtx<'a> {
     asset_version: &'a str,
     /// Version of `static/nav.js`, the navigation tree.
     nav_version: &'a str,
-    /// mdBook `additional-css` / `additional-js`, relative to the site root.
+    /// mdBook `additional-css` / `additional-js`, MkDocs `extra_css` /
+    /// `extra_javascript`: site-relative paths or URLs.
     extra_css: Vec<String>,
     extra_js: Vec<String>,
 }
@@ -283,12 +284,12 @@ impl<'a> Renderer<'a> {
             asset_version: &self.asset_version,
             nav_version: &self.nav_version,
             extra_css: c
-                .mdbook
+                .imported
                 .as_ref()
                 .map(|m| m.additional_css.clone())
                 .unwrap_or_default(),
             extra_js: c
-                .mdbook
+                .imported
                 .as_ref()
                 .map(|m| m.additional_js.clone())
                 .unwrap_or_default(),
@@ -413,7 +414,7 @@ impl<'a> Renderer<'a> {
             .site
             .edit_url_template
             .as_ref()
-            .map(|t| t.replace("{path}", &source));
+            .map(|t| t.replace("{path}", &source).replace("{file}", &p.src.rel));
         let is_track_index = p.is_index && self.site.sections[p.section].kind == Kind::Track;
         PageCtx {
             title: &p.title,

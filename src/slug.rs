@@ -25,6 +25,9 @@ pub enum SlugStyle {
     /// Python-Markdown's `toc` slugify: accents folded to ASCII, punctuation
     /// removed, runs of spaces and `-` become one `-`.
     PythonMarkdown,
+    /// PyMdown's `pymdownx.slugs.slugify` (Material projects): as
+    /// Python-Markdown, but letters outside ASCII are kept.
+    PythonMarkdownUnicode,
 }
 
 /// The id for heading `text` in `style`.
@@ -55,11 +58,16 @@ pub fn slug(style: SlugStyle, text: &str) -> String {
                 }
             })
             .collect(),
-        SlugStyle::PythonMarkdown => {
-            let ascii: String = text.nfkd().filter(char::is_ascii).collect();
-            let kept: String = ascii
+        SlugStyle::PythonMarkdown | SlugStyle::PythonMarkdownUnicode => {
+            let unicode = style == SlugStyle::PythonMarkdownUnicode;
+            let folded: String = if unicode {
+                text.nfc().collect()
+            } else {
+                text.nfkd().filter(char::is_ascii).collect()
+            };
+            let kept: String = folded
                 .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | '\t'))
+                .filter(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | '\t'))
                 .collect::<String>()
                 .trim()
                 .to_lowercase();
@@ -102,6 +110,10 @@ mod tests {
         assert_eq!(p("A -- B"), "a-b");
         assert_eq!(p("Café  au lait"), "cafe-au-lait");
         assert_eq!(p("What's new in v1.2?"), "whats-new-in-v12");
+        assert_eq!(
+            slug(SlugStyle::PythonMarkdownUnicode, "Café  au lait"),
+            "café-au-lait"
+        );
         let h = |t| slug(SlugStyle::Handbook, t);
         assert_eq!(h("Prometheus/Thanos"), "prometheus-thanos");
     }

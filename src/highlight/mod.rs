@@ -95,8 +95,35 @@ pub struct FenceInfo {
     pub linenos: bool,
     /// 1-based inclusive line ranges to highlight.
     pub hl_lines: Vec<(usize, usize)>,
+    /// A caption (PyMdown's `title="main.go"`).
+    pub title: Option<String>,
     /// Options we did not understand, for a warning.
     pub unknown: Vec<String>,
+}
+
+/// Split an info string's words on white space and commas, keeping
+/// `key="quoted value"` together.
+fn info_words(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    for c in s.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => cur.push(c),
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c.is_whitespace() || c == ',' => {
+                if !cur.is_empty() {
+                    words.push(std::mem::take(&mut cur));
+                }
+            }
+            None => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
 }
 
 /// Which side of a Don't/Do pair a block is.
@@ -113,21 +140,45 @@ impl FenceInfo {
     /// `ignore`, `linenos`); `{...}` holds `hl=[3, "5-7"]` and/or `linenos`.
     pub fn parse(info: &str) -> FenceInfo {
         let mut out = FenceInfo::default();
+        // PyMdown's attribute form: ```` ``` { .go title="main.go" } ````.
+        let trimmed = info.trim();
+        if let Some(inner) = trimmed.strip_prefix('{').and_then(|t| t.strip_suffix('}'))
+            && inner.trim_start().starts_with('.')
+        {
+            let inner = inner.trim_start().trim_start_matches('.');
+            return FenceInfo::parse(inner);
+        }
         let (words, braces) = match info.find('{') {
             Some(i) => (&info[..i], info[i + 1..].trim_end().trim_end_matches('}')),
             None => (info, ""),
         };
-        let mut words = words
-            .split(|c: char| c.is_whitespace() || c == ',')
-            .filter(|w| !w.is_empty());
+        let words = info_words(words);
+        let mut words = words.iter().map(String::as_str);
         out.lang = words.next().unwrap_or("").to_ascii_lowercase();
         for w in words {
-            match w {
-                "bad" => out.label = Some(PairSide::Bad),
-                "good" => out.label = Some(PairSide::Good),
-                "ignore" => out.ignore = true,
-                "linenos" => out.linenos = true,
-                other => out.unknown.push(other.to_string()),
+            match w.split_once('=') {
+                // PyMdown / MkDocs fence options.
+                Some(("title", t)) => out.title = Some(t.to_string()).filter(|t| !t.is_empty()),
+                Some(("linenums", _)) => out.linenos = true,
+                Some(("hl_lines", v)) => {
+                    for item in v.split_whitespace() {
+                        let range = match item.split_once('-') {
+                            Some((a, b)) => a.parse().ok().zip(b.parse().ok()),
+                            None => item.parse().ok().map(|n| (n, n)),
+                        };
+                        match range {
+                            Some((a, b)) if a >= 1 && a <= b => out.hl_lines.push((a, b)),
+                            _ => out.unknown.push(format!("hl_lines={item}")),
+                        }
+                    }
+                }
+                _ => match w {
+                    "bad" => out.label = Some(PairSide::Bad),
+                    "good" => out.label = Some(PairSide::Good),
+                    "ignore" => out.ignore = true,
+                    "linenos" => out.linenos = true,
+                    other => out.unknown.push(other.to_string()),
+                },
             }
         }
         // Brace options: split on commas outside [ ].
@@ -457,6 +508,21 @@ pub fn escape_attr(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pymdown_fence_options() {
+        let i = FenceInfo::parse(r#"go title="cmd/main.go" linenums="1" hl_lines="2 4-5""#);
+        assert_eq!(i.lang, "go");
+        assert_eq!(i.title.as_deref(), Some("cmd/main.go"));
+        assert!(i.linenos);
+        assert_eq!(i.hl_lines, [(2, 2), (4, 5)]);
+        assert!(i.unknown.is_empty(), "{:?}", i.unknown);
+        let i = FenceInfo::parse(r#"{ .yaml title="values.yaml" }"#);
+        assert_eq!(
+            (i.lang.as_str(), i.title.as_deref()),
+            ("yaml", Some("values.yaml"))
+        );
+    }
 
     #[test]
     fn category_order_matches_discriminants() {

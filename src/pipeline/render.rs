@@ -258,10 +258,17 @@ pub fn render_site(
             });
         }
     }
-    // mdBook: additional CSS/JS files (relative to the book root) and redirects.
-    if let Some(mb) = &site.config.mdbook {
+    // mdBook / MkDocs: additional CSS/JS files and redirects.
+    if let Some(mb) = &site.config.imported {
         for f in mb.additional_css.iter().chain(&mb.additional_js) {
-            let bytes = std::fs::read(site.root.join(f)).map_err(|e| {
+            if crate::imported::is_url(f) {
+                continue;
+            }
+            let from = site.root.join(&mb.files_dir).join(f);
+            if mb.tool == crate::imported::Tool::MkDocs {
+                continue; // MkDocs' extra files live in docs_dir: copied as assets
+            }
+            let bytes = std::fs::read(&from).map_err(|e| {
                 one(
                     Diagnostic::error("config", format!("additional file {f}: {e}"))
                         .in_file(site.root.join("book.toml")),

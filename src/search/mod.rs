@@ -236,7 +236,19 @@ pub fn build_index(site: &Site) -> Vec<Output> {
     let mut doc_len: Vec<u32> = Vec::new();
     let mut exact: Vec<(String, usize)> = Vec::new();
     let mut postings: HashMap<String, Vec<(usize, u32)>> = HashMap::default();
-    for chunk in site.order.chunks(512) {
+    // Reading order first, then the pages no navigation lists (MkDocs and
+    // SUMMARY.md sites build them too, and readers find them by search).
+    let mut listed = vec![false; site.pages.len()];
+    for &i in &site.order {
+        listed[i] = true;
+    }
+    let pages: Vec<usize> = site
+        .order
+        .iter()
+        .copied()
+        .chain((0..site.pages.len()).filter(|&i| !listed[i]))
+        .collect();
+    for chunk in pages.chunks(512) {
         let analysed: Vec<Vec<Analysed>> =
             chunk.par_iter().map(|&pi| analyse_page(site, pi)).collect();
         let mut numbered: Vec<(usize, HashMap<String, u32>)> = Vec::new();

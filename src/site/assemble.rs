@@ -53,7 +53,10 @@ pub fn render_markdown(
         sources: &sources,
         assets: &asset_set,
         dirs: &dirs,
-        slug: project.dialect.slug_style(),
+        slug: match &config.imported {
+            Some(x) if x.slug_unicode => crate::slug::SlugStyle::PythonMarkdownUnicode,
+            _ => project.dialect.slug_style(),
+        },
         content_path: &content_path,
     };
     let context_key = {
@@ -92,6 +95,7 @@ pub fn render_markdown(
                         &f.display,
                         &f.body,
                         f.body_line,
+                        f.line_map.as_deref().map(Vec::as_slice),
                     ))
                 })
             },

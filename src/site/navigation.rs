@@ -5,7 +5,35 @@ use std::collections::HashMap;
 use super::Site;
 use crate::diag::{Diagnostic, display_path};
 
-/// Use SUMMARY.md for navigation and reading order; its links must exist.
+/// Entries without a title (MkDocs' `- page.md`) take their page's title.
+fn name_untitled(items: &mut [crate::summary::Item], by_src: &HashMap<String, usize>, site: &Site) {
+    for it in items {
+        if let crate::summary::Item::Chapter {
+            title,
+            path,
+            children,
+            ..
+        } = it
+        {
+            if title.is_empty() {
+                let rel = path
+                    .as_deref()
+                    .unwrap_or("")
+                    .split('#')
+                    .next()
+                    .unwrap_or("");
+                *title = by_src
+                    .get(rel.trim_start_matches("./"))
+                    .map(|&i| site.pages[i].title.clone())
+                    .unwrap_or_else(|| rel.to_string());
+            }
+            name_untitled(children, by_src, site);
+        }
+    }
+}
+
+/// Use SUMMARY.md (or MkDocs' nav) for navigation and reading order; its
+/// links must exist.
 pub(super) fn apply_summary(
     site: &mut Site,
     items: Vec<crate::summary::Item>,
@@ -17,9 +45,20 @@ pub(super) fn apply_summary(
         .enumerate()
         .map(|(i, p)| (p.src.rel.clone(), i))
         .collect();
-    let file = display_path(&site.root, &site.content_dir.join("SUMMARY.md"));
+    // MkDocs' navigation lives in mkdocs.yml, everyone else's in SUMMARY.md.
+    let (file, name) = match crate::mkdocs::config_file(&site.root) {
+        Some(f) if site.dialect == crate::project::Dialect::MkDocs => (f, "mkdocs.yml's nav"),
+        _ => (site.content_dir.join("SUMMARY.md"), "SUMMARY.md"),
+    };
+    let source = std::fs::read_to_string(&file).unwrap_or_default();
+    let file = display_path(&site.root, &file);
     let mut order = Vec::new();
+    let mut items = items;
+    name_untitled(&mut items, &by_src, site);
     for (path, line) in crate::summary::links(&items) {
+        if crate::imported::is_url(path) {
+            continue;
+        }
         let rel = path
             .split('#')
             .next()
@@ -27,14 +66,25 @@ pub(super) fn apply_summary(
             .trim_start_matches("./");
         match by_src.get(rel) {
             Some(&i) => order.push(i),
-            None => diags.push(
-                Diagnostic::error(
-                    "summary",
-                    format!("SUMMARY.md links to {rel}, which does not exist in the source folder: create it or fix the link"),
+            None => {
+                // mkdocs.yml entries carry no line: find the path in the file.
+                let line = if line > 0 {
+                    line
+                } else {
+                    source
+                        .lines()
+                        .position(|l| l.contains(rel))
+                        .map_or(0, |i| i + 1)
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "summary",
+                        format!("{name} links to {rel}, which does not exist in the source folder: create it or fix the link"),
+                    )
+                    .in_file(&file)
+                    .at(line, usize::from(line > 0)),
                 )
-                .in_file(&file)
-                .at(line, 1),
-            ),
+            }
         }
     }
     // Chapter titles come from SUMMARY.md unless the page sets its own.

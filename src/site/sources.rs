@@ -56,6 +56,10 @@ pub fn read(
         }
         md.retain(|m| m != "SUMMARY.md");
     }
+    // MkDocs: `nav` from mkdocs.yml, when it has one.
+    if let Some(nav) = config.imported.as_ref().and_then(|x| x.nav.clone()) {
+        summary = Some(nav);
+    }
     if content_dir == root {
         // Plain-folder mode: do not copy the output or the cache into itself.
         let out = config.build.output_dir.to_string_lossy().to_string();
@@ -135,7 +139,16 @@ fn read_one(
     if project.dialect.is_foreign() && text.contains("{%") {
         text = strip_liquid_raw(&text);
     }
+    let mut line_map = None;
+    if project.dialect == Dialect::MkDocs && crate::mkdocs::markdown::needs_preprocessing(&text) {
+        let cx = crate::mkdocs::snippets_cx(project, bound);
+        let p = crate::mkdocs::markdown::preprocess(&text, &path, &display, &cx);
+        findings.extend(p.errors);
+        text = p.text;
+        line_map = Some(Arc::new(p.line_map));
+    }
     let (mut f, bad_front) = content::parse_source_lenient(rel, &display, &text);
+    f.line_map = line_map;
     findings.extend(bad_front);
     if f.front.title.is_none() {
         f.front.title = title;

@@ -151,4 +151,59 @@
     }, { rootMargin: "0px 0px -70% 0px" });
     Object.keys(byId).forEach(function (id) { var h = document.getElementById(id); if (h) obs.observe(h); });
   }
+
+  // Tab sets (MkDocs `=== "Label"`): without JavaScript every block shows
+  // under its label; with it, a WAI-ARIA tab list. Tabs with the same label
+  // switch together across the page, and the choice is remembered.
+  var sets = document.querySelectorAll("[data-tabbed]");
+  function chooseLabel(label, focus) {
+    sets.forEach(function (set) { if (set.handbookSelect) set.handbookSelect(label, focus === set); });
+  }
+  sets.forEach(function (set, n) {
+    var blocks = Array.prototype.filter.call(set.children, function (c) { return c.classList.contains("tabbed-block"); });
+    if (!blocks.length) return;
+    var list = document.createElement("div");
+    list.className = "tabbed-tabs";
+    list.setAttribute("role", "tablist");
+    var buttons = blocks.map(function (b, i) {
+      var label = b.getAttribute("data-label") || String(i + 1);
+      var id = "tab-" + n + "-" + i;
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.className = "tabbed-tab";
+      btn.id = id;
+      btn.setAttribute("role", "tab");
+      btn.textContent = label;
+      b.setAttribute("role", "tabpanel");
+      b.setAttribute("aria-labelledby", id);
+      b.id = id + "-panel";
+      btn.setAttribute("aria-controls", b.id);
+      btn.addEventListener("click", function () { store.set("handbook-tab", label); chooseLabel(label, set); });
+      btn.addEventListener("keydown", function (e) {
+        var k = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+        if (!k) return;
+        e.preventDefault();
+        var next = buttons[(i + k + buttons.length) % buttons.length];
+        next.click();
+        next.focus();
+      });
+      list.appendChild(btn);
+      return btn;
+    });
+    set.insertBefore(list, set.firstChild);
+    set.classList.add("tabbed-ready");
+    set.handbookSelect = function (label, focused) {
+      var at = blocks.findIndex(function (b) { return b.getAttribute("data-label") === label; });
+      if (at < 0) { if (focused) at = 0; else return; }
+      blocks.forEach(function (b, i) {
+        b.hidden = i !== at;
+        buttons[i].setAttribute("aria-selected", String(i === at));
+        buttons[i].tabIndex = i === at ? 0 : -1;
+      });
+    };
+    var first = blocks.findIndex(function (b) { return b.hasAttribute("data-selected"); });
+    set.handbookSelect(blocks[first < 0 ? 0 : first].getAttribute("data-label"), true);
+  });
+  var remembered = store.get("handbook-tab");
+  if (remembered) chooseLabel(remembered, null);
 })();

@@ -8,7 +8,8 @@
   if (!box || typeof handbookNavHtml !== "string") return;
   var root = document.body.getAttribute("data-root") || "";
   var here = root + (document.body.getAttribute("data-page") || "");
-  box.innerHTML = handbookNavHtml.split('href="').join('href="' + root);
+  // Site paths are relative to the root; external links (MkDocs nav) stay as they are.
+  box.innerHTML = handbookNavHtml.replace(/href="(?!https?:|\/\/)/g, 'href="' + root);
   var links = box.getElementsByTagName("a");
   for (var i = 0; i < links.length; i++) {
     if (links[i].getAttribute("href") !== here) continue;
