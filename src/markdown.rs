@@ -670,7 +670,12 @@ pub fn render(
                 if let Some(b) = html_block.as_mut() {
                     b.push_str(&t);
                 }
+                let t = html_links(ctx, rel, t, loc(range.start), &mut out);
                 events.push(Event::Html(t));
+            }
+            Event::InlineHtml(t) => {
+                let t = html_links(ctx, rel, t, loc(range.start), &mut out);
+                events.push(Event::InlineHtml(t));
             }
             Event::Start(Tag::Paragraph) => {
                 seen_block = true;
@@ -783,6 +788,53 @@ fn hide_rust_lines(code: &str) -> String {
         }
     }
     out
+}
+
+/// Links to `.md` files in the author's raw HTML (`<a href="guide.md">`, a
+/// table of contents written as HTML) resolve like Markdown links: rewritten
+/// to the page's URL and checked.
+fn html_links<'a>(
+    ctx: &Context<'_>,
+    rel: &str,
+    html: CowStr<'a>,
+    (line, column): (usize, usize),
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    if !html.contains("href=") || !html.contains(".md") {
+        return html;
+    }
+    let mut result = String::with_capacity(html.len());
+    let mut rest: &str = &html;
+    while let Some(i) = rest.find("href=") {
+        let after = &rest[i + 5..];
+        let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            result.push_str(&rest[..i + 5]);
+            rest = after;
+            continue;
+        };
+        let Some(end) = after[1..].find(q) else { break };
+        let value = &after[1..1 + end];
+        let path = value.split(['#', '?']).next().unwrap_or("");
+        let rewritten = (path.ends_with(".md") && !is_external(value) && !value.starts_with('/'))
+            .then(|| resolve_link(ctx, rel, value))
+            .and_then(|(target, href)| {
+                out.links.push(Link {
+                    target,
+                    line,
+                    column,
+                });
+                href
+            });
+        result.push_str(&rest[..i + 6]);
+        match rewritten {
+            Some(h) => result.push_str(&escape_attr(&h)),
+            None => result.push_str(value),
+        }
+        result.push(q);
+        rest = &after[2 + end..];
+    }
+    result.push_str(rest);
+    CowStr::from(result)
 }
 
 /// True when `html` is only comments and white space.
@@ -949,6 +1001,23 @@ mod tests {
             "The <code>time</code> &lt;b&gt;package&lt;/b&gt;"
         );
         assert_eq!(inline_text("The `time` *package*"), "The time package");
+    }
+
+    #[test]
+    fn raw_html_links_to_markdown_resolve() {
+        let r = run(
+            "docs/a.md",
+            "<table><tr><td><a href=\"b.md#x\">B</a> <a href='https://e.x/c.md'>C</a></td></tr></table>\n\nText <a href=\"gone.md\">gone</a>.\n",
+            &["docs/a.md", "docs/b.md"],
+        );
+        assert!(
+            r.html.contains("<a href=\"../docs/b.html#x\">B</a>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href='https://e.x/c.md'"), "{}", r.html);
+        assert_eq!(r.links.len(), 2);
+        assert!(matches!(r.links[1].target, LinkTarget::Missing(_)));
     }
 
     #[test]

@@ -126,6 +126,18 @@ fn gitbook_builds_with_its_summary_title_and_assets() {
             .contains("<a href=\"../chapters/concurrency.html#channels\">Escalation</a>")
     );
     assert!(!err.contains("broken"), "{err}");
+    // GitBook's hint and tabs blocks, no tags left as text.
+    let wrapping = read(o, "chapters/wrapping.html");
+    assert!(
+        wrapping.contains("<div class=\"callout callout-warning\" role=\"note\">"),
+        "{wrapping}"
+    );
+    assert!(wrapping.contains("data-label=\"Shell\""), "{wrapping}");
+    assert!(
+        wrapping.contains("href=\"https://go.dev/blog/go1.13-errors\""),
+        "{wrapping}"
+    );
+    assert!(!wrapping.contains("{%"), "{wrapping}");
     // No invented home-page text, no filters for kinds the site lacks.
     assert!(!home.contains("first day, week and month"));
     assert!(!read(o, "search.html").contains("data-kind=\"runbook\""));
@@ -183,6 +195,10 @@ fn github_style_folder_links_resolve_like_on_github() {
     assert!(home.contains("<title>Payments runbooks</title>"), "{home}");
     assert!(home.contains("inline-toc"), "{home}");
     let alerts = read(o, "alerts.html");
+    assert!(
+        alerts.contains("<a href=\"kube/pods.html\">Pods</a>"),
+        "raw HTML links: {alerts}"
+    );
     assert!(alerts.contains("id=\"prometheusthanos\""));
     assert!(alerts.contains("id=\"onelastrefactor\""));
 }

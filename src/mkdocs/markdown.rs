@@ -19,18 +19,8 @@ use std::path::Path;
 use super::snippets::{self, SnippetCx};
 use crate::diag::Diagnostic;
 use crate::highlight::escape_attr;
-
-/// One line being rewritten: its text (no newline), the source line it came
-/// from (1-based) and how many columns were removed from its start.
-#[derive(Debug, Clone)]
-pub struct Line {
-    /// Text without the line break.
-    pub text: String,
-    /// 1-based source line.
-    pub src: u32,
-    /// Columns removed (dedent) before `text`.
-    pub shift: u32,
-}
+pub use crate::lines::Line;
+use crate::lines::{fence_closes, fence_open};
 
 /// The rewritten text and its line map.
 pub struct Preprocessed {
@@ -44,15 +34,7 @@ pub struct Preprocessed {
 
 /// Rewrite a page's whole text (front matter included: it passes unchanged).
 pub fn preprocess(text: &str, file: &Path, display: &Path, cx: &SnippetCx<'_>) -> Preprocessed {
-    let lines: Vec<Line> = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| Line {
-            text: l.trim_end_matches('\r').to_string(),
-            src: i as u32 + 1,
-            shift: 0,
-        })
-        .collect();
+    let lines = crate::lines::split(text);
     let mut errors = Vec::new();
     let lines = snippets::expand(lines, file, display, cx, &mut errors);
     let (lines, abbrs) = take_abbreviations(lines);
@@ -61,13 +43,7 @@ pub fn preprocess(text: &str, file: &Path, display: &Path, cx: &SnippetCx<'_>) -
     if !abbrs.is_empty() {
         apply_abbreviations(&mut out, &abbrs);
     }
-    let mut text = String::with_capacity(out.iter().map(|l| l.text.len() + 1).sum());
-    let mut line_map = Vec::with_capacity(out.len());
-    for l in out {
-        text.push_str(&l.text);
-        text.push('\n');
-        line_map.push((l.src, l.shift));
-    }
+    let (text, line_map) = crate::lines::join(out);
     Preprocessed {
         text,
         line_map,
@@ -119,33 +95,7 @@ fn dedent(l: &Line, cols: usize) -> Line {
 }
 
 fn synth(text: String, like: &Line) -> Line {
-    Line {
-        text,
-        src: like.src,
-        shift: like.shift,
-    }
-}
-
-/// An opening code fence: (char, length, info string).
-fn fence_open(trimmed: &str) -> Option<(char, usize, &str)> {
-    let c = trimmed.chars().next()?;
-    if c != '`' && c != '~' {
-        return None;
-    }
-    let n = trimmed.chars().take_while(|&x| x == c).count();
-    if n < 3 {
-        return None;
-    }
-    let info = &trimmed[n..];
-    if c == '`' && info.contains('`') {
-        return None;
-    }
-    Some((c, n, info.trim()))
-}
-
-fn fence_closes(trimmed: &str, c: char, n: usize) -> bool {
-    let m = trimmed.chars().take_while(|&x| x == c).count();
-    m >= n && trimmed[m..].trim().is_empty()
+    crate::lines::like(text, like)
 }
 
 /// The body of a block opened at indent `base` on line `start`: following

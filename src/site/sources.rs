@@ -136,17 +136,34 @@ fn read_one(
     } else {
         (text, None)
     };
-    if project.dialect.is_foreign() && text.contains("{%") {
+    let mut line_map: Option<Vec<(u32, u32)>> = None;
+    if project.dialect.is_foreign() && crate::gitbook::has_tags(&text) {
         text = strip_liquid_raw(&text);
+        let (t, map, found) = crate::gitbook::rewrite(&text, &display);
+        findings.extend(found);
+        text = t;
+        line_map = Some(map);
     }
-    let mut line_map = None;
     if project.dialect == Dialect::MkDocs && crate::mkdocs::markdown::needs_preprocessing(&text) {
         let cx = crate::mkdocs::snippets_cx(project, bound);
         let p = crate::mkdocs::markdown::preprocess(&text, &path, &display, &cx);
         findings.extend(p.errors);
         text = p.text;
-        line_map = Some(Arc::new(p.line_map));
+        // Compose with an earlier rewrite: map through it to the source.
+        line_map = Some(match line_map {
+            Some(first) => p
+                .line_map
+                .iter()
+                .map(|&(l, c)| {
+                    first
+                        .get(l as usize - 1)
+                        .map_or((l, c), |&(src, shift)| (src, c + shift))
+                })
+                .collect(),
+            None => p.line_map,
+        });
     }
+    let line_map = line_map.map(Arc::new);
     let (mut f, bad_front) = content::parse_source_lenient(rel, &display, &text);
     f.line_map = line_map;
     findings.extend(bad_front);
