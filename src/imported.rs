@@ -34,6 +34,14 @@ pub struct Imported {
     pub nav: Option<Vec<Item>>,
     /// Extensions' settings that change rendering.
     pub slug_unicode: bool,
+    /// `pymdownx.snippets` `base_path`: folders (or files) snippet paths are
+    /// looked up in, relative to the root.
+    pub snippet_bases: Vec<String>,
+    /// `pymdownx.snippets` `auto_append`: snippets added to every page.
+    pub snippet_auto_append: Vec<String>,
+    /// `pymdownx.superfences` custom fence names (`mermaid`, `diagram`):
+    /// shown as source, without an unknown-language finding.
+    pub custom_fences: Vec<String>,
     /// One warning per key that is not supported.
     pub warnings: Vec<Diagnostic>,
 }

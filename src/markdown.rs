@@ -154,6 +154,8 @@ pub struct Context<'a> {
     pub dirs: &'a HashSet<String>,
     /// How heading ids are made (the source's dialect).
     pub slug: SlugStyle,
+    /// Fence languages shown as source without a finding (MkDocs custom fences).
+    pub quiet_langs: &'a [String],
     /// The content folder's absolute path, split into components: a link that
     /// climbs out of it and comes back (`../../docs/x.md` from `docs/a/`) resolves.
     pub content_path: &'a [String],
@@ -553,7 +555,7 @@ pub fn render(
                 let (line, col) = loc(range.start);
                 let rendered = hl.render(&text, &info);
                 let proven_valid = rendered.go_valid;
-                if rendered.unknown_language {
+                if rendered.unknown_language && !ctx.quiet_langs.contains(&info.lang) {
                     out.warnings.push(
                         Diagnostic::warning(
                             "code-language",
@@ -988,6 +990,7 @@ mod tests {
             dirs: &dirs,
             slug,
             content_path: &content_path,
+            quiet_langs: &[],
         };
         let hl = highlight::Highlighter::new();
         let mut s = hl.session();

@@ -14,7 +14,10 @@ use std::sync::Mutex;
 use super::{FenceInfo, Highlighted};
 
 /// Bump when highlighting output changes, to invalidate old caches.
-const VERSION: &[u8] = b"handbook-highlight-2";
+// Bump whenever highlighting output or language aliases change: old entries
+// are then ignored rather than served stale. The package version is hashed
+// too, so an upgrade never reuses another release's cache.
+const VERSION: &[u8] = b"handbook-highlight-3";
 const MAGIC: &[u8; 8] = b"HBHLC002";
 
 /// Cached result of one block.
@@ -36,6 +39,7 @@ pub struct Cache {
 pub fn key(code: &str, info: &FenceInfo) -> [u8; 32] {
     let mut h = blake3::Hasher::new();
     h.update(VERSION);
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(format!("{}\0{:?}\0{}\0", info.lang, info.hl_lines, info.linenos).as_bytes());
     h.update(code.as_bytes());
     *h.finalize().as_bytes()

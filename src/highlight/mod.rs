@@ -160,18 +160,7 @@ impl FenceInfo {
                 // PyMdown / MkDocs fence options.
                 Some(("title", t)) => out.title = Some(t.to_string()).filter(|t| !t.is_empty()),
                 Some(("linenums", _)) => out.linenos = true,
-                Some(("hl_lines", v)) => {
-                    for item in v.split_whitespace() {
-                        let range = match item.split_once('-') {
-                            Some((a, b)) => a.parse().ok().zip(b.parse().ok()),
-                            None => item.parse().ok().map(|n| (n, n)),
-                        };
-                        match range {
-                            Some((a, b)) if a >= 1 && a <= b => out.hl_lines.push((a, b)),
-                            _ => out.unknown.push(format!("hl_lines={item}")),
-                        }
-                    }
-                }
+                Some(("hl_lines", v)) => out.hl_lines_words(v),
                 _ => match w {
                     "bad" => out.label = Some(PairSide::Bad),
                     "good" => out.label = Some(PairSide::Good),
@@ -217,10 +206,35 @@ impl FenceInfo {
                     }
                 }
             } else {
-                out.unknown.push(part.to_string());
+                // PyMdown's brace form: `{linenums="1" hl_lines="2 3" .class}`.
+                for w in info_words(part) {
+                    match w.split_once('=') {
+                        Some(("title", t)) => {
+                            out.title = Some(t.to_string()).filter(|t| !t.is_empty())
+                        }
+                        Some(("linenums", _)) => out.linenos = true,
+                        Some(("hl_lines", v)) => out.hl_lines_words(v),
+                        _ if w.starts_with('.') || w.starts_with('#') => {}
+                        _ => out.unknown.push(w),
+                    }
+                }
             }
         }
         out
+    }
+
+    /// PyMdown's `hl_lines="2 4-5"`.
+    fn hl_lines_words(&mut self, v: &str) {
+        for item in v.split_whitespace() {
+            let range = match item.split_once('-') {
+                Some((a, b)) => a.parse().ok().zip(b.parse().ok()),
+                None => item.parse().ok().map(|n| (n, n)),
+            };
+            match range {
+                Some((a, b)) if a >= 1 && a <= b => self.hl_lines.push((a, b)),
+                _ => self.unknown.push(format!("hl_lines={item}")),
+            }
+        }
     }
 
     fn wants_lines(&self) -> bool {
@@ -263,6 +277,8 @@ fn alias(lang: &str) -> &str {
         "hcl" | "terraform" => "bash",
         "jsonc" => "json",
         "gomod" | "go.mod" => "text",
+        "py3" | "python3" | "py" => "python",
+        "pycon" | "pycon3" | "pytb" | "shell-session" | "shellsession" => "text",
         other => other,
     }
 }
@@ -517,6 +533,9 @@ mod tests {
         assert!(i.linenos);
         assert_eq!(i.hl_lines, [(2, 2), (4, 5)]);
         assert!(i.unknown.is_empty(), "{:?}", i.unknown);
+        let i = FenceInfo::parse(r#"python {linenums="1" hl_lines="1 3" .md-max-height}"#);
+        assert!(i.linenos && i.unknown.is_empty(), "{i:?}");
+        assert_eq!(i.hl_lines, [(1, 1), (3, 3)]);
         let i = FenceInfo::parse(r#"{ .yaml title="values.yaml" }"#);
         assert_eq!(
             (i.lang.as_str(), i.title.as_deref()),

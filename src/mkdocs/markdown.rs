@@ -233,10 +233,15 @@ fn attr_lists(text: &str) -> String {
         }
         return s;
     }
-    // `){ ... }` and `){: ... }` after links and images.
+    // `){ ... }`, `){: ... }` after links and images, `]{: ... }` after
+    // reference links.
     let mut out = String::with_capacity(s.len());
     let mut rest = s.as_str();
-    while let Some(i) = rest.find("){") {
+    let next = |r: &str| match (r.find("){"), r.find("]{")) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    while let Some(i) = next(rest) {
         out.push_str(&rest[..i + 1]);
         let after = &rest[i + 1..];
         match after.find('}') {
@@ -333,6 +338,10 @@ fn convert(lines: &[Line], out: &mut Vec<Line>, depth: usize) {
             i = end;
             continue;
         }
+        if let Some(end) = generic_block(lines, i, out, depth) {
+            i = end;
+            continue;
+        }
         if (trimmed.starts_with("=== ")
             || trimmed.starts_with("===+ ")
             || trimmed.starts_with("===! "))
@@ -374,6 +383,176 @@ fn convert(lines: &[Line], out: &mut Vec<Line>, depth: usize) {
         });
         i += 1;
     }
+}
+
+/// `/// name | title` ... `///`: PyMdown's generic blocks (admonition types,
+/// `details`, `tab`, `html`, `caption`, `define`). Returns the index after
+/// the block, or None when line `start` does not open one.
+fn generic_block(lines: &[Line], start: usize, out: &mut Vec<Line>, depth: usize) -> Option<usize> {
+    let l = &lines[start];
+    let t = l.text.trim();
+    let slashes = t.chars().take_while(|&c| c == '/').count();
+    if slashes < 3 || depth >= 16 {
+        return None;
+    }
+    let head = t[slashes..].trim();
+    if head.is_empty() {
+        return None; // a closing marker out of place: leave it
+    }
+    let (name, title) = match head.split_once('|') {
+        Some((n, t)) => (n.trim(), Some(t.trim().to_string())),
+        None => (head, None),
+    };
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return None;
+    }
+    // The closing line: the same number of slashes alone, outside fences.
+    let mut end = start + 1;
+    let mut fence: Option<(char, usize)> = None;
+    while end < lines.len() {
+        let x = lines[end].text.trim();
+        match fence {
+            Some((c, n)) if fence_closes(x, c, n) => fence = None,
+            Some(_) => {}
+            None => {
+                if let Some((c, n, _)) = fence_open(x) {
+                    fence = Some((c, n));
+                } else if x.len() == slashes && x.chars().all(|c| c == '/') {
+                    break;
+                }
+            }
+        }
+        end += 1;
+    }
+    if end >= lines.len() {
+        return None; // never closed: not a block
+    }
+    // Options: indented `key: value` lines right after the opening.
+    let mut body_start = start + 1;
+    let mut options: Vec<(String, String)> = Vec::new();
+    while body_start < end && indent_of(&lines[body_start].text) >= 4 {
+        if let Some((k, v)) = lines[body_start].text.trim().split_once(':') {
+            options.push((
+                k.trim().to_string(),
+                v.trim().trim_matches(['"', '\'']).to_string(),
+            ));
+        }
+        body_start += 1;
+    }
+    let option = |k: &str| {
+        options
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let (open, close) = match name {
+        "details" => {
+            let kind = option("type").unwrap_or_else(|| "note".into());
+            let open = if option("open").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+                " open"
+            } else {
+                ""
+            };
+            (
+                format!(
+                    "<details class=\"callout callout-{}\"{open}><summary class=\"callout-title\">{}</summary>",
+                    callout_class(&kind),
+                    escape_attr(title.as_deref().unwrap_or("Details"))
+                ),
+                "</details>".to_string(),
+            )
+        }
+        "tab" => {
+            let label = escape_attr(title.as_deref().unwrap_or(""));
+            // Consecutive tab blocks form one set; `new: true` starts another.
+            let prev_tab = out
+                .iter()
+                .rev()
+                .find(|x| !x.text.trim().is_empty())
+                .is_some_and(|x| x.text.trim() == "</div><!--tab-->");
+            if prev_tab && option("new").is_none_or(|v| !v.eq_ignore_ascii_case("true")) {
+                // Reopen the set the previous tab closed.
+                while out.last().is_some_and(|x| x.text.trim().is_empty()) {
+                    out.pop();
+                }
+                out.pop();
+            } else {
+                out.push(synth("<div class=\"tabbed-set\" data-tabbed>".into(), l));
+                out.push(synth(String::new(), l));
+            }
+            (
+                format!(
+                    "<div class=\"tabbed-block\" data-label=\"{label}\"><p class=\"tabbed-label\">{label}</p>"
+                ),
+                "</div>\n</div><!--tab-->".to_string(),
+            )
+        }
+        "html" => {
+            let spec = title.clone().unwrap_or_else(|| "div".into());
+            let tag: String = spec
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let tag = if tag.is_empty() {
+                "div".to_string()
+            } else {
+                tag
+            };
+            let classes: Vec<&str> = spec
+                .split('.')
+                .skip(1)
+                .map(|c| c.split('#').next().unwrap_or(""))
+                .collect();
+            let class_attr = if classes.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
+            };
+            (format!("<{tag}{class_attr}>"), format!("</{tag}>"))
+        }
+        "caption" | "define" | "figure-caption" | "table-caption" => {
+            ("<div>".into(), "</div>".into())
+        }
+        other => {
+            // Admonitions: `/// note | Title`, `/// admonition | Title` + `type:`.
+            let kind = if other == "admonition" {
+                option("type").unwrap_or_else(|| "note".into())
+            } else {
+                other.to_string()
+            };
+            let title = title.or_else(|| {
+                (other != "admonition").then(|| {
+                    let mut c = other.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                        .unwrap_or_default()
+                })
+            });
+            let title_html = title
+                .map(|t| format!("<p class=\"callout-title\">{}</p>", escape_attr(&t)))
+                .unwrap_or_default();
+            (
+                format!(
+                    "<div class=\"callout callout-{}\" role=\"note\">{title_html}",
+                    callout_class(&kind)
+                ),
+                "</div>".to_string(),
+            )
+        }
+    };
+    out.push(synth(open, l));
+    out.push(synth(String::new(), l));
+    convert(&lines[body_start..end], out, depth + 1);
+    let last = &lines[end];
+    out.push(synth(String::new(), last));
+    for c in close.split('\n') {
+        out.push(synth(c.to_string(), last));
+    }
+    out.push(synth(String::new(), last));
+    Some(end + 1)
 }
 
 /// A group of `=== "Label"` tabs starting at line `start`; returns the index
@@ -591,6 +770,8 @@ mod tests {
             root: d.path(),
             docs: d.path(),
             bound: d.path(),
+            bases: Vec::new(),
+            auto_append: Vec::new(),
         };
         preprocess(text, &d.path().join("a.md"), Path::new("docs/a.md"), &cx)
     }
@@ -638,12 +819,41 @@ mod tests {
     }
 
     #[test]
+    fn generic_blocks() {
+        let p = run(
+            "/// warning | Careful\nText.\n///\n\n/// details | More\n    type: tip\n    open: true\nHidden.\n///\n\n/// tab | A\nOne.\n///\n\n/// tab | B\nTwo.\n///\n\n//// html | div.result\n```md\n///\n```\n////\n",
+        );
+        assert!(p.text.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Careful</p>"), "{}", p.text);
+        assert!(p.text.contains("<details class=\"callout callout-tip\" open><summary class=\"callout-title\">More</summary>"), "{}", p.text);
+        assert!(!p.text.contains("type: tip"), "{}", p.text);
+        assert_eq!(p.text.matches("data-tabbed").count(), 1, "{}", p.text);
+        assert!(p.text.contains("data-label=\"B\""), "{}", p.text);
+        assert!(
+            p.text
+                .contains("<div class=\"result\">\n\n```md\n///\n```\n\n</div>"),
+            "{}",
+            p.text
+        );
+        assert!(
+            !p.text
+                .lines()
+                .any(|l| l.trim() == "///" && !p.text.contains("```md\n///")),
+            "{}",
+            p.text
+        );
+    }
+
+    #[test]
     fn attribute_lists_html_and_abbreviations() {
         let p = run(
             "## Setup {: #setup-id .wide }\n\n[Go](go.md){ .md-button }\n\n<div class=\"grid\" markdown>\n- one\n</div>\n\nThe HTTP API.\n\n*[HTTP]: Hyper Text Transfer Protocol\n",
         );
         assert!(p.text.contains("## Setup {#setup-id .wide}"), "{}", p.text);
         assert!(p.text.contains("[Go](go.md)\n"), "{}", p.text);
+        assert_eq!(
+            attr_lists("[:icon:][_ref]{: .source-link } and [x](y){ .b }"),
+            "[:icon:][_ref] and [x](y)"
+        );
         assert!(
             p.text.contains("<div class=\"grid\">\n\n- one\n\n</div>\n"),
             "{}",

@@ -25,10 +25,23 @@ pub fn snippets_cx<'a>(
     project: &'a crate::project::Project,
     bound: &'a Path,
 ) -> snippets::SnippetCx<'a> {
+    let imported = project.config.imported.as_ref();
+    let bases = imported
+        .map(|x| {
+            x.snippet_bases
+                .iter()
+                .map(|b| project.root.join(b))
+                .collect()
+        })
+        .unwrap_or_default();
     snippets::SnippetCx {
         root: &project.root,
         docs: &project.content_dir,
         bound,
+        bases,
+        auto_append: imported
+            .map(|x| x.snippet_auto_append.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -71,6 +84,13 @@ const READ_EXTENSIONS: &[&str] = &[
     "pymdownx.keys",
     "pymdownx.emoji",
     "pymdownx.escapeall",
+    "pymdownx.blocks.admonition",
+    "pymdownx.blocks.details",
+    "pymdownx.blocks.tab",
+    "pymdownx.blocks.html",
+    "pymdownx.blocks.caption",
+    "pymdownx.blocks.definition",
+    "pymdownx.saneheaders",
     "sane_lists",
     "smarty",
     "extra",
@@ -318,6 +338,25 @@ fn translate(v: &Value, file: &Path) -> (Config, Imported) {
                 .is_some_and(|s| s.to_string().contains("slugs"))
         {
             x.slug_unicode = true;
+        }
+        if name == "pymdownx.superfences" {
+            x.custom_fences = opts
+                .and_then(|o| o.get("custom_fences"))
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(|f| string(f.get("name"))).collect())
+                .unwrap_or_default();
+        }
+        if name == "pymdownx.snippets" {
+            let list = |k: &str| match opts.and_then(|o| o.get(k)) {
+                Some(Value::String(s)) => vec![s.clone()],
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            x.snippet_bases = list("base_path");
+            x.snippet_auto_append = list("auto_append");
         }
         if !READ_EXTENSIONS.contains(&name.as_str()) {
             warn(&mut x, format!("Markdown extension `{name}`"));

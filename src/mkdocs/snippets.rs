@@ -20,6 +20,11 @@ pub struct SnippetCx<'a> {
     pub docs: &'a Path,
     /// Includes may not leave this folder (canonical).
     pub bound: &'a Path,
+    /// Configured `base_path` entries (folders, or single files matched by
+    /// name), tried first.
+    pub bases: Vec<PathBuf>,
+    /// Configured `auto_append` snippets, added to the end of every page.
+    pub auto_append: Vec<String>,
 }
 
 const MAX_DEPTH: usize = 8;
@@ -34,6 +39,22 @@ pub fn expand(
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Line> {
     let mut budget = MAX_LINES;
+    let mut lines = lines;
+    if !cx.auto_append.is_empty() {
+        let last = lines.last().map_or(1, |l| l.src);
+        for a in &cx.auto_append {
+            lines.push(Line {
+                text: String::new(),
+                src: last,
+                shift: 0,
+            });
+            lines.push(Line {
+                text: format!("--8<-- \"{a}\""),
+                src: last,
+                shift: 0,
+            });
+        }
+    }
     expand_in(lines, file, display, cx, errors, 0, &mut budget)
 }
 
@@ -215,10 +236,19 @@ fn split(arg: &str) -> (&str, &str) {
 
 fn find(path: &str, file: &Path, cx: &SnippetCx<'_>) -> Option<PathBuf> {
     let here = file.parent().unwrap_or(Path::new("."));
-    [cx.root, cx.docs, here]
-        .iter()
-        .map(|base| base.join(path))
-        .find(|p| p.is_file())
+    let configured = cx.bases.iter().find_map(|b| {
+        if b.is_file() {
+            (b.file_name()? == Path::new(path).file_name()?).then(|| b.clone())
+        } else {
+            Some(b.join(path)).filter(|p| p.is_file())
+        }
+    });
+    configured.or_else(|| {
+        [cx.root, cx.docs, here]
+            .iter()
+            .map(|base| base.join(path))
+            .find(|p| p.is_file())
+    })
 }
 
 /// The lines a selector picks: all, ranges (`5:10`, `5`, `1:3,7:8`) or a

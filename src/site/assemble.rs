@@ -58,6 +58,10 @@ pub fn render_markdown(
             _ => project.dialect.slug_style(),
         },
         content_path: &content_path,
+        quiet_langs: config
+            .imported
+            .as_ref()
+            .map_or(&[][..], |x| x.custom_fences.as_slice()),
     };
     let context_key = {
         let mut h = blake3::Hasher::new();
