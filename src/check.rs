@@ -45,6 +45,12 @@ pub fn run(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
         None,
     )?;
     let mut diags = site.diagnostics.0.clone();
+    // Render every page in memory, as `build` would (nothing is written):
+    // templates, the theme, highlight themes and every output path are
+    // checked by the same code, so `check` passes exactly what `build` does.
+    if let Err(d) = crate::pipeline::render_site(&site, None, None) {
+        diags.extend(d.0);
+    }
     let mut skipped = Vec::new();
     diags.extend(structure_warnings(&site));
     if gocheck::have("gofmt") {

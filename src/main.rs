@@ -216,7 +216,8 @@ fn run() -> ExitCode {
                         )
                     );
                     if handbook::check::failed(&report.diagnostics, strict) {
-                        ExitCode::from(1)
+                        // The same status `build` gives for the same findings.
+                        exit_code(&report.diagnostics)
                     } else {
                         ExitCode::SUCCESS
                     }

@@ -29,7 +29,8 @@ fn io_err(path: &Path, what: &str, e: io::Error) -> Diagnostic {
 
 impl Staging {
     /// Prepare a staging folder for `out`. Refuses an output folder that
-    /// contains the site's sources or that is a foreign non-empty folder.
+    /// contains the site's sources or that is a foreign non-empty folder;
+    /// cleans up what killed builds left beside it.
     pub fn new(out: &Path, protected: &[&Path]) -> Result<Staging, Diagnostic> {
         let parent = out
             .parent()
@@ -58,6 +59,20 @@ impl Staging {
                 ));
             }
         }
+        if fs::symlink_metadata(&out_abs).is_ok_and(|m| m.file_type().is_symlink()) {
+            // Replacing it would swap the link for a real folder and leave the
+            // folder it pointed at stale: say so instead.
+            return Err(Diagnostic::error(
+                "config",
+                format!(
+                    "output folder {} is a symbolic link; give --out the folder it points to ({})",
+                    out.display(),
+                    fs::read_link(&out_abs)
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default()
+                ),
+            ));
+        }
         if out_abs.exists() {
             if !out_abs.is_dir() {
                 return Err(Diagnostic::error(
@@ -79,6 +94,7 @@ impl Staging {
                 ));
             }
         }
+        recover_interrupted(&out_abs);
         let prev = out_abs.join(MARKER).exists().then(|| out_abs.clone());
         let name = out_abs.file_name().unwrap_or_default().to_string_lossy();
         let tmp = out_abs.with_file_name(format!(".{name}.handbook-tmp-{}", std::process::id()));
@@ -153,26 +169,22 @@ impl Staging {
     }
 
     fn path_of(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
-        // Never write outside the staging folder, whatever a path in content says.
-        if rel.split('/').any(|s| s == ".." || s.is_empty())
-            || rel.contains('\\')
-            || rel.contains(':')
-        {
-            return Err(Diagnostic::error(
-                "output",
-                format!("refusing to write `{rel}`: it would leave the output folder"),
-            ));
-        }
+        check_rel(rel)?;
         Ok(self.tmp.join(rel))
     }
 
-    /// Swap the staging folder in as the output folder.
+    /// Swap the staging folder in as the output folder: one
+    /// `renameat2(RENAME_EXCHANGE)` where the file system has it, so a kill
+    /// at any moment leaves the whole old or the whole new site; elsewhere
+    /// two renames, and the next build puts back an output a kill left aside.
     pub fn commit(mut self) -> Result<PathBuf, Diagnostic> {
-        let old = self.out.with_file_name(format!(
-            ".{}.handbook-old-{}",
-            self.out.file_name().unwrap_or_default().to_string_lossy(),
-            std::process::id()
-        ));
+        if self.out.exists() && exchange(&self.tmp, &self.out).is_ok() {
+            // The staging path now holds the previous site.
+            self.committed = true;
+            remove_tree(&self.tmp);
+            return Ok(self.out.clone());
+        }
+        let old = side_path(&self.out, "old", std::process::id());
         let had_old = self.out.exists();
         if had_old {
             fs::rename(&self.out, &old).map_err(|e| io_err(&self.out, "move aside", e))?;
@@ -188,6 +200,82 @@ impl Staging {
             remove_tree(&old);
         }
         Ok(self.out.clone())
+    }
+}
+
+/// A relative output path that stays inside the output folder: no `..`, no
+/// empty segment, no `\\` or `:` (Windows drive and stream syntax). `check`
+/// runs the same test on every path a build would write.
+pub fn check_rel(rel: &str) -> Result<(), Diagnostic> {
+    if rel.split('/').any(|s| s == ".." || s.is_empty()) || rel.contains('\\') || rel.contains(':')
+    {
+        return Err(Diagnostic::error(
+            "output",
+            format!("refusing to write `{rel}`: it would leave the output folder"),
+        ));
+    }
+    Ok(())
+}
+
+/// `.<out>.handbook-<kind>-<pid>` beside the output folder.
+fn side_path(out: &Path, kind: &str, pid: u32) -> PathBuf {
+    let name = out.file_name().unwrap_or_default().to_string_lossy();
+    out.with_file_name(format!(".{name}.handbook-{kind}-{pid}"))
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// Is process `pid` still running? (Linux: /proc; elsewhere assume it is.)
+fn alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+/// Clean up after builds that were killed: staging folders of dead builds
+/// are removed, and an output folder moved aside by a build killed between
+/// its two renames is put back.
+fn recover_interrupted(out: &Path) {
+    let Some(parent) = out.parent() else { return };
+    let name = out
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&format!(".{name}.handbook-")) else {
+            continue;
+        };
+        let Some((kind, pid)) = rest.split_once('-') else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid == std::process::id() || alive(pid) {
+            continue;
+        }
+        let path = e.path();
+        if kind == "old" && !out.exists() && path.join(MARKER).exists() {
+            let _ = fs::rename(&path, out);
+        } else if kind == "tmp" || kind == "old" {
+            remove_tree(&path);
+        }
     }
 }
 
@@ -249,5 +337,149 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.tmp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(dir: &Path) -> PathBuf {
+        dir.join("public")
+    }
+
+    fn build(out: &Path, files: &[(&str, &str)]) -> Result<PathBuf, Diagnostic> {
+        let s = Staging::new(out, &[])?;
+        for (rel, text) in files {
+            s.write(rel, text.as_bytes())?;
+        }
+        s.commit()
+    }
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("handbook-"))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_output() {
+        for bad in [
+            "../x.html",
+            "a/../../x",
+            "a//b",
+            "",
+            "/abs",
+            "a\\b",
+            "c:x",
+            "a/",
+        ] {
+            let e = check_rel(bad).unwrap_err();
+            assert!(e.message.contains("leave the output folder"), "{bad}: {e}");
+        }
+        for good in [
+            "index.html",
+            "a/b/c.html",
+            ".gitbook/assets/x.png",
+            "a..b/c",
+        ] {
+            assert!(check_rel(good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn commit_swaps_whole_sites_and_leaves_nothing_beside() {
+        let d = tempfile::tempdir().unwrap();
+        let out = site(d.path());
+        build(&out, &[("a.html", "one"), ("gone.html", "x")]).unwrap();
+        build(&out, &[("a.html", "two")]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "two");
+        assert!(!out.join("gone.html").exists());
+        assert!(out.join(MARKER).exists());
+        assert_eq!(leftovers(d.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_dropped_staging_folder_is_removed() {
+        let d = tempfile::tempdir().unwrap();
+        let out = site(d.path());
+        {
+            let s = Staging::new(&out, &[]).unwrap();
+            s.write("a.html", b"x").unwrap();
+            assert_eq!(leftovers(d.path()).len(), 1);
+        }
+        assert_eq!(leftovers(d.path()), Vec::<String>::new());
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn killed_builds_are_cleaned_up_and_a_moved_aside_site_comes_back() {
+        let d = tempfile::tempdir().unwrap();
+        let out = site(d.path());
+        build(&out, &[("a.html", "old site")]).unwrap();
+        // A build killed between its two renames: the site sits aside, and a
+        // dead build's staging folder is still there. PID 999999999 is not running.
+        let aside = side_path(&out, "old", 999_999_999);
+        fs::rename(&out, &aside).unwrap();
+        let dead_tmp = side_path(&out, "tmp", 999_999_998);
+        fs::create_dir_all(dead_tmp.join("x")).unwrap();
+        fs::write(dead_tmp.join("x/y.html"), "partial").unwrap();
+        let s = Staging::new(&out, &[]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "old site");
+        assert!(!aside.exists() && !dead_tmp.exists());
+        s.write("a.html", b"new site").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "new site");
+        assert_eq!(leftovers(d.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn changed_assets_of_the_same_length_are_copied_again() {
+        let d = tempfile::tempdir().unwrap();
+        let out = site(d.path());
+        let src = d.path().join("logo.png");
+        fs::write(&src, "AAAA").unwrap();
+        let s = Staging::new(&out, &[]).unwrap();
+        s.copy(&src, "logo.png").unwrap();
+        s.commit().unwrap();
+        fs::write(&src, "BBBB").unwrap();
+        let s = Staging::new(&out, &[]).unwrap();
+        s.copy(&src, "logo.png").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("logo.png")).unwrap(), "BBBB");
+    }
+
+    #[test]
+    fn refuses_foreign_folders_symlinks_and_sources_inside() {
+        let d = tempfile::tempdir().unwrap();
+        let foreign = d.path().join("docs");
+        fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("keep.txt"), "mine").unwrap();
+        let e = Staging::new(&foreign, &[]).err().unwrap();
+        assert!(e.message.contains("not created by handbook"), "{e}");
+        #[cfg(unix)]
+        {
+            let real = d.path().join("real");
+            fs::create_dir_all(&real).unwrap();
+            let link = d.path().join("link");
+            std::os::unix::fs::symlink(&real, &link).unwrap();
+            let e = Staging::new(&link, &[]).err().unwrap();
+            assert!(e.message.contains("symbolic link"), "{e}");
+        }
+        let content = d.path().join("site/content");
+        fs::create_dir_all(&content).unwrap();
+        let e = Staging::new(&d.path().join("site"), &[&content])
+            .err()
+            .unwrap();
+        assert!(e.message.contains("contains"), "{e}");
+        assert_eq!(
+            fs::read_to_string(foreign.join("keep.txt")).unwrap(),
+            "mine"
+        );
     }
 }

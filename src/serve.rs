@@ -148,7 +148,12 @@ impl Shared {
                     number,
                     files,
                     content_dir: site.content_dir.clone(),
-                    assets: site.assets.iter().cloned().collect(),
+                    assets: site
+                        .assets
+                        .iter()
+                        .filter(|a| !site.skips.assets.contains(*a))
+                        .cloned()
+                        .collect(),
                     error: None,
                     css_only,
                     search: None,

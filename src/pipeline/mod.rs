@@ -112,6 +112,7 @@ fn write_site(
         .chain(
             site.assets
                 .par_iter()
+                .filter(|a| !site.skips.assets.contains(*a))
                 .filter_map(|a| staging.copy(&site.content_dir.join(a), a).err()),
         )
         .collect();
@@ -122,6 +123,31 @@ fn write_site(
     let out_dir = staging.commit().map_err(one)?;
     phase("write", t);
     Ok((files, out_dir, search_bytes))
+}
+
+/// An output folder inside the content folder would be read back as content
+/// on the next build (`public/public/public`). The one exception is a plain
+/// folder's own `public/`, which the walk leaves out.
+fn refuse_output_inside_content(
+    opts: &BuildOptions,
+    project: &crate::project::Project,
+) -> Result<(), Diagnostic> {
+    let default_out = opts.root.join(&project.config.build.output_dir);
+    let out = opts.out.clone().unwrap_or_else(|| default_out.clone());
+    let abs = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (out_abs, content_abs) = (abs(&out), abs(&project.content_dir));
+    let excluded = project.content_dir == project.root && out_abs == abs(&default_out);
+    if out_abs.starts_with(&content_abs) && out_abs != content_abs && !excluded {
+        return Err(Diagnostic::error(
+            "config",
+            format!(
+                "output folder {} is inside the content folder {}: every build would read the last one back in; choose an output folder outside it",
+                out.display(),
+                project.content_dir.display()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `handbook build`: load, render and atomically write the site.
@@ -135,6 +161,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     };
     let t = Instant::now();
     let project = crate::project::open(&opts.root)?;
+    refuse_output_inside_content(opts, &project).map_err(one)?;
     // The persistent highlight cache lives under [build] cache-dir.
     let cache_dir = project.cache_dir();
     let hl = Highlighter::with_cache(&cache_dir.join("highlight.bin"));

@@ -187,6 +187,7 @@ pub fn render_site(
     let previous = cache.and_then(|c| c.entries.lock().ok().map(|m| m.clone()));
     let streamed: Vec<Result<Option<Output>, Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
+        .filter(|i| !site.skips.pages.contains(i))
         .map(|i| {
             let p = &site.pages[i];
             let mut h = blake3::Hasher::new();
@@ -224,7 +225,13 @@ pub fn render_site(
     match cached_generated {
         Some((_, outputs)) => results.extend(outputs.into_iter().map(Ok)),
         None => {
-            let generated = site_pages(site, &r, &css);
+            let generated: Vec<Result<Output, Diagnostic>> = site_pages(site, &r, &css)
+                .into_iter()
+                .filter(|o| {
+                    o.as_ref()
+                        .map_or(true, |o| !site.skips.generated.contains(&o.path))
+                })
+                .collect();
             if let (Some(c), true) = (cache, generated.iter().all(Result::is_ok)) {
                 let ok: Vec<Output> = generated.iter().flatten().cloned().collect();
                 if let Ok(mut g) = c.generated.lock() {
@@ -251,6 +258,9 @@ pub fn render_site(
     for p in &site.pages {
         for a in &p.src.front.aliases {
             let path = site::alias_url(a);
+            if site.skips.aliases.contains(&path) {
+                continue;
+            }
             let target = format!("{}{}", paths::root_prefix(&path), p.url);
             outputs.push(Output {
                 path,
@@ -281,6 +291,9 @@ pub fn render_site(
         }
         for (from, to) in &mb.redirects {
             let path = from.trim_start_matches('/').to_string();
+            if site.skips.aliases.contains(&path) {
+                continue;
+            }
             let target = if let Some(abs) = to.strip_prefix('/') {
                 format!("{}{abs}", paths::root_prefix(&path))
             } else {

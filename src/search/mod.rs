@@ -247,6 +247,7 @@ pub fn build_index(site: &Site) -> Vec<Output> {
         .iter()
         .copied()
         .chain((0..site.pages.len()).filter(|&i| !listed[i]))
+        .filter(|i| !site.skips.pages.contains(i))
         .collect();
     for chunk in pages.chunks(512) {
         let analysed: Vec<Vec<Analysed>> =

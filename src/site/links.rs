@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Page, Site, alias_url, resolve_rule};
+use super::{Page, Site, resolve_rule};
 use crate::config::BrokenLinks;
 use crate::diag::{Diagnostic, Severity};
 use crate::markdown::LinkTarget;
@@ -128,26 +128,6 @@ pub(super) fn check_links(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         let patch = (format!("href=\"rule:{id}\""), format!("href=\"{href}\""));
         if !site.pages[pi].patches.contains(&patch) {
             site.pages[pi].patches.push(patch);
-        }
-    }
-}
-
-/// Aliases must not be the URL of a page.
-pub(super) fn check_aliases(site: &Site, diags: &mut Vec<Diagnostic>) {
-    let urls: HashSet<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
-    for p in &site.pages {
-        for a in &p.src.front.aliases {
-            let url = alias_url(a);
-            if urls.contains(url.as_str()) {
-                diags.push(
-                    Diagnostic::error(
-                        "alias-collision",
-                        format!("alias `{a}` is the URL of an existing page; remove the alias or move that page"),
-                    )
-                    .in_file(&p.src.display)
-                    .at_pos(p.src.key_position("aliases")),
-                );
-            }
         }
     }
 }

@@ -11,6 +11,7 @@
 mod assemble;
 mod links;
 mod navigation;
+pub mod outputs;
 mod rules;
 mod runbooks;
 pub mod sources;
@@ -195,6 +196,8 @@ pub struct Site {
     pub diagnostics: Diagnostics,
     /// mdBook navigation from SUMMARY.md, when the site is an mdBook.
     pub summary: Option<Vec<crate::summary::Item>>,
+    /// Outputs not written because another claim on their path won.
+    pub skips: outputs::Skips,
 }
 
 /// How to load a site.
@@ -302,6 +305,7 @@ pub fn load_project(
         diagnostics: Diagnostics::default(),
         config,
         summary: None,
+        skips: outputs::Skips::default(),
     };
     site.order = navigation::reading_order(&site);
     if let Some(items) = src.summary {
@@ -355,7 +359,7 @@ fn validate(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     }
     links::adopt_linked_hidden_files(site);
     links::check_links(site, diags);
-    links::check_aliases(site, diags);
+    outputs::plan(site, diags);
 }
 
 pub use rules::resolve_rule;

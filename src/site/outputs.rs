@@ -1,0 +1,240 @@
+//! Every path the build will write, and what claims it. Two claims on one
+//! path are a finding (`output-collision`) naming both, and the build stays
+//! deterministic: the site's own files (`static/`, `search/`, the search
+//! page) win over content; an author's page wins over a generated index page
+//! (a `404.md` is the site's 404); a page wins over a copied file and an
+//! alias or redirect; the first of two aliases wins. `check` reports the
+//! same findings, since they are computed here, before anything is rendered.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::{Site, alias_url};
+use crate::diag::Diagnostic;
+
+/// What a build must not write, because something else claimed the path.
+#[derive(Debug, Default, Clone)]
+pub struct Skips {
+    /// Pages (by index) not rendered.
+    pub pages: HashSet<usize>,
+    /// Copied files not copied.
+    pub assets: HashSet<String>,
+    /// Alias and redirect paths not written.
+    pub aliases: HashSet<String>,
+    /// Generated pages not written (an author's page holds the path).
+    pub generated: HashSet<String>,
+}
+
+/// Who claims an output path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Claim {
+    /// handbook's own file (stylesheet, scripts, search index, search page).
+    Reserved,
+    /// A generated page an author's page may replace.
+    Generated,
+    Page(usize),
+    Alias {
+        page: usize,
+        alias: String,
+    },
+    Redirect,
+    Asset(String),
+}
+
+impl Claim {
+    /// Higher wins.
+    fn rank(&self) -> u8 {
+        match self {
+            Claim::Reserved => 5,
+            Claim::Page(_) => 4,
+            Claim::Generated => 3,
+            Claim::Asset(_) => 2,
+            Claim::Alias { .. } | Claim::Redirect => 1,
+        }
+    }
+}
+
+/// Paths handbook writes for the site as a whole.
+fn generated_claims(site: &Site) -> Vec<(String, Claim)> {
+    let mut v: Vec<(String, Claim)> = vec![("404.html".into(), Claim::Generated)];
+    for s in &site.sections {
+        if s.index.is_none() {
+            v.push((s.url.clone(), Claim::Generated));
+        }
+    }
+    if !site.rules.is_empty() {
+        v.push(("rules.html".into(), Claim::Generated));
+    }
+    if !site.tags.is_empty() {
+        v.push(("tags/index.html".into(), Claim::Generated));
+        for t in site.tags.keys() {
+            v.push((
+                format!("tags/{}.html", crate::paths::slugify(t)),
+                Claim::Generated,
+            ));
+        }
+    }
+    if site.config.search.enabled {
+        v.push(("search.html".into(), Claim::Reserved));
+    }
+    if site.config.site.site_url.is_some() {
+        v.push(("sitemap.xml".into(), Claim::Reserved));
+    }
+    v
+}
+
+/// Is `path` inside a folder only handbook writes?
+fn reserved_folder(path: &str) -> bool {
+    path.starts_with("static/") || path.starts_with("search/") || path == crate::output::MARKER
+}
+
+/// Find every collision; fill `site.skips`.
+pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
+    let mut claims: BTreeMap<String, Vec<Claim>> = BTreeMap::new();
+    let mut bad_aliases: HashSet<String> = HashSet::new();
+    for (path, c) in generated_claims(site) {
+        claims.entry(path).or_default().push(c);
+    }
+    let mut bad_pages = HashSet::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        if let Err(e) = crate::output::check_rel(&p.url) {
+            // A file name a site cannot hold (`a:b.md`).
+            diags.push(
+                Diagnostic::error("output", format!("{}; rename the file", e.message))
+                    .in_file(&p.src.display)
+                    .at(1, 1),
+            );
+            bad_pages.insert(i);
+            continue;
+        }
+        claims
+            .entry(p.url.clone())
+            .or_default()
+            .push(Claim::Page(i));
+        for a in &p.src.front.aliases {
+            let url = alias_url(a);
+            if let Err(e) = crate::output::check_rel(&url) {
+                diags.push(
+                    Diagnostic::error(
+                        "alias-collision",
+                        format!(
+                            "alias `{a}`: {}; give a path inside the site, e.g. `old/page`",
+                            e.message
+                        ),
+                    )
+                    .in_file(&p.src.display)
+                    .at_pos(p.src.key_position("aliases")),
+                );
+                bad_aliases.insert(url);
+                continue;
+            }
+            claims.entry(url).or_default().push(Claim::Alias {
+                page: i,
+                alias: a.clone(),
+            });
+        }
+    }
+    if let Some(x) = &site.config.imported {
+        for (from, _) in &x.redirects {
+            claims
+                .entry(from.trim_start_matches('/').to_string())
+                .or_default()
+                .push(Claim::Redirect);
+        }
+    }
+    let mut bad_assets = HashSet::new();
+    for a in &site.assets {
+        if let Err(e) = crate::output::check_rel(a) {
+            diags.push(
+                Diagnostic::error("output", format!("{}; rename the file", e.message)).in_file(
+                    crate::diag::display_path(&site.root, &site.content_dir.join(a)),
+                ),
+            );
+            bad_assets.insert(a.clone());
+            continue;
+        }
+        claims
+            .entry(a.clone())
+            .or_default()
+            .push(Claim::Asset(a.clone()));
+    }
+    let mut skips = Skips {
+        aliases: bad_aliases,
+        pages: bad_pages,
+        assets: bad_assets,
+        ..Skips::default()
+    };
+    for (path, mut cs) in claims {
+        let reserved = reserved_folder(&path);
+        if cs.len() < 2 && !reserved {
+            continue;
+        }
+        if reserved {
+            cs.insert(0, Claim::Reserved);
+        }
+        // The winner: highest rank, the first claim among equals.
+        let best = cs.iter().map(Claim::rank).max().unwrap_or(0);
+        let winner = cs.iter().position(|c| c.rank() == best).unwrap_or(0);
+        for (k, c) in cs.iter().enumerate() {
+            if k == winner {
+                continue;
+            }
+            match c {
+                Claim::Page(i) => {
+                    skips.pages.insert(*i);
+                }
+                Claim::Asset(a) => {
+                    skips.assets.insert(a.clone());
+                }
+                Claim::Alias { .. } | Claim::Redirect => {
+                    skips.aliases.insert(path.clone());
+                }
+                Claim::Generated => {
+                    skips.generated.insert(path.clone());
+                }
+                Claim::Reserved => {}
+            }
+            diags.push(finding(site, &path, c, &cs[winner]));
+        }
+    }
+    site.skips = skips;
+}
+
+/// A finding at the losing claim, naming the winner.
+fn finding(site: &Site, path: &str, loser: &Claim, winner: &Claim) -> Diagnostic {
+    let describe = |c: &Claim| match c {
+        Claim::Reserved => "a file handbook writes itself".to_string(),
+        Claim::Generated => "a page handbook generates".to_string(),
+        Claim::Page(i) => format!("the page {}", site.pages[*i].src.display.display()),
+        Claim::Alias { page, alias } => format!(
+            "alias `{alias}` of {}:{}",
+            site.pages[*page].src.display.display(),
+            site.pages[*page].src.key_position("aliases").0
+        ),
+        Claim::Redirect => "a redirect in the configuration".to_string(),
+        Claim::Asset(a) => format!("the file {a}"),
+    };
+    let message = format!(
+        "{} would be written to `{path}`, which {} also claims; it is left out. Rename or move one of them",
+        describe(loser),
+        describe(winner)
+    );
+    let code = if matches!(loser, Claim::Alias { .. }) {
+        "alias-collision"
+    } else {
+        "output-collision"
+    };
+    let d = Diagnostic::error(code, message);
+    match loser {
+        Claim::Page(i) => d.in_file(&site.pages[*i].src.display).at(1, 1),
+        Claim::Alias { page, .. } => {
+            let p = &site.pages[*page];
+            d.in_file(&p.src.display)
+                .at_pos(p.src.key_position("aliases"))
+        }
+        Claim::Asset(a) => d.in_file(crate::diag::display_path(
+            &site.root,
+            &site.content_dir.join(a),
+        )),
+        _ => d,
+    }
+}

@@ -1,0 +1,159 @@
+//! `check` passes exactly what `build` passes: every careless or hostile
+//! input below makes both fail, with the same exit code and the same finding
+//! (file, code), and a build never writes half a site.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// A case: a name, and what to do to a copy of the basic fixture.
+type Case = (&'static str, fn(&Path), &'static str);
+
+/// Add a front matter line (replacing a line with the same key).
+fn set_front(root: &Path, rel: &str, extra: &str) {
+    let key = extra.split('=').next().unwrap().trim();
+    let text: String = read(root, rel)
+        .lines()
+        .filter(|l| !l.starts_with(&format!("{key} =")))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let text = text.replacen("+++\n", &format!("+++\n{extra}\n"), 1);
+    write(root, rel, &text);
+}
+
+const CASES: &[Case] = &[
+    (
+        "broken template",
+        |r| write(r, "themes/default/templates/page.html", "{% if %}"),
+        "template",
+    ),
+    (
+        "unknown highlight theme",
+        |r| {
+            let t = read(r, "book.toml");
+            write(
+                r,
+                "book.toml",
+                &format!("{t}\n[highlight]\nlight = \"NoSuchTheme\"\n"),
+            );
+        },
+        "config",
+    ),
+    (
+        "alias with ..",
+        |r| {
+            set_front(
+                r,
+                "content/guide/intro.md",
+                "aliases = [\"../../etc/passwd\"]",
+            )
+        },
+        "alias-collision",
+    ),
+    (
+        "alias with //",
+        |r| set_front(r, "content/guide/intro.md", "aliases = [\"a//b\"]"),
+        "alias-collision",
+    ),
+    (
+        "alias over the rules index",
+        |r| set_front(r, "content/guide/intro.md", "aliases = [\"rules\"]"),
+        "alias-collision",
+    ),
+    (
+        "two aliases on one path",
+        |r| {
+            set_front(r, "content/guide/intro.md", "aliases = [\"old\"]");
+            set_front(r, "content/guide/second.md", "aliases = [\"old.html\"]");
+        },
+        "alias-collision",
+    ),
+    (
+        "file name with a colon",
+        |r| write(r, "content/guide/a:b.md", "# A\n"),
+        "output",
+    ),
+    (
+        "content at a generated path",
+        |r| write(r, "content/static/style.css", "body{}"),
+        "output-collision",
+    ),
+    (
+        "content in the search folder",
+        |r| write(r, "content/search/meta.json", "{}"),
+        "output-collision",
+    ),
+];
+
+#[test]
+fn check_fails_exactly_when_build_fails() {
+    for (name, setup, code) in CASES {
+        let d = fixture("basic");
+        setup(d.path());
+        let b = build(d.path());
+        let c = handbook(d.path(), &["check"]);
+        let berr = stderr(&b);
+        let cout = String::from_utf8_lossy(&c.stdout).into_owned() + &stderr(&c);
+        assert!(!b.status.success(), "{name}: build passed\n{berr}");
+        assert_eq!(
+            b.status.code(),
+            c.status.code(),
+            "{name}: build {berr}\ncheck {cout}"
+        );
+        assert!(
+            berr.contains(&format!("error[{code}]")),
+            "{name}: build said\n{berr}"
+        );
+        assert!(
+            cout.contains(&format!("error[{code}]")),
+            "{name}: check said\n{cout}"
+        );
+        assert!(
+            !d.path().join("public").exists(),
+            "{name}: a failed build wrote a site"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(d.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                e.file_name().to_string_lossy().contains(".handbook-tmp")
+                    || e.file_name().to_string_lossy().contains(".handbook-old")
+            })
+            .collect();
+        assert!(leftovers.is_empty(), "{name}: {leftovers:?}");
+    }
+}
+
+#[test]
+fn output_inside_the_content_folder_is_refused() {
+    let d = fixture("basic");
+    let out = handbook(d.path(), &["build", "--out", "content/public"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is inside the content folder"), "{err}");
+    assert!(!d.path().join("content/public").exists());
+}
+
+#[test]
+fn an_authors_404_page_wins_and_says_so() {
+    let d = fixture("basic");
+    write(d.path(), "content/404.md", "# Lost?\n\nTry the search.\n");
+    let toml = read(d.path(), "book.toml");
+    write(
+        d.path(),
+        "book.toml",
+        &format!("{toml}\n[check.levels]\noutput-collision = \"warn\"\n"),
+    );
+    let out = build(d.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "warning[output-collision]: a page handbook generates would be written to `404.html`"
+        ),
+        "{err}"
+    );
+    assert!(read(&d.path().join("public"), "404.html").contains("Try the search."));
+}
