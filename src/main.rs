@@ -115,7 +115,7 @@ fn print_diagnostics(d: &Diagnostics) {
 fn exit_code(d: &Diagnostics) -> ExitCode {
     if d.0
         .iter()
-        .any(|x| x.severity == Severity::Error && x.code == "config")
+        .any(|x| x.severity == Severity::Error && matches!(x.code, "config" | "usage"))
     {
         ExitCode::from(2)
     } else {
@@ -290,9 +290,9 @@ fn run() -> ExitCode {
                     if open && let Err(e) = opener::open_browser(&url) {
                         eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
                     }
-                    loop {
-                        std::thread::park();
-                    }
+                    let reason = handle.wait();
+                    eprintln!("error: {reason}; stopping");
+                    ExitCode::from(1)
                 }
                 Err(e) => {
                     eprintln!("error: {e}");

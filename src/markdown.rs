@@ -17,7 +17,7 @@ use regex::Regex;
 use crate::config::MarkdownConfig;
 use crate::diag::{Diagnostic, LineIndex};
 use crate::highlight::{self, FenceInfo, PairSide, escape_attr};
-use crate::paths::{percent_decode, resolve_relative, root_prefix, url_for_source};
+use crate::paths::{encode_href, percent_decode, resolve_relative, root_prefix, url_for_source};
 use crate::slug::{SlugStyle, slug};
 
 /// A rule's level, from the heading class.
@@ -234,11 +234,11 @@ fn resolve_link(ctx: &Context<'_>, from: &str, dest: &str) -> (LinkTarget, Optio
     // A link that climbed out of the content folder and back in must be
     // rewritten from the site root: the output has no such parent.
     let file = |f: String| {
-        let href = escaped.then(|| format!("{root}{f}"));
+        let href = escaped.then(|| format!("{root}{}", encode_href(&f)));
         (LinkTarget::File(f), href)
     };
     let page = |src: String| {
-        let mut href = format!("{root}{}", url_for_source(&src));
+        let mut href = format!("{root}{}", encode_href(&url_for_source(&src)));
         if let Some(q) = query {
             let _ = write!(href, "?{q}");
         }
@@ -281,7 +281,7 @@ fn resolve_link(ctx: &Context<'_>, from: &str, dest: &str) -> (LinkTarget, Optio
             } else {
                 format!("{dir}/index.html")
             };
-            let mut href = format!("{root}{url}");
+            let mut href = format!("{root}{}", encode_href(&url));
             if let Some(a) = &anchor {
                 let _ = write!(href, "#{a}");
             }
@@ -920,7 +920,7 @@ fn rewrite_link<'a>(
                     None => match resolve_through_parent(ctx.content_path, rel, &decoded) {
                         Some(p) => {
                             let root = root_prefix(&url_for_source(rel));
-                            dest_url = CowStr::from(format!("{root}{p}"));
+                            dest_url = CowStr::from(format!("{root}{}", encode_href(&p)));
                             LinkTarget::File(p)
                         }
                         None => LinkTarget::Missing(dest.clone()),

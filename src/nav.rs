@@ -45,7 +45,7 @@ fn sections(site: &Site, root: &str, url: &str, open: &[bool]) -> String {
         let _ = write!(
             out,
             "<li class=\"{class}\"><a href=\"{root}{}\"{}>{}</a>",
-            escape_attr(href),
+            escape_attr(&crate::paths::encode_href(href)),
             if here { " aria-current=\"page\"" } else { "" },
             escape_attr(title)
         );
@@ -122,7 +122,7 @@ fn summary(items: &[Item], root: &str, url: &str, depth: usize) -> String {
                             let _ = write!(
                                 out,
                                 "<li class=\"page\"><a href=\"{root}{}\"{here}>{num}{}</a>",
-                                escape_attr(&target),
+                                escape_attr(&crate::paths::encode_href(&target)),
                                 inline_html(title)
                             );
                         }

@@ -62,6 +62,62 @@ pub fn resolve_relative(from: &str, target: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// May an author-supplied URL from front matter become a link? Yes for
+/// http(s), mailto and scheme-less (relative) URLs; no for `javascript:`,
+/// `data:`, `vbscript:` and any other scheme.
+pub fn is_safe_link(url: &str) -> bool {
+    let u = url.trim_start().to_ascii_lowercase();
+    let scheme_end = u.find(':');
+    let path_start = u.find(['/', '?', '#']).unwrap_or(u.len());
+    match scheme_end {
+        Some(i) if i < path_start => {
+            u.starts_with("http://") || u.starts_with("https://") || u.starts_with("mailto:")
+        }
+        _ => !u.chars().any(|c| c.is_control()),
+    }
+}
+
+/// A site path as it must appear in an `href`: each byte outside the URL
+/// path characters that need no escaping (letters, digits, `-._~!$&'()*+,;=@/`)
+/// is percent-encoded, so a page named `a b#1?.md`, `100%.md` or `Überblick.md`
+/// is reachable, and a name such as `javascript:x` can never read as a scheme.
+pub fn encode_href(path: &str) -> std::borrow::Cow<'_, str> {
+    let keep = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'@'
+                    | b'/'
+            )
+    };
+    if path.bytes().all(keep) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for b in path.bytes() {
+        if keep(b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Decode `%XX` escapes in a link path (`my%20page.md`); invalid escapes
 /// stay as written and invalid UTF-8 is replaced.
 pub fn percent_decode(s: &str) -> String {
@@ -115,6 +171,45 @@ pub fn slugify(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_safe_schemes_are_links() {
+        for ok in [
+            "https://grafana/d/x",
+            "http://a",
+            "mailto:oncall@x",
+            "../dash.html",
+            "dash?a=b:c",
+        ] {
+            assert!(is_safe_link(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(7)",
+            " JavaScript:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "java\tscript:x",
+        ] {
+            assert!(!is_safe_link(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn hrefs_are_encoded_and_decode_back() {
+        for name in [
+            "a b#1?.html",
+            "100%.html",
+            "Überblick/x.html",
+            "javascript:alert(7).html",
+            "plain/page-1.html",
+        ] {
+            let e = encode_href(name);
+            assert!(!e.contains([' ', '#', '?', ':']), "{e}");
+            assert!(e.is_ascii(), "{e}");
+            assert_eq!(percent_decode(&e), name);
+        }
+        assert_eq!(encode_href("guide/intro.html"), "guide/intro.html");
+    }
 
     #[test]
     fn urls() {

@@ -177,7 +177,7 @@ pub struct LinkCtx {
 struct PageCtx<'a> {
     title: &'a str,
     description: Option<&'a str>,
-    url: &'a str,
+    url: std::borrow::Cow<'a, str>,
     source: String,
     body: std::borrow::Cow<'a, str>,
     toc: Vec<&'a Heading>,
@@ -202,7 +202,7 @@ struct RunbookCtx<'a> {
     info: &'a RunbookInfo,
     services: &'a [String],
     alerts: &'a [String],
-    dashboards: &'a [String],
+    dashboards: Vec<&'a str>,
     escalation: Option<&'a str>,
 }
 
@@ -308,7 +308,7 @@ impl<'a> Renderer<'a> {
     fn link(&self, from: &str, title: &str, to: &str) -> LinkCtx {
         LinkCtx {
             title: title.to_string(),
-            url: format!("{}{to}", root_prefix(from)),
+            url: format!("{}{}", root_prefix(from), crate::paths::encode_href(to)),
         }
     }
 
@@ -330,7 +330,7 @@ impl<'a> Renderer<'a> {
         let p = &self.site.pages[i];
         EntryCtx {
             title: &p.title,
-            url: format!("{}{}", root_prefix(from), p.url),
+            url: format!("{}{}", root_prefix(from), crate::paths::encode_href(&p.url)),
             description: p.src.front.description.as_deref(),
             key: &p.url,
             runbook: self.runbook_ctx(i),
@@ -347,7 +347,11 @@ impl<'a> Renderer<'a> {
         let index = sec.index.map(|i| &self.site.pages[i]);
         EntryCtx {
             title: &sec.title,
-            url: format!("{}{}", root_prefix(from), sec.url),
+            url: format!(
+                "{}{}",
+                root_prefix(from),
+                crate::paths::encode_href(&sec.url)
+            ),
             description: index.and_then(|p| p.src.front.description.as_deref()),
             key: &sec.url,
             runbook: None,
@@ -371,7 +375,16 @@ impl<'a> Renderer<'a> {
             info,
             services: &p.src.front.services,
             alerts: &p.src.front.alerts,
-            dashboards: &p.src.front.dashboards,
+            // Only http(s), mailto and relative links: a `javascript:` URL in
+            // front matter is never a link (the check reports it).
+            dashboards: p
+                .src
+                .front
+                .dashboards
+                .iter()
+                .map(String::as_str)
+                .filter(|u| crate::paths::is_safe_link(u))
+                .collect(),
             escalation: p.src.front.escalation.as_deref(),
         })
     }
@@ -419,7 +432,8 @@ impl<'a> Renderer<'a> {
         PageCtx {
             title: &p.title,
             description: p.src.front.description.as_deref(),
-            url: &p.url,
+            // As in every href, so nav.js can find this page in the tree.
+            url: crate::paths::encode_href(&p.url),
             source,
             body: p.body(),
             toc: p
@@ -451,11 +465,13 @@ impl<'a> Renderer<'a> {
             track: is_track_index.then(|| self.track_ctx(&p.url, i)),
             tasks: p.rendered.tasks,
             duration: p.src.front.duration.as_deref(),
-            canonical: c
-                .site
-                .site_url
-                .as_ref()
-                .map(|u| format!("{}/{}", u.trim_end_matches('/'), p.url)),
+            canonical: c.site.site_url.as_ref().map(|u| {
+                format!(
+                    "{}/{}",
+                    u.trim_end_matches('/'),
+                    crate::paths::encode_href(&p.url)
+                )
+            }),
         }
     }
 
@@ -723,7 +739,7 @@ impl<'a> Renderer<'a> {
 #[derive(Serialize)]
 struct GeneratedPage<'a> {
     title: &'a str,
-    url: &'a str,
+    url: std::borrow::Cow<'a, str>,
     description: Option<&'a str>,
     body: &'a str,
     toc: Vec<Heading>,
@@ -744,7 +760,7 @@ impl<'a> GeneratedPage<'a> {
     fn new(title: &'a str, url: &'a str) -> Self {
         Self {
             title,
-            url,
+            url: crate::paths::encode_href(url),
             description: None,
             body: "",
             toc: Vec::new(),

@@ -97,6 +97,34 @@ fn fresh_rule_id(content: &Path, title: &str) -> String {
         .unwrap_or_else(|| format!("{prefix}-999"))
 }
 
+/// A TOML string holding `s` exactly (quotes, backslashes, newlines escaped).
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// `--section` and `--track` name folders inside the content folder.
+fn inside_content(flag: &str, value: &str) -> Result<(), Diagnostic> {
+    let p = Path::new(value);
+    let escapes = p.is_absolute()
+        || p.components().any(|c| {
+            matches!(
+                c,
+                std::path::Component::ParentDir
+                    | std::path::Component::RootDir
+                    | std::path::Component::Prefix(_)
+            )
+        });
+    if escapes {
+        return Err(Diagnostic::error(
+            "usage",
+            format!(
+                "{flag} {value}: name a folder inside the content folder, e.g. `{flag} ops/payments`"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Create a new page of `kind` titled `title`; returns the file written.
 pub fn new_page(
     root: &Path,
@@ -106,9 +134,14 @@ pub fn new_page(
     section: Option<&str>,
 ) -> Result<PathBuf, Diagnostic> {
     let content = content_dir(root)?;
+    for (flag, value) in [("--section", section), ("--track", track)] {
+        if let Some(v) = value {
+            inside_content(flag, v)?;
+        }
+    }
     let slug = slugify(title);
     let today = Date::today();
-    let quoted = title.replace('"', "\\\"");
+    let quoted = toml_string(title);
     match kind {
         Kind::Runbook => {
             let dir = section_of_kind(&content, "runbook", "runbooks");
@@ -116,7 +149,7 @@ pub fn new_page(
                 &dir.join(format!("{slug}.md")),
                 &format!(
                     r#"+++
-title = "{quoted}"
+title = {quoted}
 description = "One line: what fires and what it means."
 owner = "team-FIXME"
 severity = "SEV3"
@@ -158,7 +191,7 @@ Who to page, and when.
                 &dir.join(format!("{slug}.md")),
                 &format!(
                     r#"+++
-title = "{quoted}"
+title = {quoted}
 description = "One line: what these rules are about."
 updated = {today}
 +++
@@ -186,7 +219,7 @@ One or two paragraphs: the reasoning, and when the rule does not apply.
                 &dir.join(&slug).join("_index.md"),
                 &format!(
                     r#"+++
-title = "{quoted}"
+title = {quoted}
 description = "Who this track is for, in one line."
 kind = "track"
 level = "mid"
@@ -232,7 +265,7 @@ What this track covers and how to work through it. Add modules with
                 &dir.join(format!("{slug}.md")),
                 &format!(
                     r#"+++
-title = "{quoted}"
+title = {quoted}
 description = "One line: what this module teaches."
 weight = {weight}
 duration = "3h"
@@ -258,7 +291,7 @@ duration = "3h"
             write_new(
                 &dir.join(format!("{slug}.md")),
                 &format!(
-                    "+++\ntitle = \"{quoted}\"\ndescription = \"\"\nupdated = {today}\n+++\n\nWrite here.\n"
+                    "+++\ntitle = {quoted}\ndescription = \"\"\nupdated = {today}\n+++\n\nWrite here.\n"
                 ),
             )
         }
@@ -267,18 +300,18 @@ duration = "3h"
 
 /// `handbook init DIR`: a book.toml and a home page, refusing to overwrite.
 pub fn init(dir: &Path, title: &str) -> Result<Vec<PathBuf>, Diagnostic> {
-    let quoted = title.replace('"', "\\\"");
+    let quoted = toml_string(title);
     Ok(vec![
         write_new(
             &dir.join("book.toml"),
             &format!(
-                "[book]\ntitle = \"{quoted}\"\ndescription = \"\"\n\n[build]\ncontent-dir = \"content\"\noutput-dir = \"public\"\n"
+                "[book]\ntitle = {quoted}\ndescription = \"\"\n\n[build]\ncontent-dir = \"content\"\noutput-dir = \"public\"\n"
             ),
         )?,
         write_new(
             &dir.join("content/_index.md"),
             &format!(
-                "+++\ntitle = \"{quoted}\"\n+++\n\nWelcome. Add pages with `handbook new page \"Title\"`.\n"
+                "+++\ntitle = {quoted}\n+++\n\nWelcome. Add pages with `handbook new page \"Title\"`.\n"
             ),
         )?,
     ])

@@ -51,6 +51,9 @@ struct Version {
     css_only: bool,
     /// Search index, built on first request after a change.
     search: Option<Arc<HashMap<String, Arc<Vec<u8>>>>>,
+    /// The last good site: its search index is built from it on demand,
+    /// also while a failed rebuild shows the overlay.
+    site: Option<Arc<site::Site>>,
     /// Paths, sizes and modification times of the copied files.
     assets_sig: [u8; 32],
 }
@@ -65,6 +68,10 @@ pub struct Shared {
     opts: ServeOptions,
     /// Time of the last rebuild, for the `serve` log and benchmarks.
     pub last_rebuild: Mutex<Duration>,
+    /// Long polls being held.
+    polls: std::sync::atomic::AtomicUsize,
+    /// Set when the server can no longer serve (the listener died).
+    fatal: (Mutex<Option<String>>, Condvar),
 }
 
 /// A running dev server.
@@ -83,6 +90,29 @@ impl Handle {
         self.server.unblock();
     }
 
+    /// Block until the server can no longer serve; the reason.
+    pub fn wait(&self) -> String {
+        let (lock, cvar) = &self.shared.fatal;
+        let mut g = match lock.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        loop {
+            if let Some(reason) = g.clone() {
+                return reason;
+            }
+            g = match cvar.wait(g) {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+        }
+    }
+
+    /// Long polls held right now.
+    pub fn polls(&self) -> usize {
+        self.shared.polls.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Current version number (bumps on every rebuild, failed ones included).
     pub fn version(&self) -> u64 {
         self.shared.current.read().map(|v| v.number).unwrap_or(0)
@@ -90,6 +120,17 @@ impl Handle {
 }
 
 impl Shared {
+    /// Record that the server cannot go on, and wake [`Handle::wait`].
+    fn fail(&self, reason: String) {
+        let (lock, cvar) = &self.fatal;
+        if let Ok(mut g) = lock.lock()
+            && g.is_none()
+        {
+            *g = Some(reason);
+        }
+        cvar.notify_all();
+    }
+
     /// Load the site through the shared caches.
     fn load(&self) -> Result<site::Site, Diagnostics> {
         site::load_all(
@@ -158,8 +199,10 @@ impl Shared {
                     css_only,
                     search: None,
                     assets_sig,
+                    site: None,
                 };
                 eprint!("{}", crate::report::compact(&site.diagnostics, false));
+                cur.site = Some(Arc::new(site));
             }
             Err(d) => {
                 cur.number += 1;
@@ -185,8 +228,9 @@ impl Shared {
         if let Some(s) = self.current.read().ok()?.search.clone() {
             return Some(s);
         }
-        // Build from the cached Markdown: no re-parsing.
-        let site = self.load().ok()?;
+        // Build from the last good site: no re-parsing, and still there
+        // while a broken edit shows the overlay.
+        let site = self.current.read().ok()?.site.clone()?;
         let files: HashMap<String, Arc<Vec<u8>>> = search::build_index(&site)
             .into_iter()
             .map(|o| (o.path, o.bytes))
@@ -296,6 +340,8 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
         pages: PageCache::default(),
         opts: opts.clone(),
         last_rebuild: Mutex::new(Duration::ZERO),
+        polls: Default::default(),
+        fatal: Default::default(),
     });
     shared.rebuild();
     let server = Server::http(SocketAddr::new(opts.bind, opts.port))
@@ -350,15 +396,23 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
         }
     });
 
-    for _ in 0..4 {
+    for _ in 0..WORKERS {
         let server = server.clone();
         let shared = shared.clone();
         std::thread::spawn(move || {
-            while let Ok(req) = server.recv() {
+            loop {
+                let req = match server.recv() {
+                    Ok(r) => r,
+                    Err(e) => {
+                        shared.fail(format!("the server stopped accepting connections: {e}"));
+                        return;
+                    }
+                };
+                let Some(req) = refuse_body(req) else {
+                    continue;
+                };
                 if req.url().contains("__handbook/poll") {
-                    // Long polls wait on their own thread so pages never queue behind them.
-                    let shared = shared.clone();
-                    std::thread::spawn(move || handle(&shared, req));
+                    start_poll(&shared, req);
                 } else {
                     handle(&shared, req);
                 }
@@ -371,6 +425,74 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
         server,
         _watcher: Some(Box::new(debouncer)),
     })
+}
+
+/// Threads answering page requests.
+const WORKERS: usize = 4;
+/// Live-reload long polls held at once; more are told to come back later.
+const MAX_POLLS: usize = 64;
+
+/// The server needs no request bodies. tiny_http reads a small body (up to
+/// 1 KiB) itself; a larger declared one is drained when the request is
+/// dropped with one allocation of the declared size, so `Content-Length:
+/// 99999999999999` would abort the process. Such a request is answered 413
+/// through `upgrade` (which writes the response and hands back the raw
+/// connection) and the connection is deliberately leaked rather than
+/// dropped: one descriptor and one tiny_http connection thread per hostile
+/// request instead of a crashed server.
+fn refuse_body(req: Request) -> Option<Request> {
+    let declared = req.body_length().unwrap_or(0);
+    let chunked = req
+        .headers()
+        .iter()
+        .any(|h| h.field.equiv("Transfer-Encoding"));
+    if declared <= 1024 && !chunked {
+        if declared > 0 {
+            let _ = req.respond(
+                Response::from_string("request bodies are not accepted").with_status_code(413),
+            );
+            return None;
+        }
+        return Some(req);
+    }
+    let stream = req.upgrade(
+        "close",
+        Response::from_string("request bodies are not accepted")
+            .with_status_code(413)
+            .with_header(header("Connection", "close")),
+    );
+    std::mem::forget(stream);
+    None
+}
+
+/// Hold a long poll on its own thread (pages never queue behind polls), at
+/// most [`MAX_POLLS`] at once; beyond that, or when no thread can be
+/// started, answer 503 at once and the page retries with backoff.
+fn start_poll(shared: &Arc<Shared>, req: Request) {
+    use std::sync::atomic::Ordering;
+    let busy = || Response::from_string("too many live-reload connections").with_status_code(503);
+    if shared.polls.fetch_add(1, Ordering::SeqCst) >= MAX_POLLS {
+        shared.polls.fetch_sub(1, Ordering::SeqCst);
+        let _ = req.respond(busy());
+        return;
+    }
+    let s = shared.clone();
+    let req = Arc::new(Mutex::new(Some(req)));
+    let handed = req.clone();
+    let spawned = std::thread::Builder::new()
+        .name("handbook-poll".into())
+        .spawn(move || {
+            if let Some(r) = handed.lock().ok().and_then(|mut g| g.take()) {
+                handle(&s, r);
+            }
+            s.polls.fetch_sub(1, Ordering::SeqCst);
+        });
+    if spawned.is_err() {
+        shared.polls.fetch_sub(1, Ordering::SeqCst);
+        if let Some(r) = req.lock().ok().and_then(|mut g| g.take()) {
+            let _ = r.respond(busy());
+        }
+    }
 }
 
 fn header(name: &str, value: &str) -> Header {
@@ -482,13 +604,19 @@ fn handle(shared: &Shared, req: Request) {
                 error,
             )
         } else if cur.assets.contains(&lookup) {
-            let bytes = std::fs::read(cur.content_dir.join(&lookup))
+            // Read through the real path, and only inside the content folder:
+            // a file swapped for a link to elsewhere is not served.
+            let bytes = std::fs::canonicalize(cur.content_dir.join(&lookup))
                 .ok()
+                .filter(|p| {
+                    std::fs::canonicalize(&cur.content_dir).is_ok_and(|root| p.starts_with(root))
+                })
+                .and_then(|p| std::fs::read(p).ok())
                 .map(Arc::new);
             (bytes, 200, lookup.clone(), error)
         } else if cur.files.contains_key(&format!("{lookup}/index.html")) {
             drop(cur);
-            let to = format!("/{lookup}/");
+            let to = format!("/{}/", crate::paths::encode_href(&lookup));
             let _ =
                 req.respond(Response::empty(StatusCode(301)).with_header(header("Location", &to)));
             return;
@@ -502,6 +630,18 @@ fn handle(shared: &Shared, req: Request) {
         }
     };
     let Some(body) = body else {
+        // Nothing to show, e.g. a site broken since startup: a page that
+        // carries the error overlay and reloads once the site builds.
+        if let Some(e) = &error {
+            let page = inject(b"<!doctype html><html><head><meta charset=\"utf-8\"><title>Build failed</title></head><body></body></html>", &served_path, Some(e));
+            let _ = req.respond(
+                Response::from_data(page)
+                    .with_status_code(500)
+                    .with_header(header("Content-Type", "text/html; charset=utf-8"))
+                    .with_header(header("Cache-Control", "no-store")),
+            );
+            return;
+        }
         let _ = req.respond(Response::from_string("not found").with_status_code(404));
         return;
     };

@@ -450,3 +450,64 @@ fn rebuild_links_unchanged_files_and_rewrites_changed_ones() {
     assert!(after.contains("A sentence added between builds."));
     assert_ne!(before, after);
 }
+
+#[test]
+fn odd_file_names_are_reachable_and_never_a_scheme() {
+    let d = tempfile::tempdir().unwrap();
+    let names = ["a b.md", "100%.md", "q?.md", "hash#1.md", "Überblick.md"];
+    let mut index = String::from("# Odd names\n\n");
+    for n in names {
+        write(d.path(), &format!("docs/{n}"), &format!("# {n}\n"));
+        // `?` and `#` start a query and a fragment in any URL: authors
+        // write them encoded, as on GitHub.
+        let link = n.replace('?', "%3F").replace('#', "%23");
+        index.push_str(&format!("- [{n}](<docs/{link}>)\n"));
+    }
+    write(d.path(), "README.md", &index);
+    write(d.path(), "docs/javascript:alert(7).md", "# x\n");
+    let out = build(d.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning[output]"), "{err}");
+    let p = d.path().join("public");
+    let home = read(&p, "index.html");
+    let nav = read(&p, "static/nav.js");
+    for html in [&home, &nav] {
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(!html.contains("javascript:alert"), "{html}");
+    }
+    // Every href to a docs page decodes to a file that exists.
+    let hrefs: Vec<&str> = home
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
+        .filter(|h| h.starts_with("docs/"))
+        .collect();
+    assert!(hrefs.len() >= names.len(), "{hrefs:?}");
+    for h in hrefs {
+        assert!(!h.contains([' ', '?', '#']) || h.contains("%"), "{h}");
+        let file = handbook::paths::percent_decode(h);
+        assert!(p.join(&file).is_file(), "{h} -> {file} missing");
+    }
+}
+
+#[test]
+fn javascript_urls_in_front_matter_are_not_links() {
+    let d = fixture("basic");
+    let rb = read(d.path(), "content/runbooks/fresh.md");
+    write(
+        d.path(),
+        "content/runbooks/fresh.md",
+        &rb.replacen(
+            "+++\n",
+            "+++\ndashboards = [\"javascript:alert(7)\", \"https://grafana.example/d/1\"]\n",
+            1,
+        ),
+    );
+    let out = build(d.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/runbooks/fresh.md:2:1: error[runbook-field]: dashboard link `javascript:alert(7)`"), "{err}");
+    let out = handbook(d.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -53,3 +53,41 @@ fn init_then_new_pages_build_with_placeholders() {
     assert!(read(&p, "tracks/payments-basics/money-types.html").contains("Module 1 of 1"));
     assert!(read(&p, "rules.html").contains("GO-ERRO-001"));
 }
+
+#[test]
+fn new_stays_in_the_content_folder_and_writes_valid_toml() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("site");
+    std::fs::create_dir_all(&root).unwrap();
+    assert!(
+        handbook(&root, &["init", ".", "--title", "Team \"A\"\nsecond line"])
+            .status
+            .success()
+    );
+    for section in ["../../escape", "/tmp/abs", "ok/../../x"] {
+        let out = handbook(&root, &["new", "page", "Leak", "--section", section]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{section}: {err}");
+        assert!(err.contains("inside the content folder"), "{err}");
+    }
+    assert!(!d.path().join("escape").exists());
+    let out = handbook(
+        &root,
+        &[
+            "new",
+            "page",
+            "Quote \" and\nnewline \\ here",
+            "--section",
+            "notes",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Both files parse, and the title survives exactly.
+    let out = build(&root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = read(&root.join("public"), "notes/quote-and-newline-here.html");
+    assert!(
+        page.contains("<h1>Quote &quot; and\nnewline \\ here</h1>"),
+        "{page}"
+    );
+}

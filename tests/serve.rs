@@ -32,6 +32,27 @@ fn raw(addr: SocketAddr, request: &str) -> (u16, String) {
     (status, text)
 }
 
+/// Send `request` and return the status code as soon as the status line
+/// arrives (the connection may stay open).
+fn status_of(addr: SocketAddr, request: &str) -> u16 {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 256];
+    while !buf.windows(2).any(|w| w == b"\r\n") {
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    String::from_utf8_lossy(&buf)
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
 fn server(root: &Path) -> handbook::serve::Handle {
     start(ServeOptions {
         root: root.to_path_buf(),
@@ -347,4 +368,119 @@ fn index_pages_follow_edits_to_the_pages_they_list() {
         get(h.addr, "/rules.html").1 != before
     });
     h.stop();
+}
+
+#[test]
+fn hostile_requests_do_not_take_the_server_down() {
+    let d = fixture("basic");
+    let h = server(d.path());
+    // A declared body far larger than memory: answered at once, no crash.
+    let status = status_of(
+        h.addr,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999999\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 413);
+    let status = status_of(
+        h.addr,
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999999\r\n\r\n",
+    );
+    assert_eq!(status, 413);
+    // A small body and a chunked one are refused too.
+    let (status, _) = raw(
+        h.addr,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
+    );
+    assert_eq!(status, 413);
+    let (status, _) = raw(
+        h.addr,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    );
+    assert_eq!(status, 413);
+    // Still serving.
+    assert_eq!(get(h.addr, "/guide/intro.html").0, 200);
+}
+
+#[test]
+fn long_polls_are_bounded_and_pages_still_load() {
+    let d = fixture("basic");
+    let h = server(d.path());
+    let (_, body) = get(h.addr, "/__handbook/poll?v=0");
+    let v: u64 = body
+        .split("\"version\":")
+        .nth(1)
+        .and_then(|r| r.split(',').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    // Hold 70 polls open (each waits for a version after `v`).
+    let mut held = Vec::new();
+    for _ in 0..70 {
+        let mut s = TcpStream::connect(h.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        s.write_all(format!("GET /__handbook/poll?v={v} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes())
+            .unwrap();
+        held.push(s);
+    }
+    eventually("64 polls held", || h.polls() == 64);
+    // The six beyond the cap were told to come back later, at once.
+    let mut refused = 0;
+    for s in held.iter_mut() {
+        s.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let mut buf = [0u8; 64];
+        if let Ok(n) = s.read(&mut buf)
+            && String::from_utf8_lossy(&buf[..n]).contains(" 503 ")
+        {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 6);
+    assert_eq!(h.polls(), 64);
+    // Pages do not queue behind the polls.
+    let t = Instant::now();
+    assert_eq!(get(h.addr, "/guide/intro.html").0, 200);
+    assert!(t.elapsed() < Duration::from_secs(5));
+    // A change answers every held poll.
+    write(
+        d.path(),
+        "content/guide/intro.md",
+        "+++\ntitle = \"Changed\"\n+++\nNew.\n",
+    );
+    eventually("polls answered", || h.polls() == 0);
+}
+
+#[test]
+fn a_site_broken_from_the_start_shows_the_overlay_and_search_survives_breakage() {
+    let d = fixture("basic");
+    let good = read(d.path(), "content/guide/intro.md");
+    write(
+        d.path(),
+        "content/guide/intro.md",
+        "+++\ntitle = [broken\n+++\n",
+    );
+    let h = server(d.path());
+    let (status, body) = get(h.addr, "/guide/intro.html");
+    assert_eq!(status, 500);
+    assert!(
+        body.contains("handbook-error") && body.contains("data-handbook-live"),
+        "{body}"
+    );
+    assert!(body.contains("content/guide/intro.md:2"), "{body}");
+    // Fixed: the site appears.
+    write(d.path(), "content/guide/intro.md", &good);
+    eventually("fixed site served", || {
+        get(h.addr, "/guide/intro.html").0 == 200
+    });
+    // Broken again: pages and search keep the last good site.
+    write(
+        d.path(),
+        "content/guide/intro.md",
+        "+++\ntitle = [broken\n+++\n",
+    );
+    eventually("overlay shown", || {
+        get(h.addr, "/guide/intro.html")
+            .1
+            .contains("handbook-error")
+    });
+    let (status, body) = get(h.addr, "/search/meta.json");
+    assert_eq!(status, 200, "{body}");
 }

@@ -261,7 +261,11 @@ pub fn render_site(
             if site.skips.aliases.contains(&path) {
                 continue;
             }
-            let target = format!("{}{}", paths::root_prefix(&path), p.url);
+            let target = format!(
+                "{}{}",
+                paths::root_prefix(&path),
+                paths::encode_href(&p.url)
+            );
             outputs.push(Output {
                 path,
                 bytes: Arc::new(render::redirect_page(&target).into_bytes()),
@@ -322,7 +326,7 @@ fn sitemap(site: &Site, base: &str) -> String {
     for &i in &site.order {
         let p = &site.pages[i];
         s.push_str("  <url><loc>");
-        highlight::escape_into(&mut s, &format!("{base}/{}", p.url));
+        highlight::escape_into(&mut s, &format!("{base}/{}", paths::encode_href(&p.url)));
         s.push_str("</loc>");
         if let Some(d) = p.src.front.updated.or(p.src.front.date) {
             s.push_str(&format!("<lastmod>{d}</lastmod>"));

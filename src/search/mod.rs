@@ -212,7 +212,7 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
         );
         out.push(Analysed {
             doc: Doc {
-                url: format!("{}{anchor}", page.url),
+                url: format!("{}{anchor}", crate::paths::encode_href(&page.url)),
                 title: heading.map_or_else(|| page.title.clone(), |h| h.text.clone()),
                 crumb: crumb.join(" › "),
                 kind: page.kind,

@@ -82,6 +82,20 @@ pub(super) fn runbooks(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             },
             None => default_every,
         };
+        for d in fm
+            .dashboards
+            .iter()
+            .filter(|d| !crate::paths::is_safe_link(d))
+        {
+            diags.push(
+                Diagnostic::error(
+                    "runbook-field",
+                    format!("dashboard link `{d}` is not an http(s), mailto or relative URL; it is not shown"),
+                )
+                .in_file(file)
+                .at_pos(p.src.key_position("dashboards")),
+            );
+        }
         let due = fm.last_reviewed.zip(every).map(|(d, n)| d.add_days(n));
         let overdue = due.is_some_and(|d| today > d);
         if overdue {

@@ -71,6 +71,21 @@ pub fn read(
         });
     }
 
+    // A file name no site can hold (`a:b.md`, Windows' reserved `\\`) is a
+    // finding, not a page: its URL would read as a scheme.
+    md.retain(|rel| {
+        let bad = rel.contains(':') || rel.contains('\\');
+        if bad {
+            diags.push(
+                Diagnostic::error(
+                    "output",
+                    format!("`{rel}` cannot be a page: `:` and `\\` are not allowed in file names; rename it"),
+                )
+                .in_file(display_path(root, &content_dir.join(rel))),
+            );
+        }
+        !bad
+    });
     let bound = crate::include::bound_for(root);
     let loaded: Vec<(Option<Arc<SourceFile>>, Vec<Diagnostic>)> = md
         .par_iter()
