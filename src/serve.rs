@@ -70,6 +70,9 @@ pub struct Shared {
     pub last_rebuild: Mutex<Duration>,
     /// Long polls being held.
     polls: std::sync::atomic::AtomicUsize,
+    /// Rebuilds run, including those that changed nothing (for tests: an
+    /// event to wait on instead of a sleep).
+    rebuilds: std::sync::atomic::AtomicU64,
     /// Set when the server can no longer serve (the listener died).
     fatal: (Mutex<Option<String>>, Condvar),
 }
@@ -106,6 +109,13 @@ impl Handle {
                 Err(p) => p.into_inner(),
             };
         }
+    }
+
+    /// Rebuilds run so far, including those that changed nothing.
+    pub fn rebuilds(&self) -> u64 {
+        self.shared
+            .rebuilds
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Long polls held right now.
@@ -146,6 +156,13 @@ impl Shared {
     /// Rebuild the site; on success swap it in, on failure keep the last good
     /// files and set the error overlay. Returns the new version number.
     pub fn rebuild(&self) -> u64 {
+        let n = self.rebuild_inner();
+        self.rebuilds
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        n
+    }
+
+    fn rebuild_inner(&self) -> u64 {
         let start = Instant::now();
         let result = self
             .load()
@@ -341,6 +358,7 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
         opts: opts.clone(),
         last_rebuild: Mutex::new(Duration::ZERO),
         polls: Default::default(),
+        rebuilds: Default::default(),
         fatal: Default::default(),
     });
     shared.rebuild();

@@ -100,17 +100,50 @@ fn human_output_shows_source_and_summary() {
 #[test]
 fn github_and_gitlab_formats() {
     let d = fixture("check");
-    let (_, gh) = check(d.path(), &["--format", "github"]);
+    let (code, gh) = check(d.path(), &["--format", "github"]);
+    assert_eq!(code, 1, "{gh}");
     assert!(gh.contains("::error file=content/go/snippets.md,line=42,col=2,title=go-syntax::Go example does not parse"), "{gh}");
     assert!(
-        gh.contains("::warning file=content/runbooks/old.md,line=5,col=1,title=stale-runbook::")
+        gh.contains("::warning file=content/runbooks/old.md,line=5,col=1,title=stale-runbook::"),
+        "{gh}"
     );
-    let (_, gl) = check(d.path(), &["--format", "gitlab"]);
-    let v: serde_json::Value = serde_json::from_str(&gl).unwrap();
-    let first = &v.as_array().unwrap()[0];
-    assert!(first["fingerprint"].as_str().unwrap().len() == 32);
-    assert!(first["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
-    assert!(["major", "minor"].contains(&first["severity"].as_str().unwrap()));
+    // One annotation per finding of the JSON report, errors as errors.
+    let (_, json) = check(d.path(), &["--format", "json"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    let errors = findings.iter().filter(|f| f["severity"] == "error").count();
+    let warnings = findings.len() - errors;
+    assert_eq!(
+        gh.lines().filter(|l| l.starts_with("::error ")).count(),
+        errors,
+        "{gh}"
+    );
+    assert_eq!(
+        gh.lines().filter(|l| l.starts_with("::warning ")).count(),
+        warnings,
+        "{gh}"
+    );
+    let (code, gl) = check(d.path(), &["--format", "gitlab"]);
+    assert_eq!(code, 1);
+    let v: Vec<serde_json::Value> = serde_json::from_str(&gl).unwrap();
+    assert_eq!(v.len(), findings.len());
+    let mut prints = std::collections::HashSet::new();
+    for (g, f) in v.iter().zip(&findings) {
+        let fp = g["fingerprint"].as_str().unwrap();
+        assert_eq!(fp.len(), 32, "{g}");
+        assert!(
+            prints.insert(fp.to_string()),
+            "fingerprints are unique: {g}"
+        );
+        assert_eq!(g["check_name"], f["code"], "{g}");
+        assert_eq!(g["location"]["path"], f["file"], "{g}");
+        assert_eq!(g["location"]["lines"]["begin"], f["line"], "{g}");
+        let expected = if f["severity"] == "error" {
+            "major"
+        } else {
+            "minor"
+        };
+        assert_eq!(g["severity"], expected, "{g}");
+    }
 }
 
 #[test]

@@ -266,9 +266,14 @@ fn a_burst_of_changes_gives_few_rebuilds() {
         );
     }
     eventually("burst built", || get(h.addr, "/bulk/p199.html").0 == 200);
-    std::thread::sleep(Duration::from_millis(300));
-    let rebuilds = h.version() - v0;
-    assert!(rebuilds <= 5, "{rebuilds} rebuilds for one burst");
+    // Events that arrived during a rebuild are coalesced into the next one:
+    // 200 files give a handful of versions, never one per file.
+    let versions = h.version() - v0;
+    assert!(
+        versions <= 3,
+        "{versions} versions for one burst of 200 files"
+    );
+    assert!(h.rebuilds() <= 4, "{} rebuilds for one burst", h.rebuilds());
     h.stop();
 }
 
@@ -325,9 +330,11 @@ fn saving_without_changes_does_not_reload() {
     let page = d.path().join("content/guide/second.md");
     let text = std::fs::read_to_string(&page).unwrap();
     let v = h.version();
+    let runs = h.rebuilds();
     std::fs::write(&page, &text).unwrap(); // an editor's save with no edit
     std::fs::create_dir_all(d.path().join("content/guide/empty-folder")).unwrap();
-    std::thread::sleep(Duration::from_millis(400));
+    // Wait for the rebuild those events cause, then look: no new version.
+    eventually("the save is seen and rebuilt", || h.rebuilds() > runs);
     assert_eq!(h.version(), v, "no new version, so browsers do not reload");
     // Replacing an image is a change even though no page differs.
     std::thread::sleep(Duration::from_millis(20));

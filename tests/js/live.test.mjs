@@ -32,8 +32,10 @@ after(async () => {
 test("saving the Markdown updates the open page", async () => {
   const page = await browser.newPage();
   const errors = watchErrors(page);
+  // The live script has the current version once its first poll answers.
+  const connected = page.waitForResponse((r) => r.url().includes("__handbook/poll"), { timeout: 10000 });
   await page.goto(base + "guide/second.html");
-  await page.waitForTimeout(300); // let the live script connect
+  await connected;
   const file = join(root, "content/guide/second.md");
   writeFileSync(file, "# Second page\n\nEdited while the browser watched.\n");
   await page.locator("text=Edited while the browser watched.").waitFor({ timeout: 10000 });
@@ -43,8 +45,9 @@ test("saving the Markdown updates the open page", async () => {
 
 test("a stylesheet change is swapped in without a reload", async () => {
   const page = await browser.newPage();
+  const connected = page.waitForResponse((r) => r.url().includes("__handbook/poll"), { timeout: 10000 });
   await page.goto(base + "guide/intro.html");
-  await page.waitForTimeout(300);
+  await connected;
   await page.evaluate(() => { window.__marker = "still here"; });
   mkdirSync(join(root, "themes/default/static"), { recursive: true });
   const css = readFileSync(join(repo, "themes/default/static/style.css"), "utf8");

@@ -27,12 +27,11 @@ test("the index loads lazily, on first focus", async () => {
   const page = await browser.newPage();
   const fetched = [];
   page.on("request", (r) => { if (r.url().includes("/search/")) fetched.push(r.url()); });
-  await page.goto(site.base + "guide/second.html");
-  await page.waitForTimeout(200);
+  await page.goto(site.base + "guide/second.html", { waitUntil: "networkidle" });
   assert.deepEqual(fetched, [], "nothing fetched on page view");
+  const meta = page.waitForRequest((r) => r.url().endsWith("search/meta.json"), { timeout: 5000 });
   await page.focus("#search-input");
-  await page.waitForTimeout(300);
-  assert.ok(fetched.some((u) => u.endsWith("search/meta.json")), fetched.join());
+  await meta;
   await page.close();
 });
 
@@ -57,7 +56,7 @@ test("an alert name finds its runbook first; filters narrow by kind", async () =
   assert.match(await first.getAttribute("href"), /runbooks\/stale\.html/);
   await firstResult(page, "symptoms");
   await page.click("#search-results .chip[data-kind=runbook]");
-  await page.waitForTimeout(300);
+  await page.locator("#search-results .chip[data-kind=runbook][aria-pressed=true]").waitFor({ timeout: 5000 });
   const crumbs = await page.locator("#search-results .result-crumb").allTextContents();
   assert.ok(crumbs.length >= 2 && crumbs.every((c) => c.startsWith("Runbooks")), crumbs.join("|"));
   await page.close();
@@ -82,8 +81,10 @@ test("code identifiers, prefixes and typos match; snippets highlight and escape"
 test("search.html?q= shows results without typing", async () => {
   const page = await browser.newPage();
   await page.goto(site.base + "search.html?q=module");
-  await page.locator("#search-page-results .result").first().waitFor();
+  const top = page.locator("#search-page-results .result").first();
+  await top.waitFor();
   assert.match(await page.locator("#search-page-status").textContent(), /results? for/);
+  assert.match(await top.getAttribute("href"), /track\//, "a track module ranks first for 'module'");
   await page.close();
 });
 

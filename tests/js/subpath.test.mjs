@@ -60,11 +60,14 @@ http {
   const exe = existsSync("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx";
   nginx = spawn(exe, ["-c", join(work, "nginx.conf"), "-p", work], { stdio: "ignore" });
   base = `http://127.0.0.1:${port}${PREFIX}`;
-  // Wait (bounded) until nginx answers.
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(base)).ok) break; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 50));
+  // Wait (bounded) until nginx answers; a server that never does fails the
+  // suite here rather than letting every test below time out obscurely.
+  let up = false;
+  for (let i = 0; i < 100 && !up; i++) {
+    try { up = (await fetch(base)).ok; } catch { /* not up yet */ }
+    if (!up) await new Promise((r) => setTimeout(r, 50));
   }
+  assert.ok(up, `nginx never answered on ${base} (is nginx installed? see scripts/test.sh)`);
   browser = await launch();
 });
 after(async () => {
@@ -96,10 +99,13 @@ test("search works under the sub-path", async () => {
   await page.fill("#search-input", "KafkaConsumerLagHigh");
   const first = page.locator("#search-results .result").first();
   await first.waitFor({ timeout: 5000 });
+  assert.match(await first.getAttribute("href"), /runbooks\/kafka-consumer-lag\.html/, "the alert's runbook ranks first");
   await first.click();
   await page.waitForURL(/teams\/go\/handbook\/runbooks\/kafka-consumer-lag\.html/);
   await page.goto(base + "search.html?q=context.WithTimeout");
-  await page.locator("#search-page-results .result").first().waitFor({ timeout: 5000 });
+  const top = page.locator("#search-page-results .result").first();
+  await top.waitFor({ timeout: 5000 });
+  assert.match(await top.getAttribute("href"), /standards\/context\.html/, "the page about the identifier ranks first");
   await page.close();
 });
 

@@ -86,7 +86,8 @@ test("the phone layout hides the sidebar behind a menu button", async () => {
   const box = await sidebar.boundingBox();
   assert.ok(box.x + box.width <= 1, "sidebar off screen");
   await page.click(".nav-toggle");
-  await page.waitForTimeout(300);
+  // The drawer slides in (a CSS transition): wait for it to arrive.
+  await page.waitForFunction(() => document.querySelector("#sidebar").getBoundingClientRect().x >= -1, null, { timeout: 5000 });
   const open = await sidebar.boundingBox();
   assert.ok(open.x >= -1, "sidebar slides in");
   await page.close();
