@@ -10,7 +10,6 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::diag::Diagnostic;
-use crate::highlight::escape_attr;
 use crate::lines::{Line, fence_closes, fence_open, like};
 
 static TAG: LazyLock<Regex> =
@@ -79,7 +78,7 @@ pub fn rewrite(text: &str, display: &Path) -> (String, Vec<(u32, u32)>, Vec<Diag
                 push(String::new());
             }
             "tab" => {
-                let label = escape_attr(&attr("title").unwrap_or_default());
+                let label = crate::html::escape(&attr("title").unwrap_or_default());
                 push(format!(
                     "<div class=\"tabbed-block\" data-label=\"{label}\"><p class=\"tabbed-label\">{label}</p>"
                 ));

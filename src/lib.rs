@@ -28,6 +28,7 @@ pub mod external;
 pub mod gitbook;
 pub mod gocheck;
 pub mod highlight;
+pub mod html;
 pub mod imported;
 pub mod include;
 pub mod lines;

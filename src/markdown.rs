@@ -16,7 +16,7 @@ use regex::Regex;
 
 use crate::config::MarkdownConfig;
 use crate::diag::{Diagnostic, LineIndex};
-use crate::highlight::{self, FenceInfo, PairSide, escape_attr};
+use crate::highlight::{self, FenceInfo, PairSide};
 use crate::paths::{encode_href, percent_decode, resolve_relative, root_prefix, url_for_source};
 use crate::slug::{SlugStyle, slug};
 
@@ -497,16 +497,16 @@ pub fn render(
                     let _ = write!(
                         badge,
                         " <span class=\"rule-badge\"><span class=\"rule-id\">{}</span> <span class=\"rule-level level-{1}\">{1}</span></span>",
-                        escape_attr(&id),
+                        crate::html::escape(&id),
                         r.as_str()
                     );
                 }
                 let class_attr = if classes.is_empty() {
                     String::new()
                 } else {
-                    format!(" class=\"{}\"", escape_attr(&classes))
+                    format!(" class=\"{}\"", crate::html::escape(&classes))
                 };
-                let ida = escape_attr(&id);
+                let ida = crate::html::escape(&id);
                 events.push(Event::Html(CowStr::from(format!(
                     "<h{lvl} id=\"{ida}\"{class_attr}><a class=\"anchor\" href=\"#{ida}\" aria-label=\"Link to this section\"></a>{inner}{badge}</h{lvl}>\n"
                 ))));
@@ -571,7 +571,7 @@ pub fn render(
                 let html = match &info.title {
                     Some(t) => format!(
                         "<figure class=\"code-titled\"><figcaption class=\"code-title\">{}</figcaption>{}</figure>\n",
-                        escape_attr(t),
+                        crate::html::escape(t),
                         rendered.html
                     ),
                     None => rendered.html,
@@ -723,11 +723,11 @@ pub fn inline_html(text: &str) -> String {
     for event in Parser::new(text) {
         match event {
             Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                highlight::escape_into(&mut out, &t)
+                crate::html::escape_into(&mut out, &t)
             }
             Event::Code(t) => {
                 out.push_str("<code>");
-                highlight::escape_into(&mut out, &t);
+                crate::html::escape_into(&mut out, &t);
                 out.push_str("</code>");
             }
             Event::Start(Tag::Emphasis) => out.push_str("<em>"),
@@ -767,8 +767,8 @@ fn inline_toc(headings: &[Heading]) -> String {
             s,
             "<li class=\"toc-{}\"><a href=\"#{}\">{}</a></li>",
             h.level,
-            escape_attr(&h.id),
-            escape_attr(&h.text)
+            crate::html::escape(&h.id),
+            crate::html::escape(&h.text)
         );
     }
     s.push_str("</ul></nav>\n");
@@ -829,7 +829,7 @@ fn html_links<'a>(
             });
         result.push_str(&rest[..i + 6]);
         match rewritten {
-            Some(h) => result.push_str(&escape_attr(&h)),
+            Some(h) => result.push_str(&crate::html::escape(&h)),
             None => result.push_str(value),
         }
         result.push(q);

@@ -4,7 +4,6 @@
 
 use std::fmt::Write as _;
 
-use crate::highlight::escape_attr;
 use crate::markdown::inline_html;
 use crate::paths::{root_prefix, url_for_source};
 use crate::site::Site;
@@ -45,9 +44,9 @@ fn sections(site: &Site, root: &str, url: &str, open: &[bool]) -> String {
         let _ = write!(
             out,
             "<li class=\"{class}\"><a href=\"{root}{}\"{}>{}</a>",
-            escape_attr(&crate::paths::encode_href(href)),
+            crate::html::escape(&crate::paths::encode_href(href)),
             if here { " aria-current=\"page\"" } else { "" },
-            escape_attr(title)
+            crate::html::escape(title)
         );
     }
     fn walk(site: &Site, s: usize, out: &mut String, root: &str, url: &str, open: &[bool]) {
@@ -108,7 +107,7 @@ fn summary(items: &[Item], root: &str, url: &str, depth: usize) -> String {
                             let _ = write!(
                                 out,
                                 "<li class=\"page external\"><a href=\"{}\">{num}{}</a>",
-                                escape_attr(p),
+                                crate::html::escape(p),
                                 inline_html(title)
                             );
                         }
@@ -122,7 +121,7 @@ fn summary(items: &[Item], root: &str, url: &str, depth: usize) -> String {
                             let _ = write!(
                                 out,
                                 "<li class=\"page\"><a href=\"{root}{}\"{here}>{num}{}</a>",
-                                escape_attr(&crate::paths::encode_href(&target)),
+                                crate::html::escape(&crate::paths::encode_href(&target)),
                                 inline_html(title)
                             );
                         }

@@ -78,7 +78,7 @@ pub fn is_safe_link(url: &str) -> bool {
 }
 
 /// A site path as it must appear in an `href`: each byte outside the URL
-/// path characters that need no escaping (letters, digits, `-._~!$&'()*+,;=@/`)
+/// path characters that need no escaping (letters, digits, `-._~!$&()*+,;=@/`)
 /// is percent-encoded, so a page named `a b#1?.md`, `100%.md` or `Überblick.md`
 /// is reachable, and a name such as `javascript:x` can never read as a scheme.
 pub fn encode_href(path: &str) -> std::borrow::Cow<'_, str> {

@@ -14,7 +14,6 @@ use tera::Tera;
 
 use crate::date::Date;
 use crate::diag::Diagnostic;
-use crate::highlight::escape_attr;
 use crate::markdown::Heading;
 use crate::paths::root_prefix;
 use crate::site::{Kind, ModuleInfo, RunbookInfo, Site};
@@ -94,7 +93,7 @@ pub fn load_templates(root: &Path, theme: &str) -> Result<Tera, Diagnostic> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default escaper also encodes `/`, which bloats every relative URL.
-    tera.set_escape_fn(escape_attr);
+    tera.set_escape_fn(crate::html::escape);
     let mut sources: Vec<(PathBuf, String, String)> = Vec::new();
     for (name, text) in TEMPLATES {
         let over = dir.join(name);
@@ -781,7 +780,7 @@ impl<'a> GeneratedPage<'a> {
 
 /// An HTML page that sends the reader on to `target` (for aliases).
 pub fn redirect_page(target: &str) -> String {
-    let t = escape_attr(target);
+    let t = crate::html::escape(target);
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Moved</title><meta http-equiv=\"refresh\" content=\"0; url={t}\"><link rel=\"canonical\" href=\"{t}\"></head><body><p>This page has moved to <a href=\"{t}\">{t}</a>.</p></body></html>\n"
     )

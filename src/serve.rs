@@ -571,7 +571,7 @@ fn inject(html: &[u8], path: &str, error: Option<&str>) -> Vec<u8> {
     );
     if let Some(e) = error {
         let mut escaped = String::new();
-        crate::highlight::escape_into(&mut escaped, e);
+        crate::html::escape_into(&mut escaped, e);
         extra.push_str(&format!(
             "<div id=\"handbook-error\" role=\"alert\" style=\"position:fixed;inset:auto 16px 16px 16px;z-index:1000;max-height:50vh;overflow:auto;padding:16px 20px;border-radius:10px;background:#2b0f0f;color:#ffd7d5;border:2px solid #ff7b72;font:14px/1.5 ui-monospace,monospace;box-shadow:0 10px 30px rgba(0,0,0,.4)\"><strong style=\"color:#ff7b72\">Build failed; showing the last good version.</strong><pre style=\"white-space:pre-wrap;margin:8px 0 0\">{escaped}</pre></div>"
         ));

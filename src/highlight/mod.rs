@@ -10,6 +10,7 @@ mod css;
 mod go;
 mod syntax;
 
+use crate::html::escape_into;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -399,7 +400,7 @@ impl Session<'_> {
         let _ = write!(
             html,
             "<pre class=\"{classes}\" data-lang=\"{}\"><code>",
-            escape_attr(data_lang)
+            crate::html::escape(data_lang)
         );
         emit(&mut html, code, &segments, info);
         html.push_str("</code></pre>");
@@ -487,39 +488,7 @@ fn push_segment(segs: &mut Vec<(Category, Range<usize>)>, cat: Category, r: Rang
     segs.push((cat, r));
 }
 
-/// HTML-escape text content into `out`.
-pub fn escape_into(out: &mut String, s: &str) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'&' => "&amp;",
-            b'"' => "&quot;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
-}
 
-/// HTML-escape an attribute value.
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {

@@ -18,7 +18,6 @@ use std::path::Path;
 
 use super::snippets::{self, SnippetCx};
 use crate::diag::Diagnostic;
-use crate::highlight::escape_attr;
 pub use crate::lines::Line;
 use crate::lines::{fence_closes, fence_open};
 
@@ -310,13 +309,13 @@ fn convert(lines: &[Line], out: &mut Vec<Line>, depth: usize) {
                 (
                     format!(
                         "{prefix}<details class=\"callout callout-{class}\"{open_attr}><summary class=\"callout-title\">{}</summary>",
-                        escape_attr(title.as_deref().unwrap_or(&kind))
+                        crate::html::escape(title.as_deref().unwrap_or(&kind))
                     ),
                     format!("{prefix}</details>"),
                 )
             } else {
                 let title_html = title
-                    .map(|t| format!("<p class=\"callout-title\">{}</p>", escape_attr(&t)))
+                    .map(|t| format!("<p class=\"callout-title\">{}</p>", crate::html::escape(&t)))
                     .unwrap_or_default();
                 (
                     format!(
@@ -460,13 +459,13 @@ fn generic_block(lines: &[Line], start: usize, out: &mut Vec<Line>, depth: usize
                 format!(
                     "<details class=\"callout callout-{}\"{open}><summary class=\"callout-title\">{}</summary>",
                     callout_class(&kind),
-                    escape_attr(title.as_deref().unwrap_or("Details"))
+                    crate::html::escape(title.as_deref().unwrap_or("Details"))
                 ),
                 "</details>".to_string(),
             )
         }
         "tab" => {
-            let label = escape_attr(title.as_deref().unwrap_or(""));
+            let label = crate::html::escape(title.as_deref().unwrap_or(""));
             // Consecutive tab blocks form one set; `new: true` starts another.
             let prev_tab = out
                 .iter()
@@ -509,7 +508,7 @@ fn generic_block(lines: &[Line], start: usize, out: &mut Vec<Line>, depth: usize
             let class_attr = if classes.is_empty() {
                 String::new()
             } else {
-                format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
+                format!(" class=\"{}\"", crate::html::escape(&classes.join(" ")))
             };
             (format!("<{tag}{class_attr}>"), format!("</{tag}>"))
         }
@@ -532,7 +531,7 @@ fn generic_block(lines: &[Line], start: usize, out: &mut Vec<Line>, depth: usize
                 })
             });
             let title_html = title
-                .map(|t| format!("<p class=\"callout-title\">{}</p>", escape_attr(&t)))
+                .map(|t| format!("<p class=\"callout-title\">{}</p>", crate::html::escape(&t)))
                 .unwrap_or_default();
             (
                 format!(
@@ -582,7 +581,7 @@ fn tabs(lines: &[Line], start: usize, out: &mut Vec<Line>, depth: usize) -> usiz
         out.push(synth(
             format!(
                 "{prefix}<div class=\"tabbed-block\" data-label=\"{0}\"{selected}><p class=\"tabbed-label\">{0}</p>",
-                escape_attr(&label)
+                crate::html::escape(&label)
             ),
             l,
         ));
@@ -634,7 +633,7 @@ fn tab_fences(lines: &[Line], start: usize, out: &mut Vec<Line>) -> usize {
         out.push(synth(
             format!(
                 "{prefix}<div class=\"tabbed-block\" data-label=\"{0}\"><p class=\"tabbed-label\">{0}</p>",
-                escape_attr(&label)
+                crate::html::escape(&label)
             ),
             l,
         ));
@@ -747,7 +746,7 @@ fn abbreviate(text: &str, abbrs: &[(String, String)]) -> String {
             for (a, def) in abbrs {
                 let end = i + a.len();
                 if text[i..].starts_with(a.as_str()) && (end == text.len() || !word(bytes[end])) {
-                    out.push_str(&format!("<abbr title=\"{}\">{a}</abbr>", escape_attr(def)));
+                    out.push_str(&format!("<abbr title=\"{}\">{a}</abbr>", crate::html::escape(def)));
                     i = end;
                     continue 'outer;
                 }

@@ -326,7 +326,7 @@ fn sitemap(site: &Site, base: &str) -> String {
     for &i in &site.order {
         let p = &site.pages[i];
         s.push_str("  <url><loc>");
-        highlight::escape_into(&mut s, &format!("{base}/{}", paths::encode_href(&p.url)));
+        crate::html::escape_into(&mut s, &format!("{base}/{}", paths::encode_href(&p.url)));
         s.push_str("</loc>");
         if let Some(d) = p.src.front.updated.or(p.src.front.date) {
             s.push_str(&format!("<lastmod>{d}</lastmod>"));
