@@ -312,23 +312,18 @@ pub struct CheckConfig {
 
 impl Config {
     /// Parse `book.toml` text; `file` is only used in messages.
+    /// (An mdBook's book.toml is recognised and translated by
+    /// [`crate::project::open`], before this is called.)
     pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostic> {
-        // An mdBook book.toml is read as it is, with warnings for what we ignore.
-        if let Ok(table) = toml::from_str::<toml::Table>(text)
-            && crate::mdbook::is_mdbook(&table)
-        {
-            let (mut c, extra) = crate::mdbook::translate(&table, file);
-            c.imported = Some(extra);
-            return Ok(c);
-        }
         toml::from_str::<Config>(text).map_err(|e| toml_diagnostic(&e, text, 0, file, "config"))
     }
 
-    /// Load `<root>/book.toml`, with a message that says how to create it when missing.
-    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+    /// Read `<root>/book.toml`'s text, with a message that says how to
+    /// create it when missing.
+    pub fn read(root: &Path) -> Result<String, Diagnostic> {
         let path = root.join("book.toml");
         match std::fs::read_to_string(&path) {
-            Ok(text) => Self::parse(&text, &path),
+            Ok(text) => Ok(text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Diagnostic::error(
                 "config",
                 format!(
@@ -406,7 +401,7 @@ mod tests {
     #[test]
     fn missing_file_says_how_to_create() {
         let dir = std::env::temp_dir().join("handbook-no-config-here");
-        let d = Config::load(&dir).unwrap_err();
+        let d = Config::read(&dir).unwrap_err();
         assert!(d.message.contains("[book]"));
     }
 }

@@ -276,6 +276,69 @@ pub fn parse_source_lenient(
     }
 }
 
+/// Parse YAML front matter text; lines in messages count the opening `---` as line 1.
+pub(crate) fn yaml_front_matter(text: &str, display: &Path) -> Result<FrontMatter, Diagnostic> {
+    let value = crate::yaml::parse(text).map_err(|e| {
+        Diagnostic::error(
+            "front-matter",
+            format!("invalid YAML front matter: {}", e.message),
+        )
+        .in_file(display)
+        .at(e.line + 1, e.column)
+    })?;
+    let map = match value {
+        serde_json::Value::Null => return Ok(FrontMatter::default()),
+        serde_json::Value::Object(m) => m,
+        _ => {
+            return Err(Diagnostic::error(
+                "front-matter",
+                "YAML front matter must be a mapping of `key: value` lines",
+            )
+            .in_file(display)
+            .at(2, 1));
+        }
+    };
+    let (known, extra): (
+        serde_json::Map<String, serde_json::Value>,
+        serde_json::Map<String, serde_json::Value>,
+    ) = map
+        .into_iter()
+        .partition(|(k, _)| KNOWN_KEYS.contains(&k.as_str()));
+    let mut front: FrontMatter = serde_json::from_value(serde_json::Value::Object(known.clone()))
+        .map_err(|e| {
+        // serde_json names no key: find the first key that fails alone.
+        let bad = known.iter().find_map(|(k, v)| {
+            let one = serde_json::Map::from_iter([(k.clone(), v.clone())]);
+            serde_json::from_value::<FrontMatter>(serde_json::Value::Object(one))
+                .err()
+                .map(|e| (k, e))
+        });
+        let (line, msg) = match bad {
+            Some((k, e)) => (key_line(text, k).unwrap_or(0), format!("`{k}`: {e}")),
+            None => (0, e.to_string()),
+        };
+        Diagnostic::error("front-matter", format!("invalid YAML front matter: {msg}"))
+            .in_file(display)
+            .at(line, usize::from(line > 0))
+    })?;
+    for (k, v) in extra {
+        if let Some(v) = crate::yaml::to_toml(v) {
+            front.extra.insert(k, v);
+        }
+    }
+    Ok(front)
+}
+
+/// 1-based file line (the `---` line is 1) of a top-level `key:`.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 2)
+}
+
 /// Parse a file's front matter; `display` is used in messages.
 pub fn parse_source(rel: &str, display: &Path, text: &str) -> Result<SourceFile, Diagnostic> {
     let hash = *blake3::hash(text.as_bytes()).as_bytes();
@@ -301,11 +364,9 @@ pub fn parse_source(rel: &str, display: &Path, text: &str) -> Result<SourceFile,
             front.extra = table;
             (front, body.to_string(), body_line)
         }
-        Some((FrontKind::Yaml, fm, body, body_line)) => (
-            crate::yaml::front_matter(fm, display)?,
-            body.to_string(),
-            body_line,
-        ),
+        Some((FrontKind::Yaml, fm, body, body_line)) => {
+            (yaml_front_matter(fm, display)?, body.to_string(), body_line)
+        }
     };
     Ok(SourceFile {
         rel: rel.to_string(),
@@ -323,6 +384,29 @@ pub fn parse_source(rel: &str, display: &Path, text: &str) -> Result<SourceFile,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_common_fields() {
+        let f = yaml_front_matter(
+            "title: Hello\nweight: 3\ntags: [a, b]\ndate: 2024-01-02\nlayout: post\n",
+            Path::new("a.md"),
+        )
+        .unwrap();
+        assert_eq!(f.title.as_deref(), Some("Hello"));
+        assert_eq!(f.weight, Some(3));
+        assert_eq!(f.tags, ["a", "b"]);
+        assert_eq!(f.date.unwrap().to_string(), "2024-01-02");
+        assert_eq!(f.extra["layout"].as_str(), Some("post"));
+    }
+
+    #[test]
+    fn errors_are_located() {
+        let e = yaml_front_matter("title: [unclosed\n", Path::new("a.md")).unwrap_err();
+        assert!(e.line >= 2, "{e}");
+        let e = yaml_front_matter("title: ok\nweight: heavy\n", Path::new("a.md")).unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("invalid type"), "{e}");
+    }
 
     #[test]
     fn splits_toml_front_matter() {

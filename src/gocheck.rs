@@ -208,12 +208,9 @@ pub fn parse_snippet(parser: &mut Parser, code: &str) -> Result<Shape, SyntaxErr
     }))
 }
 
-/// A new parser for Go.
+/// A new parser for Go (the highlighter's).
 pub fn go_parser() -> Parser {
-    let mut p = Parser::new();
-    p.set_language(&tree_sitter_go::LANGUAGE.into())
-        .expect("tree-sitter-go matches the tree-sitter version");
-    p
+    crate::highlight::go::parser()
 }
 
 /// Is this block one `check` should parse?

@@ -14,6 +14,58 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use handbook::diag::{Diagnostics, Severity};
 use handbook::report::Format;
 
+/// `--format` (the library's [`Format`], with the command line's names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FormatArg {
+    /// `path:line:col: error|warning: message`, grouped by file.
+    Human,
+    /// One JSON object per finding, in an array.
+    Json,
+    /// GitHub Actions workflow commands.
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+            FormatArg::Gitlab => Format::Gitlab,
+        }
+    }
+}
+
+/// What `handbook new` creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum KindArg {
+    /// A runbook in the runbook section.
+    Runbook,
+    /// A coding-standards page with a first rule.
+    Standard,
+    /// A mentorship track (a folder with its overview).
+    Track,
+    /// A module of an existing track (`--track`).
+    Module,
+    /// A plain page (`--section`).
+    Page,
+}
+
+impl From<KindArg> for handbook::scaffold::Kind {
+    fn from(k: KindArg) -> Self {
+        use handbook::scaffold::Kind;
+        match k {
+            KindArg::Runbook => Kind::Runbook,
+            KindArg::Standard => Kind::Standard,
+            KindArg::Track => Kind::Track,
+            KindArg::Module => Kind::Module,
+            KindArg::Page => Kind::Page,
+        }
+    }
+}
+
 /// A fast static site generator for a Go team's engineering handbook.
 #[derive(Parser)]
 #[command(name = "handbook", version, about, propagate_version = true)]
@@ -61,7 +113,7 @@ enum Command {
     New {
         /// What to create.
         #[arg(value_enum)]
-        kind: handbook::scaffold::Kind,
+        kind: KindArg,
         /// Its title.
         title: String,
         /// Folder holding book.toml.
@@ -101,8 +153,8 @@ enum Command {
         #[arg(long)]
         drafts: bool,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
     },
 }
 
@@ -197,6 +249,7 @@ fn run() -> ExitCode {
                 drafts,
                 external,
             };
+            let format = Format::from(format);
             let color = format == Format::Human
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none();
@@ -236,7 +289,7 @@ fn run() -> ExitCode {
             section,
         } => match handbook::scaffold::new_page(
             &root,
-            kind,
+            kind.into(),
             &title,
             track.as_deref(),
             section.as_deref(),

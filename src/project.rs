@@ -126,10 +126,23 @@ fn has_markdown(dir: &Path) -> bool {
 pub fn open(root: &Path) -> Result<Project, Diagnostics> {
     let book = root.join("book.toml");
     if book.exists() {
-        let config = Config::load(root).map_err(|d| Diagnostics(vec![d]))?;
-        let (dialect, warnings) = match &config.imported {
-            Some(mb) => (Dialect::MdBook, mb.warnings.clone()),
-            None => (Dialect::Native, Vec::new()),
+        let text = Config::read(root).map_err(|d| Diagnostics(vec![d]))?;
+        // An mdBook's book.toml is read as it is, with warnings for what we ignore.
+        let mdbook = toml::from_str::<toml::Table>(&text)
+            .ok()
+            .filter(crate::mdbook::is_mdbook);
+        let (config, dialect, warnings) = match mdbook {
+            Some(table) => {
+                let (mut c, extra) = crate::mdbook::translate(&table, &book);
+                let warnings = extra.warnings.clone();
+                c.imported = Some(extra);
+                (c, Dialect::MdBook, warnings)
+            }
+            None => (
+                Config::parse(&text, &book).map_err(|d| Diagnostics(vec![d]))?,
+                Dialect::Native,
+                Vec::new(),
+            ),
         };
         let content_dir = root.join(&config.build.content_dir);
         let mut config = config;
@@ -177,7 +190,7 @@ pub fn open(root: &Path) -> Result<Project, Diagnostics> {
     if !has_markdown(root) {
         // Nothing to build: say how to start (the missing book.toml message).
         return Err(Diagnostics(vec![
-            Config::load(root).expect_err("book.toml does not exist"),
+            Config::read(root).expect_err("book.toml does not exist"),
         ]));
     }
     let config = Config::default();

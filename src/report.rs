@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 
 /// Output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// `path:line:col: error|warning: message`, grouped by file.
     #[default]

@@ -3,13 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::paths::slugify;
 
 /// What `handbook new` creates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// A runbook in the runbook section.
     Runbook,
@@ -24,8 +23,8 @@ pub enum Kind {
 }
 
 fn content_dir(root: &Path) -> Result<PathBuf, Diagnostic> {
-    let config = Config::load(root)?;
-    Ok(root.join(config.build.content_dir))
+    let project = crate::project::open(root).map_err(|mut d| d.0.swap_remove(0))?;
+    Ok(project.content_dir)
 }
 
 /// The folder holding sections of `kind = "<kind>"`, or `default` under content/.

@@ -373,7 +373,9 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
     // Watch the whole root (so atomic replaces of book.toml and editors that
     // save by rename are seen), filter out what does not matter, debounce
     // bursts (a git checkout) into one rebuild.
-    let config = crate::config::Config::load(&root).unwrap_or_default();
+    let config = crate::project::open(&root)
+        .map(|p| p.config)
+        .unwrap_or_default();
     let out_dir = root.join(&config.build.output_dir);
     let cache_dir = root.join(&config.build.cache_dir);
     let (tx, rx) = std::sync::mpsc::channel::<()>();

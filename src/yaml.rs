@@ -1,18 +1,14 @@
-//! YAML, read with `saphyr` into plain JSON values: YAML front matter (`---`,
-//! as written by Hugo, Jekyll and MkDocs) and `mkdocs.yml`.
+//! YAML, read with `saphyr` into plain JSON values, for YAML front matter
+//! (`---`, as written by Hugo, Jekyll and MkDocs; typed in [`crate::content`])
+//! and `mkdocs.yml`.
 //!
 //! Tags are resolved on the way: `!ENV NAME` / `!ENV [NAME, OTHER, default]`
 //! (MkDocs' environment variables) becomes the variable's value; any other
 //! tag (`!!python/name:pkg.func`, `!relative`) is dropped and its node kept,
 //! so configurations written for Python tools load.
 
-use std::path::Path;
-
 use saphyr::{LoadableYamlNode, Scalar, Yaml};
 use serde_json::Value;
-
-use crate::content::FrontMatter;
-use crate::diag::Diagnostic;
 
 /// A YAML syntax error: message, 1-based line, 1-based column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,95 +107,9 @@ pub fn to_toml(v: Value) -> Option<toml::Value> {
     })
 }
 
-/// Parse YAML front matter text; lines in messages count the opening `---` as line 1.
-pub fn front_matter(text: &str, display: &Path) -> Result<FrontMatter, Diagnostic> {
-    let value = parse(text).map_err(|e| {
-        Diagnostic::error(
-            "front-matter",
-            format!("invalid YAML front matter: {}", e.message),
-        )
-        .in_file(display)
-        .at(e.line + 1, e.column)
-    })?;
-    let map = match value {
-        Value::Null => return Ok(FrontMatter::default()),
-        Value::Object(m) => m,
-        _ => {
-            return Err(Diagnostic::error(
-                "front-matter",
-                "YAML front matter must be a mapping of `key: value` lines",
-            )
-            .in_file(display)
-            .at(2, 1));
-        }
-    };
-    let (known, extra): (
-        serde_json::Map<String, Value>,
-        serde_json::Map<String, Value>,
-    ) = map
-        .into_iter()
-        .partition(|(k, _)| crate::content::KNOWN_KEYS.contains(&k.as_str()));
-    let mut front: FrontMatter =
-        serde_json::from_value(Value::Object(known.clone())).map_err(|e| {
-            // serde_json names no key: find the first key that fails alone.
-            let bad = known.iter().find_map(|(k, v)| {
-                let one = serde_json::Map::from_iter([(k.clone(), v.clone())]);
-                serde_json::from_value::<FrontMatter>(Value::Object(one))
-                    .err()
-                    .map(|e| (k, e))
-            });
-            let (line, msg) = match bad {
-                Some((k, e)) => (key_line(text, k).unwrap_or(0), format!("`{k}`: {e}")),
-                None => (0, e.to_string()),
-            };
-            Diagnostic::error("front-matter", format!("invalid YAML front matter: {msg}"))
-                .in_file(display)
-                .at(line, usize::from(line > 0))
-        })?;
-    for (k, v) in extra {
-        if let Some(v) = to_toml(v) {
-            front.extra.insert(k, v);
-        }
-    }
-    Ok(front)
-}
-
-/// 1-based file line (the `---` line is 1) of a top-level `key:`.
-fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| {
-            l.strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with(':'))
-        })
-        .map(|i| i + 2)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_common_fields() {
-        let f = front_matter(
-            "title: Hello\nweight: 3\ntags: [a, b]\ndate: 2024-01-02\nlayout: post\n",
-            Path::new("a.md"),
-        )
-        .unwrap();
-        assert_eq!(f.title.as_deref(), Some("Hello"));
-        assert_eq!(f.weight, Some(3));
-        assert_eq!(f.tags, ["a", "b"]);
-        assert_eq!(f.date.unwrap().to_string(), "2024-01-02");
-        assert_eq!(f.extra["layout"].as_str(), Some("post"));
-    }
-
-    #[test]
-    fn errors_are_located() {
-        let e = front_matter("title: [unclosed\n", Path::new("a.md")).unwrap_err();
-        assert!(e.line >= 2, "{e}");
-        let e = front_matter("title: ok\nweight: heavy\n", Path::new("a.md")).unwrap_err();
-        assert_eq!(e.line, 3, "{e}");
-        assert!(e.message.contains("invalid type"), "{e}");
-    }
 
     #[test]
     fn tags_resolve() {

@@ -11,6 +11,14 @@
 
 use std::ops::Range;
 
+/// A new tree-sitter parser for Go.
+pub fn parser() -> tree_sitter::Parser {
+    let mut p = tree_sitter::Parser::new();
+    p.set_language(&tree_sitter_go::LANGUAGE.into())
+        .expect("tree-sitter-go matches the tree-sitter version");
+    p
+}
+
 use tree_sitter::{Language, Node, Parser, TreeCursor};
 
 use super::{Category, push_segment};
@@ -137,6 +145,7 @@ impl Default for GoConfig {
 }
 
 impl GoConfig {
+    /// The Go grammar and its kind tables, built once per highlighter.
     pub fn new() -> Self {
         let lang: Language = tree_sitter_go::LANGUAGE.into();
         // Every symbol id, not `id_for_node_kind`: a name can have several ids.
@@ -259,9 +268,10 @@ impl Default for GoSession {
 }
 
 impl GoSession {
+    /// A per-thread parser.
     pub fn new() -> Self {
         Self {
-            parser: crate::gocheck::go_parser(),
+            parser: parser(),
             up: Vec::new(),
         }
     }
@@ -389,7 +399,7 @@ mod tests {
             .iter()
             .map(|n| names.iter().find(|(k, _)| k == n).expect("known capture").1)
             .collect();
-        let tree = crate::gocheck::go_parser().parse(code, None).unwrap();
+        let tree = parser().parse(code, None).unwrap();
         let mut caps = Vec::new();
         let mut cursor = QueryCursor::new();
         let mut it = cursor.captures(&cfg.query, tree.root_node(), code.as_bytes());

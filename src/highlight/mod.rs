@@ -7,7 +7,7 @@
 
 mod cache;
 mod css;
-mod go;
+pub mod go;
 mod syntax;
 
 use crate::html::escape_into;
@@ -487,8 +487,6 @@ fn push_segment(segs: &mut Vec<(Category, Range<usize>)>, cat: Category, r: Rang
     }
     segs.push((cat, r));
 }
-
-
 
 #[cfg(test)]
 mod tests {

@@ -746,7 +746,10 @@ fn abbreviate(text: &str, abbrs: &[(String, String)]) -> String {
             for (a, def) in abbrs {
                 let end = i + a.len();
                 if text[i..].starts_with(a.as_str()) && (end == text.len() || !word(bytes[end])) {
-                    out.push_str(&format!("<abbr title=\"{}\">{a}</abbr>", crate::html::escape(def)));
+                    out.push_str(&format!(
+                        "<abbr title=\"{}\">{a}</abbr>",
+                        crate::html::escape(def)
+                    ));
                     i = end;
                     continue 'outer;
                 }

@@ -19,32 +19,6 @@ use crate::diag::Diagnostic;
 use crate::imported::{Imported, Tool};
 use crate::summary::Item;
 
-/// Where a project's snippets resolve: its root, its docs folder, and no
-/// further than `bound` (the enclosing git work tree).
-pub fn snippets_cx<'a>(
-    project: &'a crate::project::Project,
-    bound: &'a Path,
-) -> snippets::SnippetCx<'a> {
-    let imported = project.config.imported.as_ref();
-    let bases = imported
-        .map(|x| {
-            x.snippet_bases
-                .iter()
-                .map(|b| project.root.join(b))
-                .collect()
-        })
-        .unwrap_or_default();
-    snippets::SnippetCx {
-        root: &project.root,
-        docs: &project.content_dir,
-        bound,
-        bases,
-        auto_append: imported
-            .map(|x| x.snippet_auto_append.clone())
-            .unwrap_or_default(),
-    }
-}
-
 /// The configuration file of a folder, if it is an MkDocs project.
 pub fn config_file(root: &Path) -> Option<PathBuf> {
     ["mkdocs.yml", "mkdocs.yaml"]

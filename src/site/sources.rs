@@ -160,7 +160,7 @@ fn read_one(
         line_map = Some(map);
     }
     if project.dialect == Dialect::MkDocs && crate::mkdocs::markdown::needs_preprocessing(&text) {
-        let cx = crate::mkdocs::snippets_cx(project, bound);
+        let cx = snippets_cx(project, bound);
         let p = crate::mkdocs::markdown::preprocess(&text, &path, &display, &cx);
         findings.extend(p.errors);
         text = p.text;
@@ -191,6 +191,31 @@ fn read_one(
         c.put_source(rel, s, &f);
     }
     (Some(f), findings)
+}
+
+/// Where a project's snippets resolve: its root, its docs folder, the
+/// configured `base_path`s, and no further than `bound`.
+fn snippets_cx<'a>(
+    project: &'a Project,
+    bound: &'a Path,
+) -> crate::mkdocs::snippets::SnippetCx<'a> {
+    let imported = project.config.imported.as_ref();
+    crate::mkdocs::snippets::SnippetCx {
+        root: &project.root,
+        docs: &project.content_dir,
+        bound,
+        bases: imported
+            .map(|x| {
+                x.snippet_bases
+                    .iter()
+                    .map(|b| project.root.join(b))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        auto_append: imported
+            .map(|x| x.snippet_auto_append.clone())
+            .unwrap_or_default(),
+    }
 }
 
 /// Jekyll/Liquid `{% raw %}` and `{% endraw %}` markers protect `{{ }}` from
