@@ -74,52 +74,71 @@ impl Pacer {
     }
 }
 
-fn check_one(agent: &ureq::Agent, pacer: &Pacer, url: &str) -> Outcome {
-    let host = host_of(url);
-    for attempt in 0..=RETRIES {
-        pacer.wait(&host);
-        let result = agent.head(url).call();
-        match result {
-            Ok(resp) => {
-                let status = resp.status().as_u16();
-                if matches!(status, 403 | 405 | 501) {
-                    // Some servers refuse HEAD: ask again with GET.
-                    return check_get(agent, pacer, url, &host);
-                }
-                if (status == 429 || status >= 500) && attempt < RETRIES {
-                    let after = resp
-                        .headers()
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .unwrap_or(1 << attempt)
-                        .min(10);
-                    std::thread::sleep(Duration::from_secs(after));
-                    continue;
-                }
-                return if status < 400 {
-                    Outcome::Ok
-                } else {
-                    Outcome::Status(status)
-                };
-            }
-            Err(e) if attempt < RETRIES => {
-                let _ = e;
-                std::thread::sleep(Duration::from_millis(200 << attempt));
-            }
-            Err(e) => return Outcome::Failed(e.to_string()),
-        }
-    }
-    Outcome::Failed("no answer".into())
+/// Longest `Retry-After` honoured: a server asking for more is reported as it answered.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// How long a `Retry-After` value asks to wait: delay-seconds or an HTTP
+/// date; None when absent, unreadable or longer than [`MAX_RETRY_AFTER`].
+pub fn retry_after(value: Option<&str>, now: SystemTime) -> Option<Duration> {
+    let v = value?.trim();
+    let wait = match v.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => httpdate::parse_http_date(v)
+            .ok()?
+            .duration_since(now)
+            .unwrap_or(Duration::ZERO),
+    };
+    (wait <= MAX_RETRY_AFTER).then_some(wait)
 }
 
-fn check_get(agent: &ureq::Agent, pacer: &Pacer, url: &str, host: &str) -> Outcome {
-    pacer.wait(host);
-    match agent.get(url).call() {
-        Ok(resp) if resp.status().as_u16() < 400 => Outcome::Ok,
-        Ok(resp) => Outcome::Status(resp.status().as_u16()),
-        Err(e) => Outcome::Failed(e.to_string()),
+/// HEAD (GET when a server refuses HEAD), with the same retry rule for both:
+/// 429 and 5xx answers are retried up to [`RETRIES`] times, after the
+/// server's `Retry-After` (at most 30 s) or 1 s, 2 s; no answer at all (DNS,
+/// refused connection, timeout) is final at once, so a dead host costs one
+/// timeout, not three.
+fn check_one(agent: &ureq::Agent, pacer: &Pacer, url: &str) -> Outcome {
+    let host = host_of(url);
+    match request(agent, pacer, url, &host, false) {
+        Outcome::Status(403 | 405 | 501) => request(agent, pacer, url, &host, true),
+        other => other,
     }
+}
+
+fn request(agent: &ureq::Agent, pacer: &Pacer, url: &str, host: &str, get: bool) -> Outcome {
+    for attempt in 0..=RETRIES {
+        pacer.wait(host);
+        let result = if get {
+            agent.get(url).call()
+        } else {
+            agent.head(url).call()
+        };
+        let resp = match result {
+            Ok(resp) => resp,
+            Err(e) => return Outcome::Failed(e.to_string()),
+        };
+        let status = resp.status().as_u16();
+        if status < 400 {
+            return Outcome::Ok;
+        }
+        if (status == 429 || status >= 500) && attempt < RETRIES {
+            let asked = resp
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().ok());
+            let wait = match asked {
+                // A wait we will not honour: the answer stands.
+                Some(v) => match retry_after(v, SystemTime::now()) {
+                    Some(w) => w,
+                    None => return Outcome::Status(status),
+                },
+                None => Duration::from_secs(1 << attempt),
+            };
+            std::thread::sleep(wait);
+            continue;
+        }
+        return Outcome::Status(status);
+    }
+    Outcome::Failed("no answer".into())
 }
 
 /// Check `links` (url, file, line, column); `cache` is the cache file.
@@ -208,4 +227,23 @@ pub fn check(
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates_and_caps() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_784_000_000);
+        assert_eq!(retry_after(Some("3"), now), Some(Duration::from_secs(3)));
+        assert_eq!(retry_after(Some(" 30 "), now), Some(MAX_RETRY_AFTER));
+        assert_eq!(retry_after(Some("31"), now), None);
+        let in_five = httpdate::fmt_http_date(now + Duration::from_secs(5));
+        assert_eq!(retry_after(Some(&in_five), now), Some(Duration::from_secs(5)));
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(5));
+        assert_eq!(retry_after(Some(&past), now), Some(Duration::ZERO));
+        assert_eq!(retry_after(Some("soon"), now), None);
+        assert_eq!(retry_after(None, now), None);
+    }
 }

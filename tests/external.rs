@@ -30,6 +30,9 @@ fn external_links_are_checked_with_retries_fallback_skip_and_cache() {
                     "/nohead" => 200,
                     "/flaky" if n == 1 => 503,
                     "/flaky" => 200,
+                    "/nohead-busy" if head => 405,
+                    "/nohead-busy" if n == 1 => 429,
+                    "/nohead-busy" => 200,
                     _ => 500,
                 };
                 let _ = req.respond(tiny_http::Response::empty(status));
@@ -49,7 +52,7 @@ fn external_links_are_checked_with_retries_fallback_skip_and_cache() {
         d.path(),
         "content/_index.md",
         &format!(
-            "# Links\n\n[ok]({base}/ok)\n\n[gone]({base}/gone)\n\n[nohead]({base}/nohead) [flaky]({base}/flaky) [skip]({base}/skip/me)\n"
+            "# Links\n\n[ok]({base}/ok)\n\n[gone]({base}/gone)\n\n[nohead]({base}/nohead) [flaky]({base}/flaky) [skip]({base}/skip/me) [busy]({base}/nohead-busy)\n\n[dead](http://127.0.0.1:1/nothing-listens)\n"
         ),
     );
     let out = handbook(d.path(), &["check", "--external", "--format", "json"]);
@@ -68,13 +71,15 @@ fn external_links_are_checked_with_retries_fallback_skip_and_cache() {
             )
         })
         .collect();
-    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].0.contains("/gone answers HTTP 404"));
     assert_eq!((found[0].1, found[0].2), (5, 1));
+    assert!(found[1].0.contains("nothing-listens"), "{found:?}");
     {
         let h = hits.lock().unwrap();
         assert_eq!(h.get("HEAD /flaky"), Some(&2), "503 is retried");
         assert_eq!(h.get("GET /nohead"), Some(&1), "HEAD refused, GET used");
+        assert_eq!(h.get("GET /nohead-busy"), Some(&2), "the GET fallback is retried on 429 too");
         assert!(!h.keys().any(|k| k.contains("/skip")), "skip list honoured");
     }
     // A rerun uses the cache for links that were fine.
