@@ -338,6 +338,30 @@ impl Config {
     }
 }
 
+/// 1-based (line, column) of `key` under `[table]` in `<root>/book.toml`, for
+/// messages about a value that parsed but does not work; (0, 0) when the file
+/// or key is not there (defaults, other tools' configurations).
+pub fn key_position(root: &Path, table: &str, key: &str) -> (usize, usize) {
+    let Ok(text) = std::fs::read_to_string(root.join("book.toml")) else {
+        return (0, 0);
+    };
+    let mut current = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if let Some(name) = t.strip_prefix('[').and_then(|r| r.split(']').next()) {
+            current = name.trim().to_string();
+            continue;
+        }
+        if current == table
+            && t.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        {
+            return (i + 1, line.len() - line.trim_start().len() + 1);
+        }
+    }
+    (0, 0)
+}
+
 /// Turn a TOML error into a located diagnostic. `base` is the byte offset of
 /// `text` in the file (front matter starts after the `+++` line) and
 /// `line_offset` is added to the computed line.

@@ -171,8 +171,11 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913" // vim's write-permission probe file
 }
 
-/// Walk `dir` and return Markdown paths and asset paths, both relative and sorted.
-pub fn scan(dir: &Path) -> Result<(Vec<String>, Vec<String>), Diagnostic> {
+/// Walk the content folder: Markdown files, other files to copy, and
+/// findings about symbolic links. A link to a file inside the content folder
+/// is followed; one that leads outside it (or nowhere) is skipped with a
+/// warning, so a build never publishes a file from elsewhere on the machine.
+pub fn scan(dir: &Path) -> Result<(Vec<String>, Vec<String>, Vec<Diagnostic>), Diagnostic> {
     if !dir.is_dir() {
         return Err(Diagnostic::error(
             "config",
@@ -182,8 +185,10 @@ pub fn scan(dir: &Path) -> Result<(Vec<String>, Vec<String>), Diagnostic> {
             ),
         ));
     }
+    let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let mut md = Vec::new();
     let mut assets = Vec::new();
+    let mut warnings = Vec::new();
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -191,9 +196,6 @@ pub fn scan(dir: &Path) -> Result<(Vec<String>, Vec<String>), Diagnostic> {
     for entry in walker {
         let entry = entry
             .map_err(|e| Diagnostic::error("io", format!("cannot read the content folder: {e}")))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let rel = entry
             .path()
             .strip_prefix(dir)
@@ -202,13 +204,32 @@ pub fn scan(dir: &Path) -> Result<(Vec<String>, Vec<String>), Diagnostic> {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
+        if entry.file_type().is_symlink() {
+            let target = std::fs::canonicalize(entry.path());
+            match target {
+                Ok(t) if t.starts_with(&root) && t.is_file() => {}
+                Ok(t) if t.is_dir() && t.starts_with(&root) => continue,
+                _ => {
+                    warnings.push(
+                        Diagnostic::warning(
+                            "symlink",
+                            "symbolic link that leads outside the content folder (or nowhere) is skipped: copy the file in instead",
+                        )
+                        .in_file(entry.path()),
+                    );
+                    continue;
+                }
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
         if rel.ends_with(".md") {
             md.push(rel);
         } else {
             assets.push(rel);
         }
     }
-    Ok((md, assets))
+    Ok((md, assets, warnings))
 }
 
 /// Split `text` into (front matter, body, front-matter first line, body first line), 0-based lines.
@@ -254,10 +275,43 @@ pub fn parse_source_lenient(
     rel: &str,
     display: &Path,
     text: &str,
-) -> (SourceFile, Option<Diagnostic>) {
+) -> (SourceFile, Vec<Diagnostic>) {
     match parse_source(rel, display, text) {
-        Ok(f) => (f, None),
-        Err(d) => {
+        Ok(f) => {
+            let found = unclosed_yaml(text, display).into_iter().collect();
+            (f, found)
+        }
+        Err(first) => {
+            let mut found = vec![first];
+            // TOML stops at the first type error: find the others, one key at a time.
+            if let Some((FrontKind::Toml, fm, _, _)) = split_front_matter(text)
+                && let Ok(table) = toml::from_str::<toml::Table>(fm)
+            {
+                for (k, v) in table
+                    .iter()
+                    .filter(|(k, _)| KNOWN_KEYS.contains(&k.as_str()))
+                {
+                    let one = toml::Table::from_iter([(k.clone(), v.clone())]);
+                    if let Err(e) = one.try_into::<FrontMatter>() {
+                        let line = fm
+                            .lines()
+                            .position(|l| {
+                                l.trim_start()
+                                    .strip_prefix(k.as_str())
+                                    .is_some_and(|r| r.trim_start().starts_with('='))
+                            })
+                            .map_or(0, |i| i + 2);
+                        let d = Diagnostic::error("front-matter", e.message().trim().to_string())
+                            .in_file(display)
+                            .at(line, usize::from(line > 0));
+                        if !found.iter().any(|f| f.line == d.line) {
+                            found.push(d);
+                        }
+                    }
+                }
+            }
+            found.sort_by_key(|d| d.line);
+            let d = found;
             let (body, body_line) =
                 split_front_matter(text).map_or((text, 0), |(_, _, body, line)| (body, line));
             let f = SourceFile {
@@ -271,9 +325,34 @@ pub fn parse_source_lenient(
                 findings: Vec::new(),
                 line_map: None,
             };
-            (f, Some(d))
+            (f, d)
         }
     }
+}
+
+/// A file that starts with `---` and `key: value` lines but never closes
+/// them: YAML front matter that would silently render as text.
+fn unclosed_yaml(text: &str, display: &Path) -> Option<Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" || split_front_matter(text).is_some() {
+        return None;
+    }
+    let next = lines.find(|l| !l.trim().is_empty())?;
+    let key = next.split(':').next()?;
+    let looks_like_key = next.contains(':')
+        && !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'));
+    looks_like_key.then(|| {
+        Diagnostic::warning(
+            "front-matter",
+            "front matter opened with `---` is never closed, so it shows as text: add a `---` line after it",
+        )
+        .in_file(display)
+        .at(1, 1)
+    })
 }
 
 /// Parse YAML front matter text; lines in messages count the opening `---` as line 1.
@@ -433,6 +512,23 @@ mod tests {
         let d = parse_source("a.md", Path::new("content/a.md"), text).unwrap_err();
         assert_eq!(d.line, 3, "{d}");
         assert!(d.column > 0);
+    }
+
+    #[test]
+    fn every_bad_key_is_reported_and_unclosed_yaml_is_noticed() {
+        let text = "+++\ntitle = \"A\"\nweight = \"heavy\"\ndraft = \"yes\"\n+++\nx";
+        let (f, found) = parse_source_lenient("a.md", Path::new("content/a.md"), text);
+        let lines: Vec<usize> = found.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [3, 4], "{found:?}");
+        assert_eq!(f.body, "x");
+        let (_, found) =
+            parse_source_lenient("a.md", Path::new("a.md"), "---\ntitle: Hi\n\n# Body\n");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("never closed"));
+        // A thematic break is not front matter.
+        let (_, found) =
+            parse_source_lenient("a.md", Path::new("a.md"), "---\n\nText after a rule.\n");
+        assert!(found.is_empty());
     }
 
     #[test]

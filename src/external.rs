@@ -121,10 +121,7 @@ fn request(agent: &ureq::Agent, pacer: &Pacer, url: &str, host: &str, get: bool)
             return Outcome::Ok;
         }
         if (status == 429 || status >= 500) && attempt < RETRIES {
-            let asked = resp
-                .headers()
-                .get("retry-after")
-                .map(|v| v.to_str().ok());
+            let asked = resp.headers().get("retry-after").map(|v| v.to_str().ok());
             let wait = match asked {
                 // A wait we will not honour: the answer stands.
                 Some(v) => match retry_after(v, SystemTime::now()) {
@@ -240,7 +237,10 @@ mod tests {
         assert_eq!(retry_after(Some(" 30 "), now), Some(MAX_RETRY_AFTER));
         assert_eq!(retry_after(Some("31"), now), None);
         let in_five = httpdate::fmt_http_date(now + Duration::from_secs(5));
-        assert_eq!(retry_after(Some(&in_five), now), Some(Duration::from_secs(5)));
+        assert_eq!(
+            retry_after(Some(&in_five), now),
+            Some(Duration::from_secs(5))
+        );
         let past = httpdate::fmt_http_date(now - Duration::from_secs(5));
         assert_eq!(retry_after(Some(&past), now), Some(Duration::ZERO));
         assert_eq!(retry_after(Some("soon"), now), None);

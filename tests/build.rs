@@ -511,3 +511,58 @@ fn javascript_urls_in_front_matter_are_not_links() {
     let out = handbook(d.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_leaving_the_content_folder_are_skipped_with_a_warning() {
+    let d = fixture("basic");
+    let secret = d.path().join("secret.txt");
+    std::fs::write(&secret, "not for publishing").unwrap();
+    std::os::unix::fs::symlink(&secret, d.path().join("content/guide/leak.txt")).unwrap();
+    std::os::unix::fs::symlink(
+        d.path().join("content/guide/diagram.svg"),
+        d.path().join("content/guide/same.svg"),
+    )
+    .unwrap();
+    let out = build(d.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("content/guide/leak.txt: warning[symlink]"),
+        "{err}"
+    );
+    let p = d.path().join("public");
+    assert!(!p.join("guide/leak.txt").exists());
+    assert!(
+        p.join("guide/same.svg").is_file(),
+        "a link inside the folder is followed"
+    );
+}
+
+#[test]
+fn every_bad_front_matter_key_is_reported_at_its_line() {
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "content/guide/bad.md",
+        "+++\ntitle = \"Bad\"\nweight = \"heavy\"\ndraft = \"yes\"\n+++\n# Bad\n",
+    );
+    let out = build(d.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/guide/bad.md:3:"), "{err}");
+    assert!(err.contains("content/guide/bad.md:4:"), "{err}");
+    write(
+        d.path(),
+        "book.toml",
+        "[book]\ntitle = \"X\"\n\n[rules]\nid-pattern = \"[A-Z\"\n",
+    );
+    std::fs::remove_file(d.path().join("content/guide/bad.md")).unwrap();
+    let out = build(d.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("book.toml:5:1: error[config]: [rules] id-pattern"),
+        "{err}"
+    );
+}

@@ -79,7 +79,11 @@ fn external_links_are_checked_with_retries_fallback_skip_and_cache() {
         let h = hits.lock().unwrap();
         assert_eq!(h.get("HEAD /flaky"), Some(&2), "503 is retried");
         assert_eq!(h.get("GET /nohead"), Some(&1), "HEAD refused, GET used");
-        assert_eq!(h.get("GET /nohead-busy"), Some(&2), "the GET fallback is retried on 429 too");
+        assert_eq!(
+            h.get("GET /nohead-busy"),
+            Some(&2),
+            "the GET fallback is retried on 429 too"
+        );
         assert!(!h.keys().any(|k| k.contains("/skip")), "skip list honoured");
     }
     // A rerun uses the cache for links that were fine.

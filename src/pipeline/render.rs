@@ -122,7 +122,17 @@ pub fn render_site(
         "{}\n{}",
         render::static_file(&site.root, theme, "style.css", render::STATIC[0].1),
         highlight::theme_css(&site.config.highlight.light, &site.config.highlight.dark).map_err(
-            |m| one(Diagnostic::error("config", m).in_file(site.root.join("book.toml")))
+            |m| {
+                // Point at the key that names the unknown theme.
+                let key = if m.contains(&format!("`{}`", site.config.highlight.light)) {
+                    "light"
+                } else {
+                    "dark"
+                };
+                one(Diagnostic::error("config", m)
+                    .in_file(site.root.join("book.toml"))
+                    .at_pos(crate::config::key_position(&site.root, "highlight", key)))
+            }
         )?
     );
     let mut statics: Vec<Output> = vec![Output {

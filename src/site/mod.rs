@@ -330,7 +330,12 @@ fn compile_rule_pattern(project: &Project) -> Result<Regex, Diagnostics> {
                 "config",
                 format!("[rules] id-pattern is not a valid regular expression: {e}"),
             )
-            .in_file(project.book_toml()),
+            .in_file(project.book_toml())
+            .at_pos(crate::config::key_position(
+                &project.root,
+                "rules",
+                "id-pattern",
+            )),
         ])
     })
 }

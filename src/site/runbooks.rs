@@ -16,7 +16,8 @@ pub(super) fn runbooks(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                     site.config.runbooks.review_every
                 ),
             )
-            .in_file(site.root.join("book.toml")),
+            .in_file(site.root.join("book.toml"))
+            .at_pos(crate::config::key_position(&site.root, "runbooks", "review-every")),
         );
     }
     let severities = site.config.runbooks.severities.clone();

@@ -37,8 +37,16 @@ pub fn read(
     let root = &project.root;
     let content_dir = &project.content_dir;
     let config = &project.config;
-    let (mut md, mut assets) = content::scan(content_dir).map_err(|d| Diagnostics(vec![d]))?;
+    let (mut md, mut assets, links) =
+        content::scan(content_dir).map_err(|d| Diagnostics(vec![d]))?;
     let mut diags = project.warnings.clone();
+    diags.extend(links.into_iter().map(|d| match &d.file {
+        Some(f) => {
+            let shown = display_path(root, f);
+            d.in_file(shown)
+        }
+        None => d,
+    }));
     // An mdBook or a GitBook: SUMMARY.md is the navigation, not a page.
     // Lines it cannot read are findings; the rest of it still applies.
     let mut summary = None;
