@@ -175,7 +175,7 @@ pub fn is_ignored_name(name: &str) -> bool {
 /// findings about symbolic links. A link to a file inside the content folder
 /// is followed; one that leads outside it (or nowhere) is skipped with a
 /// warning, so a build never publishes a file from elsewhere on the machine.
-pub fn scan(dir: &Path) -> Result<(Vec<String>, Vec<String>, Vec<Diagnostic>), Diagnostic> {
+pub fn scan(dir: &Path) -> Result<Scanned, Diagnostic> {
     if !dir.is_dir() {
         return Err(Diagnostic::error(
             "config",
@@ -229,7 +229,21 @@ pub fn scan(dir: &Path) -> Result<(Vec<String>, Vec<String>, Vec<Diagnostic>), D
             assets.push(rel);
         }
     }
-    Ok((md, assets, warnings))
+    Ok(Scanned {
+        md,
+        assets,
+        warnings,
+    })
+}
+
+/// What [`scan`] found.
+pub struct Scanned {
+    /// Markdown files, content-relative, sorted.
+    pub md: Vec<String>,
+    /// Other files to copy, content-relative, sorted.
+    pub assets: Vec<String>,
+    /// Symbolic links that were skipped.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Split `text` into (front matter, body, front-matter first line, body first line), 0-based lines.

@@ -37,8 +37,11 @@ pub fn read(
     let root = &project.root;
     let content_dir = &project.content_dir;
     let config = &project.config;
-    let (mut md, mut assets, links) =
-        content::scan(content_dir).map_err(|d| Diagnostics(vec![d]))?;
+    let content::Scanned {
+        mut md,
+        mut assets,
+        warnings: links,
+    } = content::scan(content_dir).map_err(|d| Diagnostics(vec![d]))?;
     let mut diags = project.warnings.clone();
     diags.extend(links.into_iter().map(|d| match &d.file {
         Some(f) => {
