@@ -300,4 +300,31 @@ mod tests {
             .at(3, 7);
         assert_eq!(d.to_string(), "a.md:3:7: error[broken-link]: no such page");
     }
+
+    #[test]
+    fn unknown_lines_and_columns_are_left_out() {
+        let at = |l, c| Diagnostic::error("x", "m").in_file("a.md").at(l, c).location();
+        assert_eq!(at(0, 0), "a.md");
+        assert_eq!(at(0, 5), "a.md", "a column without a line means nothing");
+        assert_eq!(at(1, 0), "a.md:1");
+        assert_eq!(at(1, 1), "a.md:1:1");
+        assert_eq!(Diagnostic::error("x", "m").location(), "");
+        assert_eq!(Diagnostic::error("x", "m").to_string(), "error[x]: m");
+    }
+
+    #[test]
+    fn counts_and_order_are_stable() {
+        let mut d = Diagnostics(vec![
+            Diagnostic::warning("w", "b").in_file("b.md").at(2, 1),
+            Diagnostic::error("e", "a").in_file("a.md").at(9, 1),
+            Diagnostic::error("e", "a").in_file("a.md").at(3, 1),
+            Diagnostic::error("e", "a").in_file("a.md").at(3, 1),
+            Diagnostic::warning("w", "c"),
+        ]);
+        assert_eq!((d.error_count(), d.warning_count()), (3, 2));
+        d.sort();
+        let order: Vec<String> = d.0.iter().map(Diagnostic::location).collect();
+        assert_eq!(order, ["", "a.md:3:1", "a.md:9:1", "b.md:2:1"], "sorted, duplicates gone");
+        assert_eq!((d.error_count(), d.warning_count()), (2, 2));
+    }
 }
