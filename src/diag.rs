@@ -303,7 +303,12 @@ mod tests {
 
     #[test]
     fn unknown_lines_and_columns_are_left_out() {
-        let at = |l, c| Diagnostic::error("x", "m").in_file("a.md").at(l, c).location();
+        let at = |l, c| {
+            Diagnostic::error("x", "m")
+                .in_file("a.md")
+                .at(l, c)
+                .location()
+        };
         assert_eq!(at(0, 0), "a.md");
         assert_eq!(at(0, 5), "a.md", "a column without a line means nothing");
         assert_eq!(at(1, 0), "a.md:1");
@@ -324,7 +329,11 @@ mod tests {
         assert_eq!((d.error_count(), d.warning_count()), (3, 2));
         d.sort();
         let order: Vec<String> = d.0.iter().map(Diagnostic::location).collect();
-        assert_eq!(order, ["", "a.md:3:1", "a.md:9:1", "b.md:2:1"], "sorted, duplicates gone");
+        assert_eq!(
+            order,
+            ["", "a.md:3:1", "a.md:9:1", "b.md:2:1"],
+            "sorted, duplicates gone"
+        );
         assert_eq!((d.error_count(), d.warning_count()), (2, 2));
     }
 }

@@ -1,0 +1,244 @@
+
+use super::*;
+use std::path::Path;
+
+fn run(rel: &str, md: &str, sources: &[&str]) -> Rendered {
+    run_as(SlugStyle::Handbook, rel, md, sources)
+}
+
+fn run_as(slug: SlugStyle, rel: &str, md: &str, sources: &[&str]) -> Rendered {
+    let cfg = MarkdownConfig::default();
+    let re = Regex::new("^(?:[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{3})$").unwrap();
+    let sources: HashSet<String> = sources.iter().map(|s| s.to_string()).collect();
+    let assets = HashSet::from(["img/x.png".to_string()]);
+    let mut dirs = HashSet::from([String::new()]);
+    for s in &sources {
+        let mut d = crate::paths::parent_dir(s);
+        while !d.is_empty() {
+            dirs.insert(d.to_string());
+            d = crate::paths::parent_dir(d);
+        }
+    }
+    let content_path = vec!["srv".to_string(), "docs".to_string()];
+    let ctx = Context {
+        options: &cfg,
+        rule_pattern: &re,
+        sources: &sources,
+        assets: &assets,
+        dirs: &dirs,
+        slug,
+        content_path: &content_path,
+        quiet_langs: &[],
+    };
+    let hl = highlight::Highlighter::new();
+    let mut s = hl.session();
+    render(&ctx, &mut s, rel, Path::new(rel), md, 0, None)
+}
+
+#[test]
+fn inline_titles() {
+    assert_eq!(
+        inline_html("The `time` <b>package</b>"),
+        "The <code>time</code> &lt;b&gt;package&lt;/b&gt;"
+    );
+    assert_eq!(inline_text("The `time` *package*"), "The time package");
+}
+
+#[test]
+fn raw_html_links_to_markdown_resolve() {
+    let r = run(
+        "docs/a.md",
+        "<table><tr><td><a href=\"b.md#x\">B</a> <a href='https://e.x/c.md'>C</a></td></tr></table>\n\nText <a href=\"gone.md\">gone</a>.\n",
+        &["docs/a.md", "docs/b.md"],
+    );
+    assert!(
+        r.html.contains("<a href=\"../docs/b.html#x\">B</a>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("href='https://e.x/c.md'"), "{}", r.html);
+    assert_eq!(r.links.len(), 2);
+    assert!(matches!(r.links[1].target, LinkTarget::Missing(_)));
+}
+
+#[test]
+fn rust_hidden_lines_are_hidden() {
+    let r = run(
+        "a.md",
+        "```rust\n# fn main() {\nlet x = 1;\n#\n## not hidden\n# }\n```\n",
+        &[],
+    );
+    assert!(!r.html.contains("fn main"), "{}", r.html);
+    assert!(r.html.contains("not hidden"), "{}", r.html);
+    assert!(!r.html.contains("## not"), "{}", r.html);
+}
+
+#[test]
+fn foreign_documents_render_as_their_authors_meant() {
+    // GitHub ids, so links written against GitHub keep working.
+    let r = run_as(
+        SlugStyle::GitHub,
+        "ops/a.md",
+        "## Prometheus/Thanos\n\n## one...last...refactor?\n\n[x](#prometheusthanos)\n",
+        &["ops/a.md"],
+    );
+    let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["prometheusthanos", "onelastrefactor"]);
+    // A licence comment before the title does not hide the title.
+    let r = run_as(
+        SlugStyle::GitHub,
+        "a.md",
+        "<!--\n  Licensed under MIT.\n-->\n\n# Real title\n\nText\n\n# Second top heading\n",
+        &[],
+    );
+    assert_eq!(r.h1.as_deref(), Some("Real title"));
+    assert!(!r.html.contains("<h1"), "one <h1> per page: {}", r.html);
+    assert!(
+        r.html.contains("<h2 id=\"second-top-heading\""),
+        "{}",
+        r.html
+    );
+    // Links inside headings are rewritten and recorded.
+    let r = run_as(
+        SlugStyle::GitHub,
+        "ops/index.md",
+        "## [On-call reference](oncall.md)\n",
+        &["ops/index.md", "ops/oncall.md"],
+    );
+    assert!(r.html.contains("href=\"../ops/oncall.html\""), "{}", r.html);
+    assert_eq!(r.links.len(), 1);
+    assert_eq!(r.headings[0].id, "on-call-reference");
+    // Folder links reach generated index pages; `[x]()` is no link error.
+    let r = run_as(
+        SlugStyle::GitHub,
+        "README.md",
+        "[a](uncategorized/) [b](./logging_schemas) [c]()\n",
+        &[
+            "README.md",
+            "uncategorized/x.md",
+            "logging_schemas/deep/y.md",
+        ],
+    );
+    assert!(
+        r.html.contains("href=\"uncategorized/index.html\""),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("href=\"logging_schemas/index.html\""),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.links
+            .iter()
+            .all(|l| matches!(l.target, LinkTarget::Generated(_)))
+    );
+    // Leaving the content folder and coming back (content is /srv/docs).
+    let r = run_as(
+        SlugStyle::GitHub,
+        "kube/y.md",
+        "[x](../../docs/kube/x.md) ![i](../../docs/img/x.png)\n",
+        &["kube/y.md", "kube/x.md"],
+    );
+    assert!(r.html.contains("href=\"../kube/x.html\""), "{}", r.html);
+    assert!(r.html.contains("src=\"../img/x.png\""), "{}", r.html);
+    assert!(
+        !r.links
+            .iter()
+            .any(|l| matches!(l.target, LinkTarget::Missing(_)))
+    );
+    // GitLab's and Python-Markdown's table-of-contents markers.
+    for marker in ["[[_TOC_]]", "[TOC]"] {
+        let r = run_as(
+            SlugStyle::GitHub,
+            "a.md",
+            &format!("# T\n\n{marker}\n\n## One\n\n### Two\n"),
+            &[],
+        );
+        assert!(!r.html.contains("TOC"), "{}", r.html);
+        assert!(r.html.contains("<a href=\"#one\">One</a>"), "{}", r.html);
+        assert!(r.html.contains("<a href=\"#two\">Two</a>"), "{}", r.html);
+    }
+}
+
+#[test]
+fn headings_get_unique_ids_and_first_h1_is_title() {
+    let r = run(
+        "a.md",
+        "# Title\n\n## Setup\n\n## Setup\n\n## Custom {#my-id}\n",
+        &[],
+    );
+    assert_eq!(r.h1.as_deref(), Some("Title"));
+    let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["setup", "setup-1", "my-id"]);
+    assert!(r.html.contains("<h2 id=\"setup-1\">"), "{}", r.html);
+    assert!(!r.html.contains("<h1"));
+}
+
+#[test]
+fn rules_are_recognised() {
+    let r = run(
+        "a.md",
+        "## Wrap errors {#GO-ERR-003 .must}\n\n## Other {#GO-ERR-004}\n",
+        &[],
+    );
+    assert_eq!(r.headings[0].rule, Some(RuleLevel::Must));
+    assert_eq!(r.headings[1].rule, Some(RuleLevel::Should));
+    assert!(r.html.contains("rule rule-must"));
+}
+
+#[test]
+fn links_are_rewritten_and_recorded() {
+    let r = run(
+        "std/errors.md",
+        "[a](context.md#cancel) [b](../runbooks/) [c](rule:GO-ERR-001) [d](https://go.dev) [e](nope.md) [f](context)",
+        &["std/context.md", "runbooks/_index.md"],
+    );
+    assert!(
+        r.html.contains("href=\"../std/context.html#cancel\""),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("href=\"../runbooks/index.html\""),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("href=\"rule:GO-ERR-001\""));
+    assert!(r.html.contains("href=\"https://go.dev\""));
+    assert_eq!(r.links.len(), 5);
+    assert!(matches!(r.links[3].target, LinkTarget::Missing(_)));
+    assert!(matches!(&r.links[4].target, LinkTarget::Page { src, .. } if src == "std/context.md"));
+}
+
+#[test]
+fn alerts_become_callouts() {
+    let r = run("a.md", "> [!WARNING]\n> Careful.\n", &[]);
+    assert!(r.html.contains("callout callout-warning"), "{}", r.html);
+    assert!(r.html.contains("Careful."));
+}
+
+#[test]
+fn bad_good_pairs_join() {
+    let r = run(
+        "a.md",
+        "```go bad\nx := 1\n```\n\n```go good\ny := 2\n```\n\n```go bad\nz := 3\n```\n\nText.\n",
+        &[],
+    );
+    assert_eq!(
+        r.html.matches("<div class=\"pair\">").count(),
+        1,
+        "{}",
+        r.html
+    );
+    assert_eq!(r.html.matches("example-bad").count(), 2);
+    assert_eq!(r.code_blocks.len(), 3);
+    assert_eq!(r.code_blocks[1].first_line, 6);
+}
+
+#[test]
+fn template_text_is_left_alone() {
+    let r = run("a.md", "Use {{ .Title }} in templates.\n", &[]);
+    assert!(r.html.contains("{{ .Title }}"));
+}
