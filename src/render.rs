@@ -74,6 +74,26 @@ pub const STATIC: &[(&str, &str)] = &[
     ),
 ];
 
+/// The vendored Mermaid release (npm `mermaid`, MIT; see
+/// `scripts/update-mermaid.sh`): written to `static/vendor/` only for sites
+/// with a diagram, and loaded only by pages that have one.
+pub const MERMAID_VERSION: &str = "12.3.0";
+/// Mermaid's bundle, embedded like the theme.
+pub const MERMAID_JS: &[u8] = include_bytes!("../themes/default/static/vendor/mermaid.min.js");
+/// Mermaid's licence, shipped beside it.
+pub const MERMAID_LICENSE: &str = include_str!("../themes/default/static/vendor/mermaid.LICENSE");
+/// The small loader that draws a page's diagrams (and loads Mermaid).
+pub const DIAGRAMS_JS: &str = include_str!("../themes/default/static/diagrams.js");
+
+/// Cache-busting version of the diagram files: Mermaid's and the loader's.
+pub fn diagrams_version() -> &'static str {
+    static V: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let h = blake3::hash(DIAGRAMS_JS.as_bytes()).to_hex();
+        format!("{MERMAID_VERSION}-{}", &h[..8])
+    })
+}
+
 /// The built-in script that places the navigation tree in a page; the build
 /// writes `static/nav.js` as the site's tree followed by this script.
 pub const NAV_JS: &str = include_str!("../themes/default/static/nav.js");
@@ -159,6 +179,8 @@ struct SiteCtx<'a> {
     asset_version: &'a str,
     /// Version of `static/nav.js`, the navigation tree.
     nav_version: &'a str,
+    /// Version of the diagram script and Mermaid.
+    diagrams_version: &'static str,
     /// mdBook `additional-css` / `additional-js`, MkDocs `extra_css` /
     /// `extra_javascript`: site-relative paths or URLs.
     extra_css: Vec<String>,
@@ -193,6 +215,8 @@ struct PageCtx<'a> {
     canonical: Option<String>,
     /// Estimated time (`duration` front matter), shown on track modules.
     duration: Option<&'a str>,
+    /// Mermaid diagrams on the page: the diagram script loads only then.
+    diagrams: usize,
 }
 
 #[derive(Serialize)]
@@ -282,6 +306,7 @@ impl<'a> Renderer<'a> {
             build_date: self.site.today.to_string(),
             asset_version: &self.asset_version,
             nav_version: &self.nav_version,
+            diagrams_version: diagrams_version(),
             extra_css: c
                 .imported
                 .as_ref()
@@ -463,6 +488,7 @@ impl<'a> Renderer<'a> {
             module: p.module.as_ref(),
             track: is_track_index.then(|| self.track_ctx(&p.url, i)),
             tasks: p.rendered.tasks,
+            diagrams: p.rendered.diagrams,
             duration: p.src.front.duration.as_deref(),
             canonical: c.site.site_url.as_ref().map(|u| {
                 format!(

@@ -63,3 +63,14 @@ pub(super) fn labelled(side: PairSide, pre: &str) -> String {
         "<figure class=\"example example-{class}\"><figcaption>{label}</figcaption>{pre}</figure>"
     )
 }
+
+/// A diagram block: the source in a `<pre>` that the diagram script replaces
+/// with the drawing (and keeps, collapsed, below it).
+pub(super) fn diagram(source: &str) -> String {
+    let mut s = String::from(
+        "<figure class=\"diagram\" data-diagram=\"mermaid\"><pre class=\"diagram-source\" aria-label=\"Diagram source (Mermaid)\"><code>",
+    );
+    crate::html::escape_into(&mut s, source.trim_end());
+    s.push_str("</code></pre></figure>\n");
+    s
+}

@@ -144,6 +144,9 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
     /// Number of task-list checkboxes.
     pub tasks: usize,
+    /// Number of ```` ```mermaid ```` diagrams (the page then loads the
+    /// diagram script; pages without one never do).
+    pub diagrams: usize,
     /// `http(s)` links, for `check --external`: (url, line, column).
     pub external: Vec<(String, usize, usize)>,
 }
@@ -399,6 +402,21 @@ pub fn render(
                     text = hide_rust_lines(&text);
                 }
                 let (line, col) = loc(range.start);
+                if info.lang == "mermaid" {
+                    // Rendered in the browser; without JavaScript (and for
+                    // search) the source stays, marked as a diagram's.
+                    out.diagrams += 1;
+                    events.push(Event::Html(CowStr::from(blocks::diagram(&text))));
+                    out.code_blocks.push(CodeBlock {
+                        info,
+                        code: text,
+                        first_line,
+                        indent,
+                        proven_valid: false,
+                        section: out.sections.len(),
+                    });
+                    continue;
+                }
                 let rendered = hl.render(&text, &info);
                 let proven_valid = rendered.go_valid;
                 if rendered.unknown_language && !ctx.quiet_langs.contains(&info.lang) {

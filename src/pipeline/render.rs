@@ -135,6 +135,7 @@ pub fn render_site(
             }
         )?
     );
+    let mut statics_extra: Vec<Output> = Vec::new();
     let mut statics: Vec<Output> = vec![Output {
         path: "static/style.css".into(),
         bytes: Arc::new(css.clone().into_bytes()),
@@ -148,6 +149,24 @@ pub fn render_site(
     let mut hasher = blake3::Hasher::new();
     for s in &statics {
         hasher.update(&s.bytes);
+    }
+    // Diagram support is written only for sites that have a diagram (and is
+    // outside the asset version, so other sites' pages do not change).
+    if site.pages.iter().any(|p| p.rendered.diagrams > 0) {
+        let loader = render::static_file(&site.root, theme, "diagrams.js", render::DIAGRAMS_JS);
+        for (path, bytes) in [
+            ("static/diagrams.js", loader.into_bytes()),
+            ("static/vendor/mermaid.min.js", render::MERMAID_JS.to_vec()),
+            (
+                "static/vendor/mermaid.LICENSE",
+                render::MERMAID_LICENSE.as_bytes().to_vec(),
+            ),
+        ] {
+            statics_extra.push(Output {
+                path: path.into(),
+                bytes: Arc::new(bytes),
+            });
+        }
     }
     let version = hasher.finalize().to_hex()[..10].to_string();
     let nav_logic = render::static_file(&site.root, theme, "nav.js", render::NAV_JS);
@@ -253,6 +272,7 @@ pub fn render_site(
     }
     let mut errors = Vec::new();
     let mut outputs = statics;
+    outputs.extend(statics_extra);
     for res in results {
         match res {
             Ok(o) => outputs.push(o),
