@@ -52,7 +52,7 @@ test("a stylesheet change is swapped in without a reload", async () => {
   mkdirSync(join(root, "themes/default/static"), { recursive: true });
   const css = readFileSync(join(repo, "themes/default/static/style.css"), "utf8");
   writeFileSync(join(root, "themes/default/static/style.css"), css + "\nbody { outline: 7px solid rgb(1, 2, 3); }\n");
-  await page.waitForFunction(() => getComputedStyle(document.body).outlineColor === "rgb(1, 2, 3)", null, { timeout: 10000 });
+  await page.waitForFunction(() => getComputedStyle(document.body).outlineColor === "rgb(1, 2, 3)", null, { timeout: 20000 });
   assert.equal(await page.evaluate(() => window.__marker), "still here", "no full reload");
   await page.close();
 });
