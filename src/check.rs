@@ -21,6 +21,9 @@ pub struct CheckOptions {
     pub drafts: bool,
     /// Request http(s) links (slow; off by default).
     pub external: bool,
+    /// Prometheus rule files (globs, relative to the root) to check against
+    /// the runbooks, beside `[oncall] alert-rules`.
+    pub alert_rules: Vec<String>,
 }
 
 /// What `check` found.
@@ -31,6 +34,8 @@ pub struct CheckReport {
     pub pages: usize,
     /// Tools that were missing, so their checks were skipped.
     pub skipped: Vec<String>,
+    /// With alert rules: (alerts with a runbook, alerts).
+    pub alert_coverage: Option<(usize, usize)>,
 }
 
 /// Run every check. `Err` only for configuration problems that stop loading.
@@ -82,6 +87,25 @@ pub fn run(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
             .join("external-links.json");
         diags.extend(crate::external::check(&links, &site.config.check, &cache));
     }
+    let mut alert_coverage = None;
+    let patterns: Vec<String> = site
+        .config
+        .oncall
+        .alert_rules
+        .iter()
+        .chain(&opts.alert_rules)
+        .cloned()
+        .collect();
+    if !patterns.is_empty() {
+        match crate::oncall::files(&site.root, &patterns) {
+            Ok(files) => {
+                let r = crate::oncall::check(&site, &files);
+                diags.extend(r.findings);
+                alert_coverage = Some((r.covered, r.alerts));
+            }
+            Err(d) => diags.push(d.in_file(site.root.join("book.toml"))),
+        }
+    }
     let mut diagnostics = Diagnostics(crate::diag::apply_levels(
         diags,
         &site.config.check.levels,
@@ -92,6 +116,7 @@ pub fn run(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
         diagnostics,
         pages: site.pages.len(),
         skipped,
+        alert_coverage,
     })
 }
 

@@ -41,6 +41,9 @@ pub struct Config {
     /// `[check]`: options of `handbook check`.
     #[serde(default)]
     pub check: CheckConfig,
+    /// `[oncall]`: alerting rules checked against the runbooks.
+    #[serde(default)]
+    pub oncall: OncallConfig,
     /// Set when the configuration was written for another tool (mdBook,
     /// MkDocs): what it says beyond handbook's own settings.
     #[serde(skip)]
@@ -308,6 +311,16 @@ pub struct CheckConfig {
     /// `broken-link = "error"`.
     #[serde(default)]
     pub levels: std::collections::BTreeMap<String, crate::diag::Level>,
+}
+
+/// `[oncall]`
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OncallConfig {
+    /// Prometheus rule files (globs, relative to the root) that `check`
+    /// reads: every alert must have a runbook.
+    #[serde(default)]
+    pub alert_rules: Vec<String>,
 }
 
 impl Config {

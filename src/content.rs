@@ -19,6 +19,38 @@ pub struct Retired {
     pub replaced_by: String,
 }
 
+/// An alert a runbook answers.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum AlertRef {
+    /// Just the alert's name: its page leads to the runbook's top.
+    Name(String),
+    /// The name and the runbook section (heading id) it leads to.
+    Mapped {
+        /// The alert's name as Prometheus knows it.
+        name: String,
+        /// Heading id in the runbook.
+        section: Option<String>,
+    },
+}
+
+impl AlertRef {
+    /// The alert's name.
+    pub fn name(&self) -> &str {
+        match self {
+            AlertRef::Name(n) | AlertRef::Mapped { name: n, .. } => n,
+        }
+    }
+
+    /// The runbook section it leads to, if any.
+    pub fn section(&self) -> Option<&str> {
+        match self {
+            AlertRef::Mapped { section, .. } => section.as_deref(),
+            AlertRef::Name(_) => None,
+        }
+    }
+}
+
 /// Typed front matter. Fields that no kind knows land in `extra`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -54,9 +86,10 @@ pub struct FrontMatter {
     /// Runbook: services it covers.
     #[serde(default)]
     pub services: Vec<String>,
-    /// Runbook: alert names it answers.
+    /// Runbook: alerts it answers, by name (`"HighErrorRate"`) or mapped to
+    /// a section (`{ name = "KafkaLagHigh", section = "consumer-lag" }`).
     #[serde(default)]
-    pub alerts: Vec<String>,
+    pub alerts: Vec<AlertRef>,
     /// Runbook: dashboard links.
     #[serde(default)]
     pub dashboards: Vec<String>,

@@ -36,6 +36,7 @@ pub mod markdown;
 pub mod mdbook;
 pub mod mkdocs;
 pub mod nav;
+pub mod oncall;
 pub mod output;
 pub mod paths;
 pub mod pipeline;

@@ -152,6 +152,10 @@ enum Command {
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
+        /// Prometheus rule files (globs) to check against the runbooks; adds
+        /// to `[oncall] alert-rules` in book.toml.
+        #[arg(long = "alert-rules", value_name = "GLOB")]
+        alert_rules: Vec<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
@@ -241,6 +245,7 @@ fn run() -> ExitCode {
             vet,
             external,
             drafts,
+            alert_rules,
             format,
         } => {
             let opts = handbook::check::CheckOptions {
@@ -248,6 +253,7 @@ fn run() -> ExitCode {
                 vet,
                 drafts,
                 external,
+                alert_rules,
             };
             let format = Format::from(format);
             let color = format == Format::Human
@@ -257,6 +263,9 @@ fn run() -> ExitCode {
                 Ok(report) => {
                     for s in &report.skipped {
                         eprintln!("note: skipped {s}");
+                    }
+                    if let Some((covered, total)) = report.alert_coverage {
+                        eprintln!("note: {covered} of {total} alerts have a runbook");
                     }
                     print!(
                         "{}",

@@ -224,7 +224,7 @@ struct RunbookCtx<'a> {
     #[serde(flatten)]
     info: &'a RunbookInfo,
     services: &'a [String],
-    alerts: &'a [String],
+    alerts: Vec<&'a str>,
     dashboards: Vec<&'a str>,
     escalation: Option<&'a str>,
 }
@@ -398,7 +398,13 @@ impl<'a> Renderer<'a> {
         p.runbook.as_ref().map(|info| RunbookCtx {
             info,
             services: &p.src.front.services,
-            alerts: &p.src.front.alerts,
+            alerts: p
+                .src
+                .front
+                .alerts
+                .iter()
+                .map(crate::content::AlertRef::name)
+                .collect(),
             // Only http(s), mailto and relative links: a `javascript:` URL in
             // front matter is never a link (the check reports it).
             dashboards: p
@@ -632,6 +638,53 @@ impl<'a> Renderer<'a> {
         } else {
             self.render("section.html", &ctx, &sec.url)
         }
+    }
+
+    /// `alerts/index.html`: every alert with its runbook, owner, severity
+    /// and last review, in a table a reader can filter and sort (on a phone too).
+    pub fn alerts_index(&self) -> Result<Output, Diagnostic> {
+        let url = "alerts/index.html";
+        let mut body = String::from(
+            "<p><label>Filter <input type=\"search\" class=\"table-filter\" data-filter=\"alerts-table\" placeholder=\"Alert, runbook, owner…\"></label></p>\n<div class=\"table-wrap\"><table id=\"alerts-table\" class=\"alerts-table\" data-sortable>\n<thead><tr><th>Alert</th><th>Runbook</th><th>Owner</th><th>Severity</th><th>Last reviewed</th></tr></thead>\n<tbody>\n",
+        );
+        for a in self.site.alerts.values() {
+            let p = &self.site.pages[a.page];
+            let rb = p.runbook.as_ref();
+            let href = format!(
+                "../{}{}",
+                crate::paths::encode_href(&p.url),
+                a.section
+                    .as_ref()
+                    .map(|s| format!("#{s}"))
+                    .unwrap_or_default()
+            );
+            let e = crate::html::escape;
+            let class = if rb.is_some_and(|r| r.overdue) {
+                " class=\"overdue\""
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                body,
+                "<tr{class}><td id=\"{name}\"><a href=\"{href}\"><code class=\"alert-name\">{name}</code></a></td><td><a href=\"{href}\">{title}</a></td><td>{owner}</td><td>{severity}</td><td>{reviewed}</td></tr>",
+                name = e(&a.name),
+                href = e(&href),
+                title = e(&p.title),
+                owner = e(rb.map_or("", |r| r.owner.as_str())),
+                severity = e(rb.map_or("", |r| r.severity.as_str())),
+                reviewed = rb
+                    .and_then(|r| r.last_reviewed)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        body.push_str("</tbody></table></div>\n");
+        let mut ctx = self.base_context(url, None);
+        let mut page = GeneratedPage::new("Alerts", url);
+        page.description = Some("Every alert, the runbook that answers it, and who owns it.");
+        page.body = &body;
+        ctx.insert("page", &page);
+        self.render("page.html", &ctx, url)
     }
 
     /// The rules index.

@@ -42,6 +42,11 @@ fn scalar(s: &Scalar<'_>) -> Value {
     }
 }
 
+/// One loaded YAML document as JSON (tags resolved as in [`parse`]).
+pub fn to_json_value(y: &Yaml<'_>) -> Value {
+    to_json(y)
+}
+
 fn to_json(y: &Yaml<'_>) -> Value {
     match y {
         Yaml::Value(s) => scalar(s),

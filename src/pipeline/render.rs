@@ -102,6 +102,10 @@ fn site_pages(site: &Site, r: &Renderer<'_>, css: &str) -> Vec<Result<Output, Di
     if site.config.search.enabled {
         results.push(r.search_page());
     }
+    if !site.alerts.is_empty() {
+        results.push(r.alerts_index());
+        results.extend(alert_pages(site).into_iter().map(Ok));
+    }
     results.push(r.not_found(css));
     results
 }
@@ -346,6 +350,66 @@ pub fn render_site(
         });
     }
     Ok(outputs)
+}
+
+/// `alerts/<Name>.html` (a redirect to the runbook, at the mapped section)
+/// and `alerts.json` (the same data for bots and Alertmanager templates).
+fn alert_pages(site: &Site) -> Vec<Output> {
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        alert: &'a str,
+        runbook: String,
+        title: &'a str,
+        owner: &'a str,
+        severity: &'a str,
+        last_reviewed: Option<String>,
+        review_due: Option<String>,
+        overdue: bool,
+    }
+    let mut out = Vec::new();
+    let mut rows = Vec::new();
+    for a in site.alerts.values() {
+        let p = &site.pages[a.page];
+        let path = site::alerts::alert_url(&a.name);
+        let mut target = format!(
+            "{}{}",
+            paths::root_prefix(&path),
+            paths::encode_href(&p.url)
+        );
+        let mut runbook = paths::encode_href(&p.url).into_owned();
+        if let Some(s) = &a.section {
+            target.push('#');
+            target.push_str(s);
+            runbook.push('#');
+            runbook.push_str(s);
+        }
+        out.push(Output {
+            path,
+            bytes: Arc::new(render::redirect_page(&target).into_bytes()),
+        });
+        let rb = p.runbook.as_ref();
+        rows.push(Row {
+            alert: &a.name,
+            runbook: match &site.config.site.site_url {
+                Some(base) => format!("{}/{runbook}", base.trim_end_matches('/')),
+                None => runbook,
+            },
+            title: &p.title,
+            owner: rb.map_or("", |r| r.owner.as_str()),
+            severity: rb.map_or("", |r| r.severity.as_str()),
+            last_reviewed: rb.and_then(|r| r.last_reviewed).map(|d| d.to_string()),
+            review_due: rb.and_then(|r| r.review_due).map(|d| d.to_string()),
+            overdue: rb.is_some_and(|r| r.overdue),
+        });
+    }
+    out.push(Output {
+        path: "alerts.json".into(),
+        bytes: Arc::new(
+            (serde_json::to_string_pretty(&rows).expect("alert rows serialise") + "\n")
+                .into_bytes(),
+        ),
+    });
+    out
 }
 
 fn sitemap(site: &Site, base: &str) -> String {

@@ -200,7 +200,13 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
             exact.push(h.id.to_lowercase());
         }
         if k == 0 {
-            exact.extend(page.src.front.alerts.iter().map(|a| a.to_lowercase()));
+            exact.extend(
+                page.src
+                    .front
+                    .alerts
+                    .iter()
+                    .map(|a| a.name().to_lowercase()),
+            );
         }
         let anchor = heading.map(|h| format!("#{}", h.id)).unwrap_or_default();
         let mut crumb = trail.clone();

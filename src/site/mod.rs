@@ -8,6 +8,7 @@
 //! [`crate::project::open`] (configuration) -> [`sources::read`] ->
 //! [`assemble::render_markdown`] -> [`assemble::assemble`] -> `validate`.
 
+pub mod alerts;
 mod assemble;
 mod links;
 mod navigation;
@@ -198,6 +199,8 @@ pub struct Site {
     pub summary: Option<Vec<crate::summary::Item>>,
     /// Outputs not written because another claim on their path won.
     pub skips: outputs::Skips,
+    /// Alerts by name, each with the runbook that answers it.
+    pub alerts: BTreeMap<String, alerts::Alert>,
 }
 
 /// How to load a site.
@@ -306,6 +309,7 @@ pub fn load_project(
         config,
         summary: None,
         skips: outputs::Skips::default(),
+        alerts: BTreeMap::new(),
     };
     site.order = navigation::reading_order(&site);
     if let Some(items) = src.summary {
@@ -356,6 +360,7 @@ fn validate(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     diags.extend(syntax);
     rules::collect_rules(site, diags);
     runbooks::runbooks(site, diags);
+    alerts::collect(site, diags);
     tracks::tracks(site, diags);
     for (i, p) in site.pages.iter().enumerate() {
         for t in &p.src.front.tags {

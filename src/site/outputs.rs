@@ -76,6 +76,13 @@ fn generated_claims(site: &Site) -> Vec<(String, Claim)> {
     if site.config.search.enabled {
         v.push(("search.html".into(), Claim::Reserved));
     }
+    if !site.alerts.is_empty() {
+        v.push(("alerts/index.html".into(), Claim::Generated));
+        v.push(("alerts.json".into(), Claim::Reserved));
+        for name in site.alerts.keys() {
+            v.push((super::alerts::alert_url(name), Claim::Reserved));
+        }
+    }
     if site.config.site.site_url.is_some() {
         v.push(("sitemap.xml".into(), Claim::Reserved));
     }

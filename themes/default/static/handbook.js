@@ -206,4 +206,35 @@
   });
   var remembered = store.get("handbook-tab");
   if (remembered) chooseLabel(remembered, null);
+
+  // Tables a reader can filter (input.table-filter[data-filter=<table id>])
+  // and sort (table[data-sortable]: click or Enter on a header).
+  document.querySelectorAll("input.table-filter[data-filter]").forEach(function (input) {
+    var table = document.getElementById(input.getAttribute("data-filter"));
+    if (!table) return;
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase();
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        tr.hidden = q !== "" && tr.textContent.toLowerCase().indexOf(q) < 0;
+      });
+    });
+  });
+  document.querySelectorAll("table[data-sortable]").forEach(function (table) {
+    table.querySelectorAll("thead th").forEach(function (th, col) {
+      th.tabIndex = 0;
+      th.setAttribute("aria-sort", "none");
+      function sort() {
+        var asc = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("thead th").forEach(function (h) { h.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        Array.prototype.slice.call(body.rows).sort(function (a, b) {
+          var x = a.cells[col].textContent.trim(), y = b.cells[col].textContent.trim();
+          return (asc ? 1 : -1) * x.localeCompare(y, undefined, { numeric: true });
+        }).forEach(function (r) { body.appendChild(r); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter") sort(); });
+    });
+  });
 })();
