@@ -318,6 +318,27 @@ mod tests {
     }
 
     #[test]
+    fn several_findings_print_one_per_line_and_paths_are_shown_from_the_root() {
+        let d = Diagnostics(vec![
+            Diagnostic::error("a", "first").in_file("x.md").at(1, 2),
+            Diagnostic::warning("b", "second"),
+        ]);
+        assert_eq!(
+            d.to_string(),
+            "x.md:1:2: error[a]: first\nwarning[b]: second\n"
+        );
+        let root = Path::new("/srv/site");
+        assert_eq!(
+            display_path(root, Path::new("/srv/site/content/a.md")),
+            Path::new("content/a.md")
+        );
+        assert_eq!(
+            display_path(root, Path::new("/elsewhere/b.md")),
+            Path::new("/elsewhere/b.md")
+        );
+    }
+
+    #[test]
     fn counts_and_order_are_stable() {
         let mut d = Diagnostics(vec![
             Diagnostic::warning("w", "b").in_file("b.md").at(2, 1),

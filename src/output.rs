@@ -439,6 +439,58 @@ mod tests {
     }
 
     #[test]
+    fn unchanged_files_keep_their_inode_and_a_path_written_twice_holds_the_last() {
+        use std::os::unix::fs::MetadataExt;
+        let d = tempfile::tempdir().unwrap();
+        let out = site(d.path());
+        build(&out, &[("same.html", "same"), ("diff.html", "v1")]).unwrap();
+        let ino = |f: &str| fs::metadata(out.join(f)).unwrap().ino();
+        let (same, diff) = (ino("same.html"), ino("diff.html"));
+        build(&out, &[("same.html", "same"), ("diff.html", "v2")]).unwrap();
+        assert_eq!(
+            ino("same.html"),
+            same,
+            "hard-linked from the previous output"
+        );
+        assert_ne!(ino("diff.html"), diff);
+        assert_eq!(fs::read_to_string(out.join("diff.html")).unwrap(), "v2");
+        // Writing one path twice (the second replaces the first, never
+        // writing through a link into the live output).
+        let s = Staging::new(&out, &[]).unwrap();
+        s.write("same.html", b"same").unwrap();
+        s.write("same.html", b"changed").unwrap();
+        s.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("same.html")).unwrap(),
+            "changed"
+        );
+        assert_ne!(ino("same.html"), same);
+    }
+
+    #[test]
+    fn a_running_builds_staging_folder_is_left_alone() {
+        let d = tempfile::tempdir().unwrap();
+        let out = site(d.path());
+        build(&out, &[("a.html", "x")]).unwrap();
+        // PID 1 is always running; its folders belong to a live build.
+        let live = side_path(&out, "tmp", 1);
+        fs::create_dir_all(&live).unwrap();
+        let live_old = side_path(&out, "old", 1);
+        fs::create_dir_all(&live_old).unwrap();
+        // A dead build's moved-aside site while the output exists: removed,
+        // not put back over the current site.
+        let dead_old = side_path(&out, "old", 999_999_997);
+        fs::create_dir_all(&dead_old).unwrap();
+        fs::write(dead_old.join(MARKER), "x").unwrap();
+        fs::write(dead_old.join("a.html"), "stale").unwrap();
+        let s = Staging::new(&out, &[]).unwrap();
+        drop(s);
+        assert!(live.exists() && live_old.exists());
+        assert!(!dead_old.exists());
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "x");
+    }
+
+    #[test]
     fn changed_assets_of_the_same_length_are_copied_again() {
         let d = tempfile::tempdir().unwrap();
         let out = site(d.path());
