@@ -327,7 +327,8 @@ pub fn is_vettable(b: &CodeBlock) -> bool {
         .all(|p| !p.split('/').next().unwrap_or("").contains('.'))
 }
 
-fn imports(code: &str) -> Vec<String> {
+/// The import paths of a Go file.
+pub fn imports(code: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_block = false;
     for line in code.lines().map(str::trim) {

@@ -27,6 +27,7 @@ pub mod diag;
 pub mod external;
 pub mod gitbook;
 pub mod gocheck;
+pub mod gotest;
 pub mod highlight;
 pub mod html;
 pub mod imported;

@@ -109,6 +109,22 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build and run the Go examples: complete programs (checking `// Output:`),
+    /// `go test` blocks, and `compile_fail` / `vet_fail` blocks.
+    Test {
+        /// Folder holding book.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Seconds each build, run or test may take.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+    },
     /// Create a page from a template: runbook, standard, track, module or page.
     New {
         /// What to create.
@@ -236,6 +252,59 @@ fn run() -> ExitCode {
                         d.warning_count()
                     );
                     exit_code(&d)
+                }
+            }
+        }
+        Command::Test {
+            root,
+            timeout,
+            drafts,
+            format,
+        } => {
+            let format = Format::from(format);
+            let color = format == Format::Human
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            let start = std::time::Instant::now();
+            let hl = handbook::highlight::Highlighter::new();
+            let opts = handbook::site::LoadOptions {
+                root: root.clone(),
+                drafts,
+            };
+            let site = match handbook::site::load_all(&opts, &hl, None) {
+                Ok(s) => s,
+                Err(d) => {
+                    print!("{}", handbook::report::render(&d, format, &root, color, 0));
+                    return exit_code(&d);
+                }
+            };
+            match handbook::gotest::run_site(&site, std::time::Duration::from_secs(timeout)) {
+                Ok(report) => {
+                    for s in &report.skipped {
+                        eprintln!("note: skipped {s}");
+                    }
+                    let mut d = Diagnostics(report.findings);
+                    d.sort();
+                    print!(
+                        "{}",
+                        handbook::report::render(&d, format, &root, color, site.pages.len())
+                    );
+                    eprintln!(
+                        "{} Go examples run with {} ({} from the cache) in {:.1?}",
+                        report.ran,
+                        report.go_version,
+                        report.cached,
+                        start.elapsed()
+                    );
+                    if d.error_count() > 0 {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::from(2)
                 }
             }
         }

@@ -98,6 +98,13 @@ pub struct FenceInfo {
     pub hl_lines: Vec<(usize, usize)>,
     /// A caption (PyMdown's `title="main.go"`).
     pub title: Option<String>,
+    /// `test`: a `_test.go` file for `handbook test`.
+    pub test: bool,
+    /// `no_run`: `handbook test` builds the program but does not run it (a
+    /// server waiting for a signal, a program that needs the network).
+    pub no_run: bool,
+    /// `compile_fail` / `vet_fail`: `handbook test` expects the block to fail so.
+    pub expect_fail: Option<ExpectFail>,
     /// Options we did not understand, for a warning.
     pub unknown: Vec<String>,
 }
@@ -125,6 +132,15 @@ fn info_words(s: &str) -> Vec<String> {
         words.push(cur);
     }
     words
+}
+
+/// How a deliberately broken Go example must fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpectFail {
+    /// `go build` must reject it.
+    Compile,
+    /// It builds, and `go vet` must reject it.
+    Vet,
 }
 
 /// Which side of a Don't/Do pair a block is.
@@ -167,6 +183,10 @@ impl FenceInfo {
                     "good" => out.label = Some(PairSide::Good),
                     "ignore" => out.ignore = true,
                     "linenos" => out.linenos = true,
+                    "test" => out.test = true,
+                    "no_run" => out.no_run = true,
+                    "compile_fail" => out.expect_fail = Some(ExpectFail::Compile),
+                    "vet_fail" => out.expect_fail = Some(ExpectFail::Vet),
                     other => out.unknown.push(other.to_string()),
                 },
             }

@@ -386,7 +386,7 @@ pub fn render(
                         Diagnostic::warning(
                             "code-fence",
                             format!(
-                                "unknown code fence option(s) {}: use bad, good, ignore, linenos or {{hl=[3, \"5-7\"]}}",
+                                "unknown code fence option(s) {}: use bad, good, ignore, linenos, test, no_run, compile_fail, vet_fail or {{hl=[3, \"5-7\"]}}",
                                 info.unknown.join(", ")
                             ),
                         )

@@ -1,0 +1,446 @@
+//! `handbook test`: Go examples as tests.
+//!
+//! Every complete program (`package main` + `func main`) is built and run
+//! with the Go toolchain on PATH, offline (`GOPROXY=off`, `GOTOOLCHAIN=local`),
+//! in a temporary module, with a timeout. A trailing `// Output:` comment (or
+//! `// Unordered output:`, the `go test` Example convention) must match what
+//! it prints. A ```` ```go test ```` block is a `_test.go` file run with
+//! `go test -race` (benchmarks once, fuzz seeds as tests). A
+//! ```` ```go bad compile_fail ```` / `vet_fail` block must fail that way.
+//! A `no_run` block is built but not run (a server waiting for a signal).
+//! Blocks importing packages outside the standard library are skipped with
+//! a note (CI is offline). Passing results are cached by the block's bytes and
+//! the Go version, so a re-run with nothing changed is instant.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::diag::Diagnostic;
+use crate::highlight::ExpectFail;
+use crate::markdown::CodeBlock;
+use crate::site::Site;
+
+/// What `handbook test` did.
+#[derive(Debug, Default)]
+pub struct TestReport {
+    /// Failures.
+    pub findings: Vec<Diagnostic>,
+    /// Blocks run (or answered from the cache).
+    pub ran: usize,
+    /// Of those, answered from the cache.
+    pub cached: usize,
+    /// Blocks skipped, with why.
+    pub skipped: Vec<String>,
+    /// `go version`.
+    pub go_version: String,
+}
+
+/// What kind of check a block gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Build and run; compare `// Output:`.
+    Program,
+    /// `go test -race`.
+    Test,
+    /// Must fail to build / to vet.
+    Fail(ExpectFail),
+}
+
+fn kind_of(b: &CodeBlock) -> Option<Kind> {
+    if !matches!(b.info.lang.as_str(), "go" | "golang") || b.info.ignore {
+        return None;
+    }
+    if let Some(f) = b.info.expect_fail {
+        return Some(Kind::Fail(f));
+    }
+    if b.info.test {
+        return Some(Kind::Test);
+    }
+    let code = b.code.trim_start();
+    (code.starts_with("package main") && b.code.contains("func main()")).then_some(Kind::Program)
+}
+
+/// Imports outside the standard library (their first path element has a dot).
+fn foreign_imports(code: &str) -> Vec<String> {
+    crate::gocheck::imports(code)
+        .into_iter()
+        .filter(|p| p.split('/').next().unwrap_or("").contains('.'))
+        .collect()
+}
+
+/// The expected output a block states: (0-based line of `// Output:` in
+/// the block, expected lines, unordered?).
+pub fn expected_output(code: &str) -> Option<(usize, Vec<String>, bool)> {
+    let lines: Vec<&str> = code.lines().collect();
+    let at = lines.iter().rposition(|l| {
+        let t = l.trim_start();
+        t.starts_with("// Output:") || t.starts_with("// Unordered output:")
+    })?;
+    let head = lines[at].trim_start();
+    let unordered = head.starts_with("// Unordered output:");
+    let first = head.split_once(':').map_or("", |(_, r)| r).trim();
+    let mut want: Vec<String> = Vec::new();
+    if !first.is_empty() {
+        want.push(first.to_string());
+    }
+    for l in &lines[at + 1..] {
+        let t = l.trim_start();
+        match t.strip_prefix("//") {
+            Some(rest) => want.push(rest.strip_prefix(' ').unwrap_or(rest).to_string()),
+            None if t.is_empty() || t == "}" => continue,
+            None => break,
+        }
+    }
+    Some((at, want, unordered))
+}
+
+/// Does `got` (what the program printed) match the stated output?
+fn output_matches(got: &str, want: &[String], unordered: bool) -> bool {
+    let norm = |s: &str| {
+        s.lines()
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    };
+    if unordered {
+        let mut a: Vec<&str> = got.trim().lines().map(str::trim_end).collect();
+        let mut b: Vec<&str> = want.iter().map(|s| s.trim_end()).collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        a == b
+    } else {
+        norm(got) == norm(&want.join("\n"))
+    }
+}
+
+/// Run a command with a timeout; (exit success, stdout, stderr, timed out).
+fn run(mut cmd: Command, timeout: Duration) -> std::io::Result<(bool, String, String, bool)> {
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let (mut out, mut err) = (child.stdout.take(), child.stderr.take());
+    let reader = std::thread::spawn(move || {
+        use std::io::Read;
+        let mut o = String::new();
+        let mut e = String::new();
+        if let Some(s) = out.as_mut() {
+            let _ = s.take(1 << 20).read_to_string(&mut o);
+        }
+        if let Some(s) = err.as_mut() {
+            let _ = s.take(1 << 20).read_to_string(&mut e);
+        }
+        (o, e)
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait()? {
+            break Some(s);
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let (o, e) = reader.join().unwrap_or_default();
+    Ok((status.is_some_and(|s| s.success()), o, e, status.is_none()))
+}
+
+/// A `go` command in `dir`, offline. (Go's own build cache is shared with
+/// the user's, so the standard library is compiled once per machine.)
+fn go(args: &[&str], dir: &Path) -> Command {
+    let mut c = Command::new("go");
+    c.args(args)
+        .current_dir(dir)
+        .env("GOPROXY", "off")
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "-mod=mod")
+        .env("GO111MODULE", "on");
+    c
+}
+
+/// How long a build may take (the first one compiles the standard library);
+/// `--timeout` bounds running the example.
+const BUILD_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// `file.go:LINE:COL: message` lines of a Go tool's output, mapped to the
+/// Markdown file.
+fn located(
+    code: &'static str,
+    file: &Path,
+    b: &CodeBlock,
+    text: &str,
+    name: &str,
+) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = text
+        .lines()
+        .filter_map(|l| {
+            let rest = l.split(&format!("{name}:")).nth(1)?;
+            let mut parts = rest.splitn(3, ':');
+            let line: usize = parts.next()?.trim().parse().ok()?;
+            let col: usize = parts.next()?.trim().parse().unwrap_or(1);
+            let msg = parts.next().unwrap_or("").trim();
+            Some(
+                Diagnostic::error(code, msg.to_string())
+                    .in_file(file)
+                    .at(b.first_line + line - 1, b.indent + col),
+            )
+        })
+        .collect();
+    if out.is_empty() {
+        let first = text
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("failed");
+        out.push(
+            Diagnostic::error(code, first.trim().to_string())
+                .in_file(file)
+                .at(b.first_line, b.indent + 1),
+        );
+    }
+    out
+}
+
+/// Check one block in its own module under `scratch`; findings (empty: passed).
+fn check_block(
+    kind: Kind,
+    file: &Path,
+    b: &CodeBlock,
+    scratch: &Path,
+    timeout: Duration,
+) -> Vec<Diagnostic> {
+    let dir = scratch.join(format!(
+        "b{}-{}",
+        b.first_line,
+        blake3::hash(b.code.as_bytes()).to_hex()
+    ));
+    let _ = std::fs::create_dir_all(&dir);
+    let name = if kind == Kind::Test {
+        "snippet_test.go"
+    } else {
+        "main.go"
+    };
+    let setup = std::fs::write(
+        dir.join("go.mod"),
+        "module example.invalid/snippet\n\ngo 1.22\n",
+    )
+    .and_then(|()| std::fs::write(dir.join(name), &b.code));
+    if let Err(e) = setup {
+        return vec![
+            Diagnostic::error("go-test", format!("cannot prepare the example: {e}")).in_file(file),
+        ];
+    }
+    let at = |code: &'static str, msg: String| {
+        Diagnostic::error(code, msg)
+            .in_file(file)
+            .at(b.first_line, b.indent + 1)
+    };
+    match kind {
+        Kind::Fail(expect) => {
+            let build = run(go(&["build", "-o", "prog", "."], &dir), BUILD_TIMEOUT);
+            let built = matches!(build, Ok((true, _, _, false)));
+            match expect {
+                ExpectFail::Compile if built => vec![at(
+                    "go-expect-fail",
+                    "marked compile_fail, but it builds; fix the example or the mark".into(),
+                )],
+                ExpectFail::Compile => Vec::new(),
+                ExpectFail::Vet if !built => located(
+                    "go-build",
+                    file,
+                    b,
+                    &build.map(|r| r.2).unwrap_or_default(),
+                    name,
+                ),
+                ExpectFail::Vet => match run(go(&["vet", "."], &dir), BUILD_TIMEOUT) {
+                    Ok((true, ..)) => vec![at(
+                        "go-expect-fail",
+                        "marked vet_fail, but go vet passes; fix the example or the mark".into(),
+                    )],
+                    _ => Vec::new(),
+                },
+            }
+        }
+        Kind::Test => match run(
+            go(
+                &[
+                    "test",
+                    "-race",
+                    "-count=1",
+                    "-bench=.",
+                    "-benchtime=1x",
+                    &format!("-timeout={}s", timeout.as_secs()),
+                    ".",
+                ],
+                &dir,
+            ),
+            BUILD_TIMEOUT + timeout,
+        ) {
+            Ok((true, ..)) => Vec::new(),
+            Ok((_, _, _, true)) => vec![at(
+                "go-timeout",
+                format!(
+                    "go test did not finish within {}s",
+                    (BUILD_TIMEOUT + timeout).as_secs()
+                ),
+            )],
+            Ok((_, o, e, _)) => {
+                let text = format!("{o}\n{e}");
+                let mut d = located("go-test", file, b, &text, name);
+                if d.len() == 1 && d[0].message == "failed" {
+                    d[0].message = text
+                        .lines()
+                        .filter(|l| !l.trim().is_empty())
+                        .take(8)
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                }
+                d
+            }
+            Err(e) => vec![at("go-test", format!("cannot run go: {e}"))],
+        },
+        Kind::Program => {
+            match run(go(&["build", "-o", "prog", "."], &dir), BUILD_TIMEOUT) {
+                Ok((true, ..)) => {}
+                Ok((_, _, _, true)) => {
+                    return vec![at(
+                        "go-timeout",
+                        format!(
+                            "go build did not finish within {}s",
+                            BUILD_TIMEOUT.as_secs()
+                        ),
+                    )];
+                }
+                Ok((_, _, e, _)) => return located("go-build", file, b, &e, name),
+                Err(e) => return vec![at("go-build", format!("cannot run go: {e}"))],
+            }
+            if b.info.no_run {
+                return Vec::new();
+            }
+            let mut cmd = Command::new(dir.join("prog"));
+            cmd.current_dir(&dir);
+            match run(cmd, timeout) {
+                Ok((_, _, _, true)) => vec![at(
+                    "go-timeout",
+                    format!("the program did not finish within {}s", timeout.as_secs()),
+                )],
+                Ok((false, _, e, _)) => {
+                    let msg = e.lines().take(6).collect::<Vec<_>>().join("\n");
+                    vec![at("go-run", format!("the program failed:\n{msg}"))]
+                }
+                Ok((true, got, ..)) => match expected_output(&b.code) {
+                    Some((line, want, unordered)) if !output_matches(&got, &want, unordered) => {
+                        let want_text = want.join("\n") + "\n";
+                        let diff = similar::TextDiff::from_lines(want_text.as_str(), got.as_str())
+                            .unified_diff()
+                            .context_radius(2)
+                            .header("// Output:", "printed")
+                            .to_string();
+                        vec![
+                            Diagnostic::error("go-output", format!("the program's output differs from its `// Output:` comment:\n{}", diff.trim_end()))
+                                .in_file(file)
+                                .at(b.first_line + line, b.indent + 1),
+                        ]
+                    }
+                    _ => Vec::new(),
+                },
+                Err(e) => vec![at("go-run", format!("cannot run the program: {e}"))],
+            }
+        }
+    }
+}
+
+/// Run every testable Go block of `site`.
+pub fn run_site(site: &Site, timeout: Duration) -> Result<TestReport, Diagnostic> {
+    let version = Command::new("go")
+        .arg("version")
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .map_err(|e| {
+            Diagnostic::error(
+                "go-test",
+                format!("`go` is not on PATH ({e}): install a Go toolchain to run the examples"),
+            )
+        })?;
+    let go_version = String::from_utf8_lossy(&version.stdout).trim().to_string();
+    let cache_dir = site.root.join(&site.config.build.cache_dir);
+    let cache_file = cache_dir.join("go-test.json");
+    let mut passed: HashMap<String, bool> = std::fs::read(&cache_file)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let mut report = TestReport {
+        go_version: go_version.clone(),
+        ..TestReport::default()
+    };
+    let mut work: Vec<(Kind, &Path, &CodeBlock, String)> = Vec::new();
+    for p in &site.pages {
+        for b in &p.rendered.code_blocks {
+            let Some(kind) = kind_of(b) else { continue };
+            let foreign = foreign_imports(&b.code);
+            if !foreign.is_empty() {
+                report.skipped.push(format!(
+                    "{}:{}: imports {} (outside the standard library; CI is offline)",
+                    p.src.display.display(),
+                    b.first_line,
+                    foreign.join(", ")
+                ));
+                continue;
+            }
+            let key = blake3::hash(format!("{go_version}\0{kind:?}\0{}", b.code).as_bytes())
+                .to_hex()
+                .to_string();
+            report.ran += 1;
+            if passed.contains_key(&key) {
+                report.cached += 1;
+                continue;
+            }
+            work.push((kind, &p.src.display, b, key));
+        }
+    }
+    // Scratch modules live outside the site, one folder per run.
+    let scratch = std::env::temp_dir().join(format!("handbook-test-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch)
+        .map_err(|e| Diagnostic::error("go-test", format!("cannot make a scratch folder: {e}")))?;
+    let results: Vec<(String, Vec<Diagnostic>)> = work
+        .par_iter()
+        .map(|(kind, file, b, key)| (key.clone(), check_block(*kind, file, b, &scratch, timeout)))
+        .collect();
+    let _ = std::fs::remove_dir_all(&scratch);
+    for (key, findings) in results {
+        if findings.is_empty() {
+            passed.insert(key, true);
+        }
+        report.findings.extend(findings);
+    }
+    let _ = std::fs::create_dir_all(&cache_dir);
+    if let Ok(json) = serde_json::to_vec(&passed) {
+        let _ = std::fs::write(&cache_file, json);
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_comments_are_read_like_go_examples() {
+        let code =
+            "package main\n\nfunc main() {\n\tprintln(1)\n\t// Output:\n\t// one\n\t//   two\n}\n";
+        let (line, want, unordered) = expected_output(code).unwrap();
+        assert_eq!((line, unordered), (4, false));
+        assert_eq!(want, ["one", "  two"]);
+        assert!(output_matches("one\n  two\n", &want, false));
+        assert!(!output_matches("two\none\n", &want, false));
+        let (_, want, unordered) = expected_output("// Unordered output: b\n// a\n").unwrap();
+        assert!(unordered);
+        assert!(output_matches("a\nb\n", &want, true));
+        assert!(expected_output("package main\nfunc main() {}\n").is_none());
+    }
+}

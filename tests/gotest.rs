@@ -1,0 +1,182 @@
+//! `handbook test`: Go examples are built and run, their output checked.
+//! Needs Go on PATH (scripts/test.sh installs it and sets HANDBOOK_REQUIRE_GO).
+
+mod common;
+
+use common::*;
+
+fn have_go() -> bool {
+    let have = std::process::Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok();
+    if !have && std::env::var_os("HANDBOOK_REQUIRE_GO").is_some() {
+        panic!("go is not on PATH but HANDBOOK_REQUIRE_GO is set");
+    }
+    have
+}
+
+const PAGE: &str = r#"# Examples
+
+```go
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println("hello")
+	// Output: hello
+}
+```
+
+```go
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println("actual")
+	// Output:
+	// expected
+}
+```
+
+```go
+package main
+
+func main() {
+	undefinedThing()
+}
+```
+
+```go
+package main
+
+func main() {
+	panic("boom")
+}
+```
+
+```go
+package main
+
+import "time"
+
+func main() {
+	time.Sleep(time.Minute)
+}
+```
+
+```go test
+package snippet
+
+import "testing"
+
+func TestAdd(t *testing.T) {
+	if 1+1 != 2 {
+		t.Fatal("math")
+	}
+}
+
+func BenchmarkAdd(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		_ = i + 1
+	}
+}
+```
+
+```go bad compile_fail
+package main
+
+func main() { var unused int }
+```
+
+```go bad compile_fail
+package main
+
+func main() {}
+```
+
+```go bad vet_fail
+package main
+
+import "fmt"
+
+func main() { fmt.Printf("%d\n", "not a number") }
+```
+
+```go
+package main
+
+import "golang.org/x/sync/errgroup"
+
+func main() { var g errgroup.Group; _ = g.Wait() }
+```
+"#;
+
+#[test]
+fn examples_pass_fail_mismatch_time_out_and_panic_at_their_lines() {
+    if !have_go() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "book.toml", "[book]\ntitle = \"T\"\n");
+    write(d.path(), "content/examples.md", PAGE);
+    let out = handbook(d.path(), &["test", "--timeout", "3", "--format", "json"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(String, u64)> = v
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("go-output".to_string(), 21),
+            ("go-build".to_string(), 30),
+            ("go-run".to_string(), 35),
+            ("go-timeout".to_string(), 43),
+            ("go-expect-fail".to_string(), 77),
+        ],
+        "{v:#?}"
+    );
+    let mismatch = v[0]["message"].as_str().unwrap();
+    assert!(
+        mismatch.contains("-expected") && mismatch.contains("+actual"),
+        "{mismatch}"
+    );
+    assert!(v[2]["message"].as_str().unwrap().contains("boom"));
+    assert!(err.contains("note: skipped content/examples.md:"), "{err}");
+    assert!(err.contains("golang.org/x/sync/errgroup"), "{err}");
+    assert!(err.contains("9 Go examples run"), "{err}");
+    // Passing blocks are cached: a second run answers them at once.
+    let out = handbook(d.path(), &["test", "--timeout", "3"]);
+    assert!(
+        stderr(&out).contains("(4 from the cache)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_bundled_examples_run_and_print_what_they_say() {
+    if !have_go() {
+        return;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = handbook(root, &["test", "--root", root.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{err}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(err.contains("3 Go examples run"), "{err}");
+}
