@@ -44,6 +44,7 @@ pub mod pipeline;
 pub mod project;
 pub mod render;
 pub mod report;
+pub mod reviews;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

@@ -125,6 +125,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
     },
+    /// Reports for the people who keep the handbook current.
+    Report {
+        #[command(subcommand)]
+        what: ReportKind,
+    },
     /// Create a page from a template: runbook, standard, track, module or page.
     New {
         /// What to create.
@@ -176,6 +181,34 @@ enum Command {
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
     },
+}
+
+/// What `handbook report` can tell.
+#[derive(Subcommand, Debug)]
+enum ReportKind {
+    /// Runbooks whose review is overdue or due soon, sorted by due date.
+    Reviews {
+        /// Folder holding book.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// How far ahead to look: `30d`, `6w`, `2m`.
+        #[arg(long, default_value = "30d")]
+        within: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReviewFormat::Markdown)]
+        format: ReviewFormat,
+    },
+}
+
+/// `report reviews --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReviewFormat {
+    /// A Markdown table (for chat or an issue).
+    Markdown,
+    /// A JSON array.
+    Json,
+    /// CSV with a header row.
+    Csv,
 }
 
 fn print_diagnostics(d: &Diagnostics) {
@@ -254,6 +287,43 @@ fn run() -> ExitCode {
                     exit_code(&d)
                 }
             }
+        }
+        Command::Report {
+            what:
+                ReportKind::Reviews {
+                    root,
+                    within,
+                    format,
+                },
+        } => {
+            let Some(days) = handbook::date::parse_interval(&within) else {
+                eprintln!(
+                    "error: --within {within:?} is not an interval: write e.g. 30d, 6w or 2m"
+                );
+                return ExitCode::from(2);
+            };
+            let hl = handbook::highlight::Highlighter::new();
+            let opts = handbook::site::LoadOptions {
+                root,
+                drafts: false,
+            };
+            let site = match handbook::site::load_all(&opts, &hl, None) {
+                Ok(s) => s,
+                Err(d) => {
+                    print_diagnostics(&d);
+                    return exit_code(&d);
+                }
+            };
+            let rows = handbook::reviews::due_within(&site, days);
+            match format {
+                ReviewFormat::Markdown => print!("{}", handbook::reviews::markdown(&rows, days)),
+                ReviewFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
+                ),
+                ReviewFormat::Csv => print!("{}", handbook::reviews::csv(&rows)),
+            }
+            ExitCode::SUCCESS
         }
         Command::Test {
             root,

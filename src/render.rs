@@ -640,6 +640,61 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// `owners.html`: for each owner named in front matter, what they own:
+    /// runbooks (with their review state), standards, tracks and pages.
+    pub fn owners(&self) -> Result<Output, Diagnostic> {
+        let url = "owners.html";
+        let e = crate::html::escape;
+        let mut by_owner: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for &i in &self.site.order {
+            if let Some(o) = self.site.pages[i].src.front.owner.as_deref() {
+                by_owner.entry(o).or_default().push(i);
+            }
+        }
+        let mut body = String::new();
+        for (owner, pages) in &by_owner {
+            let _ = writeln!(
+                body,
+                "<h2 id=\"{0}\">{0}</h2>\n<ul class=\"owned\">",
+                e(owner)
+            );
+            for &i in pages {
+                let p = &self.site.pages[i];
+                let kind = match p.kind {
+                    Kind::Runbook => "Runbook",
+                    Kind::Standard => "Standard",
+                    Kind::Track => "Track",
+                    Kind::Page => "Page",
+                };
+                let state = match &p.runbook {
+                    Some(rb) if rb.overdue => format!(
+                        " <span class=\"badge overdue\">review overdue since {}</span>",
+                        rb.review_due.map(|d| d.to_string()).unwrap_or_default()
+                    ),
+                    Some(rb) => rb
+                        .review_due
+                        .map(|d| format!(" <span class=\"muted\">review due {d}</span>"))
+                        .unwrap_or_default(),
+                    None => String::new(),
+                };
+                let _ = writeln!(
+                    body,
+                    "<li><span class=\"muted\">{kind}</span> <a href=\"{}\">{}</a>{state}</li>",
+                    e(&crate::paths::encode_href(&p.url)),
+                    e(&p.title)
+                );
+            }
+            body.push_str("</ul>\n");
+        }
+        let mut ctx = self.base_context(url, None);
+        let mut page = GeneratedPage::new("Owners", url);
+        page.description =
+            Some("Who owns which runbooks, standards and tracks, and what is due for review.");
+        page.body = &body;
+        ctx.insert("page", &page);
+        self.render("page.html", &ctx, url)
+    }
+
     /// `alerts/index.html`: every alert with its runbook, owner, severity
     /// and last review, in a table a reader can filter and sort (on a phone too).
     pub fn alerts_index(&self) -> Result<Output, Diagnostic> {

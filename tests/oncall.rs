@@ -123,3 +123,60 @@ fn alert_mistakes_in_runbooks_and_rule_files_are_located() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text.contains("`nowhere/*.yml` matches no file"), "{text}");
 }
+
+#[test]
+fn review_reports_list_what_is_due_sorted_in_three_formats() {
+    let d = fixture("oncall");
+    // The fixture's runbooks were reviewed 2026-02-01 (due 2026-07-31); the
+    // build date is 2026-03-01: due within 180 days, not within 30.
+    let run = |args: &[&str]| {
+        let mut all = vec!["report", "reviews"];
+        all.extend_from_slice(args);
+        let out = handbook(d.path(), &all);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(
+        run(&["--within", "30d"]),
+        "No runbook reviews are due in the next 30 days.\n"
+    );
+    let md = run(&["--within", "180d"]);
+    assert!(md.contains("| 2026-07-31 | [Database pool](https://handbook.example.internal/ops/runbooks/db.html) | team-data | SEV3 |"), "{md}");
+    let db = md.find("Database pool").unwrap();
+    let kafka = md.find("Kafka consumer lag").unwrap();
+    assert!(db < kafka, "same due date: by file name");
+    let json: Vec<serde_json::Value> =
+        serde_json::from_str(&run(&["--within", "180d", "--format", "json"])).unwrap();
+    assert_eq!(json.len(), 2);
+    assert_eq!(json[0]["overdue"], false);
+    let csv = run(&["--within", "26w", "--format", "csv"]);
+    assert!(csv.starts_with("due,overdue,title,owner,severity,url,file\n2026-07-31,false,Database pool,team-data,SEV3,"), "{csv}");
+    let out = handbook(d.path(), &["report", "reviews", "--within", "soon"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn owners_page_and_terminal_sessions() {
+    let d = fixture("oncall");
+    write(
+        d.path(),
+        "content/runbooks/kafka.md",
+        &(read(d.path(), "content/runbooks/kafka.md")
+            + "\n```console\n$ kubectl -n <namespace> get pods\nNAME   READY\napi    1/1\n```\n"),
+    );
+    let out = build(d.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p = d.path().join("public");
+    let owners = read(&p, "owners.html");
+    assert!(
+        owners.contains("<h2 id=\"team-data\">team-data</h2>"),
+        "{owners}"
+    );
+    assert!(owners.contains("<a href=\"runbooks/db.html\">Database pool</a> <span class=\"muted\">review due 2026-07-31</span>"), "{owners}");
+    let kafka = read(&p, "runbooks/kafka.html");
+    assert!(kafka.contains("<span class=\"prompt\" aria-hidden=\"true\">$ </span><span class=\"cmd\">kubectl -n <span class=\"ph\">&lt;namespace&gt;</span> get pods</span>"), "{kafka}");
+    assert!(
+        kafka.contains("<span class=\"out\">NAME   READY</span>"),
+        "{kafka}"
+    );
+}

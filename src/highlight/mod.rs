@@ -280,8 +280,6 @@ const PLAIN: &[&str] = &[
     "promql",
     "logql",
     "none",
-    "proto",
-    "protobuf",
     "mermaid",
     "diff-plain",
 ];
@@ -293,13 +291,14 @@ fn alias(lang: &str) -> &str {
         "sh" | "shell" | "zsh" | "bash" => "bash",
         "yml" => "yaml",
         "js" | "javascript" => "js",
-        "ts" | "typescript" => "js",
-        "dockerfile" | "docker" => "bash",
-        "hcl" | "terraform" => "bash",
+        "docker" => "dockerfile",
+        "terraform" | "tf" => "hcl",
+        "proto" | "protobuf" => "proto",
+        "ts" | "typescript" => "ts",
         "jsonc" => "json",
         "gomod" | "go.mod" => "text",
         "py3" | "python3" | "py" => "python",
-        "pycon" | "pycon3" | "pytb" | "shell-session" | "shellsession" => "text",
+        "pycon" | "pycon3" | "pytb" | "shell-session" | "shellsession" | "terminal" => "text",
         other => other,
     }
 }
@@ -351,8 +350,10 @@ impl Highlighter {
     }
 
     fn syntaxes(&self) -> &syntect::parsing::SyntaxSet {
-        self.syntaxes
-            .get_or_init(syntect::parsing::SyntaxSet::load_defaults_newlines)
+        // bat's syntax set (two-face): syntect's defaults plus TOML,
+        // Dockerfile, TypeScript, HCL/Terraform, protobuf, nginx, INI, ...
+        // Loaded on the first non-Go block, once per build.
+        self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
     }
 
     /// A per-thread session (tree-sitter parsers are not shareable).
@@ -388,6 +389,17 @@ impl Session<'_> {
     }
 
     fn render_uncached(&mut self, code: &str, info: &FenceInfo) -> Highlighted {
+        if matches!(
+            info.lang.as_str(),
+            "console" | "shell-session" | "shellsession" | "terminal"
+        ) && !info.wants_lines()
+        {
+            return Highlighted {
+                html: console(code),
+                unknown_language: false,
+                go_valid: false,
+            };
+        }
         let lang = alias(&info.lang);
         let mut unknown_language = false;
         let mut go_valid = false;
@@ -430,6 +442,75 @@ impl Session<'_> {
             go_valid,
         }
     }
+}
+
+/// A terminal session: `$ ` (and `# `) prompts are not selectable, the
+/// commands are what the copy button copies, output lines are dimmed, and
+/// `<placeholders>` in commands stand out.
+fn console(code: &str) -> String {
+    let code = code.strip_suffix('\n').unwrap_or(code);
+    let mut out = String::with_capacity(code.len() * 2 + 96);
+    out.push_str("<pre class=\"code console\" data-lang=\"console\"><code>");
+    let mut continued = false;
+    for (i, line) in code.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let prompt = ["$ ", "# ", "% "].iter().find(|p| line.starts_with(**p));
+        let command = if continued {
+            Some(line)
+        } else {
+            prompt.map(|p| {
+                out.push_str("<span class=\"prompt\" aria-hidden=\"true\">");
+                out.push_str(p);
+                out.push_str("</span>");
+                &line[p.len()..]
+            })
+        };
+        match command {
+            Some(cmd) => {
+                out.push_str("<span class=\"cmd\">");
+                placeholders(&mut out, cmd);
+                out.push_str("</span>");
+                continued = cmd.trim_end().ends_with('\\');
+            }
+            None => {
+                out.push_str("<span class=\"out\">");
+                crate::html::escape_into(&mut out, line);
+                out.push_str("</span>");
+                continued = false;
+            }
+        }
+    }
+    out.push_str("</code></pre>");
+    out
+}
+
+/// Escape `cmd`, wrapping `<placeholder>`s (letters, digits, `-`, `_`).
+fn placeholders(out: &mut String, cmd: &str) {
+    let mut rest = cmd;
+    while let Some(start) = rest.find('<') {
+        let after = &rest[start + 1..];
+        let end = after.find('>');
+        let name_ok = end.is_some_and(|e| {
+            e > 0
+                && after[..e]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        });
+        if !name_ok {
+            crate::html::escape_into(out, &rest[..start + 1]);
+            rest = after;
+            continue;
+        }
+        let e = end.expect("checked");
+        crate::html::escape_into(out, &rest[..start]);
+        out.push_str("<span class=\"ph\">");
+        crate::html::escape_into(out, &rest[start..start + e + 2]);
+        out.push_str("</span>");
+        rest = &after[e + 1..];
+    }
+    crate::html::escape_into(out, rest);
 }
 
 /// Write `code` with category spans. Without line options, spans run across
@@ -511,6 +592,64 @@ fn push_segment(segs: &mut Vec<(Category, Range<usize>)>, cat: Category, r: Rang
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_languages_runbooks_use_are_highlighted() {
+        let hl = Highlighter::new();
+        let mut s = hl.session();
+        for (lang, code) in [
+            ("bash", "echo \"$HOME\" # home\n"),
+            ("sh", "ls -la\n"),
+            ("yaml", "key: value # note\n"),
+            ("json", "{\"a\": 1}\n"),
+            ("toml", "[server]\nport = 8080\n"),
+            ("dockerfile", "FROM golang:1.23\nRUN go build ./...\n"),
+            (
+                "hcl",
+                "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n",
+            ),
+            ("terraform", "variable \"name\" {}\n"),
+            (
+                "proto",
+                "syntax = \"proto3\";\nmessage User { string id = 1; }\n",
+            ),
+            ("sql", "SELECT id FROM users WHERE id = 1;\n"),
+            ("makefile", "build:\n\tgo build ./...\n"),
+            ("diff", "- old\n+ new\n"),
+            ("python", "def f():\n    return 1\n"),
+            ("js", "const a = 1; // note\n"),
+            ("ts", "const a: number = 1;\n"),
+            ("typescript", "let s: string = \"x\";\n"),
+            ("rust", "fn main() { let x = 1; }\n"),
+            ("nginx", "server { listen 80; }\n"),
+            ("ini", "[section]\nkey = value\n"),
+        ] {
+            let r = s.render(code, &FenceInfo::parse(lang));
+            assert!(!r.unknown_language, "{lang} is not highlighted");
+            assert!(r.html.contains("<span class="), "{lang}: {}", r.html);
+        }
+    }
+
+    #[test]
+    fn console_sessions_separate_prompts_commands_and_output() {
+        let html = console(
+            "$ kubectl get pods -n <namespace> \\\n    -o wide\nNAME  READY\napi   1/1\n# id -u\n0\n",
+        );
+        assert!(html.contains("<span class=\"prompt\" aria-hidden=\"true\">$ </span><span class=\"cmd\">kubectl get pods -n <span class=\"ph\">&lt;namespace&gt;</span> \\</span>"), "{html}");
+        assert!(
+            html.contains("<span class=\"cmd\">    -o wide</span>"),
+            "continuation: {html}"
+        );
+        assert!(
+            html.contains("<span class=\"out\">NAME  READY</span>"),
+            "{html}"
+        );
+        assert!(html.contains("<span class=\"prompt\" aria-hidden=\"true\"># </span><span class=\"cmd\">id -u</span>"), "{html}");
+        assert!(
+            console("$ a < b").contains("<span class=\"cmd\">a &lt; b</span>"),
+            "a lone < is text"
+        );
+    }
 
     #[test]
     fn pymdown_fence_options() {

@@ -36,6 +36,10 @@ const SCOPES: &[(&str, Category)] = &[
     ("variable.language", Category::Constant),
     ("punctuation.definition.string", Category::String),
     ("punctuation.definition.comment", Category::Comment),
+    // Diffs: additions and removals in two distinct colours, headers muted.
+    ("markup.inserted", Category::String),
+    ("markup.deleted", Category::Keyword),
+    ("meta.diff", Category::Comment),
 ];
 
 fn prefixes() -> &'static [(Scope, usize, Category)] {

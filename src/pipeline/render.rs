@@ -102,6 +102,9 @@ fn site_pages(site: &Site, r: &Renderer<'_>, css: &str) -> Vec<Result<Output, Di
     if site.config.search.enabled {
         results.push(r.search_page());
     }
+    if site.pages.iter().any(|p| p.src.front.owner.is_some()) {
+        results.push(r.owners());
+    }
     if !site.alerts.is_empty() {
         results.push(r.alerts_index());
         results.extend(alert_pages(site).into_iter().map(Ok));

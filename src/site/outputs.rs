@@ -76,6 +76,9 @@ fn generated_claims(site: &Site) -> Vec<(String, Claim)> {
     if site.config.search.enabled {
         v.push(("search.html".into(), Claim::Reserved));
     }
+    if site.pages.iter().any(|p| p.src.front.owner.is_some()) {
+        v.push(("owners.html".into(), Claim::Generated));
+    }
     if !site.alerts.is_empty() {
         v.push(("alerts/index.html".into(), Claim::Generated));
         v.push(("alerts.json".into(), Claim::Reserved));

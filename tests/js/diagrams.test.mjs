@@ -66,3 +66,16 @@ test("pages without a diagram load no diagram code; a broken one says why", asyn
   assert.ok(await page.locator(".diagram-source").isVisible(), "the source stays visible");
   await page.close();
 });
+
+test("a terminal session's copy button copies only the commands", async () => {
+  const page = await browser.newPage();
+  await browser.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(site.base).origin });
+  await page.goto(site.base + "shell.html");
+  await page.click("pre.console + button.copy, .code-wrap button.copy");
+  await page.locator("button.copy.copied").waitFor({ timeout: 5000 });
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, "kubectl -n <namespace> get pods\necho done");
+  const select = await page.locator("pre.console .prompt").first().evaluate((el) => getComputedStyle(el).userSelect);
+  assert.equal(select, "none", "prompts cannot be selected");
+  await page.close();
+});

@@ -48,7 +48,11 @@
     btn.textContent = "Copy";
     btn.setAttribute("aria-label", "Copy code to clipboard");
     btn.addEventListener("click", function () {
-      var text = pre.querySelector("code").innerText.replace(/\n$/, "");
+      // A terminal session copies only its commands, never prompts or output.
+      var cmds = pre.querySelectorAll(".cmd");
+      var text = cmds.length
+        ? Array.prototype.map.call(cmds, function (c) { return c.textContent; }).join("\n")
+        : pre.querySelector("code").innerText.replace(/\n$/, "");
       var done = function () {
         btn.textContent = "Copied";
         btn.classList.add("copied");
