@@ -700,7 +700,7 @@ impl<'a> Renderer<'a> {
     pub fn alerts_index(&self) -> Result<Output, Diagnostic> {
         let url = "alerts/index.html";
         let mut body = String::from(
-            "<p><label>Filter <input type=\"search\" class=\"table-filter\" data-filter=\"alerts-table\" placeholder=\"Alert, runbook, owner…\"></label></p>\n<div class=\"table-wrap\"><table id=\"alerts-table\" class=\"alerts-table\" data-sortable>\n<thead><tr><th>Alert</th><th>Runbook</th><th>Owner</th><th>Severity</th><th>Last reviewed</th></tr></thead>\n<tbody>\n",
+            "<p><label>Filter <input type=\"search\" class=\"table-filter\" data-filter=\"#alerts-table\" placeholder=\"Alert, runbook, owner…\"></label></p>\n<div class=\"table-wrap\"><table id=\"alerts-table\" class=\"alerts-table\" data-sortable>\n<thead><tr><th>Alert</th><th>Runbook</th><th>Owner</th><th>Severity</th><th>Last reviewed</th></tr></thead>\n<tbody>\n",
         );
         for a in self.site.alerts.values() {
             let p = &self.site.pages[a.page];

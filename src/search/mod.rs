@@ -219,7 +219,11 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
         out.push(Analysed {
             doc: Doc {
                 url: format!("{}{anchor}", crate::paths::encode_href(&page.url)),
-                title: heading.map_or_else(|| page.title.clone(), |h| h.text.clone()),
+                // A section reads as "Page › Section": "Impact" alone says nothing.
+                title: heading.map_or_else(
+                    || page.title.clone(),
+                    |h| format!("{} › {}", page.title, h.text),
+                ),
                 crumb: crumb.join(" › "),
                 kind: page.kind,
                 text: truncate_chars(&part.text, SNIPPET),

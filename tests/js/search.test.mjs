@@ -42,7 +42,7 @@ test("a rule id ranks its rule first; Enter lands on the anchor", async () => {
   await page.keyboard.press("/");
   assert.equal(await page.evaluate(() => document.activeElement.id), "search-input");
   const first = await firstResult(page, "GO-ERR-002");
-  assert.equal(await first.locator(".result-title").textContent(), "Log once");
+  assert.match(await first.locator(".result-title").textContent(), / › Log once$/, "a section reads as Page › Section");
   await page.keyboard.press("Enter");
   await page.waitForURL(/std\/errors\.html\?highlight=GO-ERR-002#GO-ERR-002$/);
   assert.deepEqual(errors, []);
@@ -93,7 +93,7 @@ test("search works from file://", async () => {
   const errors = watchErrors(page);
   await page.goto(pathToFileURL(join(root, "public/index.html")).href);
   const first = await firstResult(page, "GO-ERR-001");
-  assert.equal(await first.locator(".result-title").textContent(), "Wrap errors");
+  assert.equal(await first.locator(".result-title").textContent(), "Errors › Wrap errors");
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -122,3 +122,27 @@ test("the navigation tree marks the current page and opens its sections", async 
   assert.equal(top.includes("Second page"), false, "the tree comes from the script");
   await bare.close();
 });
+
+test("checklists count what is done; arrow keys page; the rules index filters", async () => {
+  const page = await browser.newPage();
+  await page.goto(site.base + "track/m1.html");
+  const tally = page.locator(".task-tally");
+  if (await page.locator("input.task").count()) {
+    const total = await page.locator("input.task").count();
+    assert.equal(await tally.textContent(), `0 of ${total} done`);
+    await page.locator("input.task").first().check();
+    assert.equal(await tally.textContent(), `1 of ${total} done`);
+    assert.ok((await page.locator("input.task").first().getAttribute("aria-label")).length > 0, "checkboxes have names");
+  }
+  const next = await page.locator("a[rel=next]").getAttribute("href");
+  await page.keyboard.press("ArrowRight");
+  await page.waitForURL((u) => u.href.endsWith(next.replace(/^\.\.\//, "").replace(/^\.\//, "")));
+  await page.goto(site.base + "rules.html");
+  const rows = page.locator(".rule-table tbody tr");
+  const all = await rows.count();
+  await page.fill("input.table-filter", "GO-ERR-002");
+  const shown = await page.locator(".rule-table tbody tr:not([hidden])").count();
+  assert.ok(all > 1 && shown === 1, `${shown} of ${all}`);
+  assert.equal(await page.locator("tr#GO-ERR-002").count(), 1, "rule rows are anchors");
+  await page.close();
+});

@@ -86,13 +86,42 @@
   var page = document.body.dataset.page || location.pathname;
   var tasksKey = "handbook:tasks:" + page;
   var checked = store.get(tasksKey) || {};
-  document.querySelectorAll("input.task").forEach(function (box) {
+  var boxes = document.querySelectorAll("input.task");
+  // "n of m done" above the first checklist, kept current.
+  var tally = null;
+  if (boxes.length) {
+    tally = document.createElement("p");
+    tally.className = "task-tally";
+    tally.setAttribute("aria-live", "polite");
+    var list = boxes[0].closest("ul, ol");
+    if (list) list.parentNode.insertBefore(tally, list);
+  }
+  function count() {
+    if (!tally) return;
+    var done = Array.prototype.filter.call(boxes, function (b) { return b.checked; }).length;
+    tally.textContent = done + " of " + boxes.length + " done";
+  }
+  boxes.forEach(function (box, n) {
     var id = box.dataset.task;
+    // A checkbox a reader can name: the text of its list item.
+    var item = box.closest("li");
+    if (item && !box.getAttribute("aria-label")) box.setAttribute("aria-label", item.textContent.trim().slice(0, 120) || "Task " + (n + 1));
     if (Object.prototype.hasOwnProperty.call(checked, id)) box.checked = !!checked[id];
     box.addEventListener("change", function () {
       checked[id] = box.checked;
       store.set(tasksKey, checked);
+      count();
     });
+  });
+  count();
+
+  // ← and → go to the previous and next page (mdBook's keys).
+  document.addEventListener("keydown", function (e) {
+    var el = document.activeElement;
+    var typing = (el.tagName === "INPUT" && !/^(checkbox|button|submit)$/.test(el.type)) || /^(TEXTAREA|SELECT)$/.test(el.tagName) || el.isContentEditable;
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || typing) return;
+    var link = e.key === "ArrowLeft" ? document.querySelector("a[rel=prev]") : e.key === "ArrowRight" ? document.querySelector("a[rel=next]") : null;
+    if (link) { e.preventDefault(); location.href = link.href; }
   });
 
   // Track modules: "Mark module complete", and progress on overviews.
@@ -211,15 +240,16 @@
   var remembered = store.get("handbook-tab");
   if (remembered) chooseLabel(remembered, null);
 
-  // Tables a reader can filter (input.table-filter[data-filter=<table id>])
+  // Tables a reader can filter (input.table-filter[data-filter=<selector>])
   // and sort (table[data-sortable]: click or Enter on a header).
   document.querySelectorAll("input.table-filter[data-filter]").forEach(function (input) {
-    var table = document.getElementById(input.getAttribute("data-filter"));
-    if (!table) return;
+    var tables = document.querySelectorAll(input.getAttribute("data-filter"));
     input.addEventListener("input", function () {
       var q = input.value.trim().toLowerCase();
-      table.querySelectorAll("tbody tr").forEach(function (tr) {
-        tr.hidden = q !== "" && tr.textContent.toLowerCase().indexOf(q) < 0;
+      tables.forEach(function (table) {
+        table.querySelectorAll("tbody tr").forEach(function (tr) {
+          tr.hidden = q !== "" && tr.textContent.toLowerCase().indexOf(q) < 0;
+        });
       });
     });
   });
