@@ -856,9 +856,12 @@ impl<'a> Renderer<'a> {
     /// `404.html`: self-contained (inline CSS) so it renders at any depth.
     pub fn not_found(&self, css: &str) -> Result<Output, Diagnostic> {
         let c = &self.site.config.site;
-        let home = match (&c.site_url, &c.base_path) {
-            (Some(u), _) => format!("{}/", u.trim_end_matches('/')),
-            (None, Some(b)) => format!("/{}/", b.trim_matches('/')).replace("//", "/"),
+        // Where this copy of the site is served (base-path, e.g. from
+        // `--base-path`) wins over the public site-url: a mirror or a
+        // preview under another host must not send readers elsewhere.
+        let home = match (&c.base_path, &c.site_url) {
+            (Some(b), _) => format!("/{}/", b.trim_matches('/')).replace("//", "/"),
+            (None, Some(u)) => format!("{}/", u.trim_end_matches('/')),
             (None, None) => "/".into(),
         };
         let mut ctx = tera::Context::new();

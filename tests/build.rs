@@ -144,7 +144,7 @@ fn rules_pairs_and_index() {
         ("GO-ERR-003", "may"),
     ] {
         let row = format!(
-            "<tr data-level=\"{level}\"><td><a class=\"rule-id\" href=\"std/errors.html#{id}\">{id}</a>"
+            "<tr id=\"{id}\" data-level=\"{level}\"><td><a class=\"rule-id\" href=\"std/errors.html#{id}\">{id}</a>"
         );
         assert!(rules.contains(&row), "rules index row for {id}");
     }

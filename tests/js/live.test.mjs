@@ -33,7 +33,7 @@ test("saving the Markdown updates the open page", async () => {
   const page = await browser.newPage();
   const errors = watchErrors(page);
   // The live script has the current version once its first poll answers.
-  const connected = page.waitForResponse((r) => r.url().includes("__handbook/poll"), { timeout: 10000 });
+  const connected = page.waitForResponse((r) => r.url().includes("__handbook/poll"), { timeout: 30000 });
   await page.goto(base + "guide/second.html");
   await connected;
   const file = join(root, "content/guide/second.md");
@@ -45,7 +45,7 @@ test("saving the Markdown updates the open page", async () => {
 
 test("a stylesheet change is swapped in without a reload", async () => {
   const page = await browser.newPage();
-  const connected = page.waitForResponse((r) => r.url().includes("__handbook/poll"), { timeout: 10000 });
+  const connected = page.waitForResponse((r) => r.url().includes("__handbook/poll"), { timeout: 30000 });
   await page.goto(base + "guide/intro.html");
   await connected;
   await page.evaluate(() => { window.__marker = "still here"; });
