@@ -50,15 +50,7 @@ pub fn resolve_relative(from: &str, target: &str) -> Option<String> {
     if target.starts_with('/') {
         parts.clear();
     }
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
+    walk_segments(&mut parts, target)?;
     Some(parts.join("/"))
 }
 
@@ -140,6 +132,21 @@ pub fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Apply a relative path's segments to `parts` (`.` stays, `..` climbs);
+/// None when it climbs above the first part.
+pub fn walk_segments<'a>(parts: &mut Vec<&'a str>, target: &'a str) -> Option<()> {
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(())
 }
 
 /// The folder part of a content-relative path (`""` for the root).

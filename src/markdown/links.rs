@@ -147,15 +147,7 @@ pub(super) fn resolve_through_parent(
         from.rsplit_once('/')
             .map_or(Vec::new(), |(d, _)| d.split('/').collect()),
     );
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
+    crate::paths::walk_segments(&mut parts, target)?;
     let inside =
         parts.len() >= content.len() && parts.iter().zip(content).all(|(a, b)| *a == b.as_str());
     inside.then(|| parts[content.len()..].join("/"))
