@@ -28,7 +28,7 @@ fn index_files_hold_docs_terms_and_exact_keys() {
     let rows = chunk.as_array().unwrap();
     let log_once = rows
         .iter()
-        .find(|r| r[1] == "Log once")
+        .find(|r| r[1] == "Errors › Log once")
         .expect("doc for heading");
     assert_eq!(log_once[0], "std/errors.html#GO-ERR-002");
     assert_eq!(log_once[2], "Standards › Errors");
