@@ -65,3 +65,47 @@ pub fn write(root: &Path, rel: &str, text: &str) {
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();
 }
+
+/// Local `href`/`src` links of every HTML file under `dir` that lead to no
+/// file: (page, link). Absolute paths (`/`) and URLs are not followed.
+pub fn dangling_links(dir: &Path) -> Vec<(String, String)> {
+    let mut bad = Vec::new();
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if e.path().extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        let here = e.path().parent().unwrap();
+        for attr in ["href=\"", "src=\""] {
+            for part in text.split(attr).skip(1) {
+                let link = part.split('"').next().unwrap_or("");
+                if link.is_empty()
+                    || link.starts_with(['#', '/'])
+                    || link.contains("://")
+                    || link.starts_with("mailto:")
+                    || link.starts_with("data:")
+                {
+                    continue;
+                }
+                let path = link.split(['#', '?']).next().unwrap_or("");
+                if path.is_empty() {
+                    continue;
+                }
+                let mut target = here.join(handbook::paths::percent_decode(path));
+                if target.is_dir() {
+                    target = target.join("index.html");
+                }
+                if !target.exists() {
+                    let page = e
+                        .path()
+                        .strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    bad.push((page, link.to_string()));
+                }
+            }
+        }
+    }
+    bad
+}

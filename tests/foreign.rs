@@ -138,6 +138,8 @@ fn gitbook_builds_with_its_summary_title_and_assets() {
         "{wrapping}"
     );
     assert!(!wrapping.contains("{%"), "{wrapping}");
+    // Every link of the output leads somewhere.
+    assert_eq!(dangling_links(o), Vec::<(String, String)>::new());
     // No invented home-page text, no filters for kinds the site lacks.
     assert!(!home.contains("first day, week and month"));
     assert!(!read(o, "search.html").contains("data-kind=\"runbook\""));
@@ -194,6 +196,11 @@ fn github_style_folder_links_resolve_like_on_github() {
     );
     assert!(home.contains("<title>Payments runbooks</title>"), "{home}");
     assert!(home.contains("inline-toc"), "{home}");
+    // The only dangling link is the one the source itself breaks.
+    assert_eq!(
+        dangling_links(o),
+        [("kube/pods.html".to_string(), "missing.md".to_string())]
+    );
     let alerts = read(o, "alerts.html");
     assert!(
         alerts.contains("<a href=\"kube/pods.html\">Pods</a>"),
