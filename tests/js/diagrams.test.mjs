@@ -79,3 +79,14 @@ test("a terminal session's copy button copies only the commands", async () => {
   assert.equal(select, "none", "prompts cannot be selected");
   await page.close();
 });
+
+test("alert pages redirect to their runbook from file://", async () => {
+  const oncall = buildFixture("oncall");
+  const page = await browser.newPage();
+  await page.goto(pathToFileURL(join(oncall, "public/alerts/KafkaLagHigh.html")).href);
+  await page.waitForURL(/runbooks\/kafka\.html#consumer-lag$/, { timeout: 10000 });
+  await page.goto(pathToFileURL(join(oncall, "public/alerts/index.html")).href);
+  await page.fill("input.table-filter", "DBPool");
+  assert.equal(await page.locator("#alerts-table tbody tr:not([hidden])").count(), 1);
+  await page.close();
+});

@@ -118,3 +118,12 @@ test("a missing page gets the styled 404 with a working home link", async () => 
   await page.waitForURL(base);
   await page.close();
 });
+
+test("an alert's stable page leads to its runbook section under the sub-path", async () => {
+  const page = await browser.newPage();
+  await page.goto(base + "alerts/KafkaConsumerLagHigh.html");
+  await page.waitForURL(/teams\/go\/handbook\/runbooks\/kafka-consumer-lag\.html#diagnosis$/, { timeout: 10000 });
+  await page.goto(base + "alerts/index.html");
+  assert.ok((await page.locator("#alerts-table tbody tr").count()) >= 18);
+  await page.close();
+});
