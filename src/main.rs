@@ -254,13 +254,35 @@ fn run() -> ExitCode {
             drafts,
             base_path,
         } => {
+            // Ctrl-C, SIGTERM or SIGHUP during a build: remove the staging
+            // folder (the previous output is untouched) and exit 130.
+            let slot: handbook::pipeline::StagingSlot = Default::default();
+            let for_handler = slot.clone();
+            let _ = ctrlc::set_handler(move || {
+                use std::sync::atomic::Ordering;
+                if for_handler.staging.load(Ordering::SeqCst) {
+                    // The build stops at its next write and removes its
+                    // staging folder on the way out.
+                    for_handler.stop.store(true, Ordering::SeqCst);
+                } else {
+                    eprintln!("build interrupted; the previous output was left as it was");
+                    std::process::exit(130);
+                }
+            });
             let opts = handbook::BuildOptions {
                 root,
                 out,
                 drafts,
                 base_path,
+                staging_slot: Some(slot),
             };
-            match handbook::build(&opts) {
+            let stop = opts.staging_slot.clone();
+            let result = handbook::build(&opts);
+            if stop.is_some_and(|s| s.stop.load(std::sync::atomic::Ordering::SeqCst)) {
+                eprintln!("build interrupted; the previous output was left as it was");
+                return ExitCode::from(130);
+            }
+            match result {
                 Ok(report) => {
                     print_diagnostics(&report.diagnostics);
                     eprintln!(

@@ -173,6 +173,11 @@ impl Staging {
         Ok(self.tmp.join(rel))
     }
 
+    /// The staging folder (removed if the build never commits).
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
     /// Swap the staging folder in as the output folder: one
     /// `renameat2(RENAME_EXCHANGE)` where the file system has it, so a kill
     /// at any moment leaves the whole old or the whole new site; elsewhere

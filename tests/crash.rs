@@ -105,3 +105,50 @@ fn build_and_snapshot(root: &Path, out: &Path) -> BTreeMap<String, blake3::Hash>
     assert!(s.len() > 400, "a whole site");
     s
 }
+
+#[test]
+fn ctrl_c_and_sigterm_leave_no_staging_folder() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    write(root, "book.toml", "[book]\ntitle = \"Signals\"\n");
+    write_site(root, 400, 0);
+    assert!(build(root).status.success());
+    let mut before = snapshot(&root.join("public"));
+    let mut interrupted = 0;
+    for (i, signal) in ["-INT", "-TERM", "-INT", "-TERM", "-INT", "-TERM"]
+        .iter()
+        .enumerate()
+    {
+        write_site(root, 400, i + 1);
+        let child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .args(["build"])
+            .current_dir(root)
+            .env("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Early, while pages are being written (the build takes far longer).
+        std::thread::sleep(std::time::Duration::from_millis(150 + 40 * i as u64));
+        let _ = Command::new("kill")
+            .args([*signal, &child.id().to_string()])
+            .status();
+        let out = child.wait_with_output().unwrap();
+        if out.status.code() == Some(130) {
+            interrupted += 1;
+            // Interrupted: the previous site is whole and nothing is left beside it.
+            assert_eq!(snapshot(&root.join("public")), before, "{signal}");
+        }
+        assert!(
+            leftovers(root).is_empty(),
+            "{signal}: {:?}",
+            leftovers(root)
+        );
+        // Make the next round's "previous site" the current one.
+        assert!(build(root).status.success());
+        before = snapshot(&root.join("public"));
+    }
+    assert!(
+        interrupted >= 1,
+        "no build was interrupted; the site builds too fast for this test"
+    );
+}

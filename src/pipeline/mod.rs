@@ -41,7 +41,24 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Absolute path the site is served under; overrides `[site] base-path`.
     pub base_path: Option<String>,
+    /// Where the build announces its staging folder while it exists, so a
+    /// signal handler (the binary's) can remove it before the process exits.
+    pub staging_slot: Option<StagingSlot>,
 }
+
+/// A running build's link to a signal handler: whether the build has a
+/// staging folder right now, and whether it was asked to stop. Stopping
+/// makes the build fail at its next write, which removes the staging folder.
+#[derive(Debug, Default)]
+pub struct Interrupt {
+    /// Set while a staging folder exists.
+    pub staging: std::sync::atomic::AtomicBool,
+    /// Set by the handler.
+    pub stop: std::sync::atomic::AtomicBool,
+}
+
+/// Shared [`Interrupt`].
+pub type StagingSlot = Arc<Interrupt>;
 
 /// What a successful build did.
 #[derive(Debug)]
@@ -81,9 +98,30 @@ fn write_site(
         &[&site.content_dir, &book, &opts.root.join("themes")],
     )
     .map_err(one)?;
+    use std::sync::atomic::Ordering;
+    let announce = |on: bool| {
+        if let Some(slot) = &opts.staging_slot {
+            slot.staging.store(on, Ordering::SeqCst);
+        }
+    };
+    let stopped = || {
+        opts.staging_slot
+            .as_ref()
+            .is_some_and(|s| s.stop.load(Ordering::SeqCst))
+    };
+    let interrupted = || {
+        Diagnostic::error(
+            "interrupted",
+            "the build was interrupted; the previous output was left as it was",
+        )
+    };
+    announce(true);
     let written = std::sync::atomic::AtomicUsize::new(0);
     let sink = |o: &Output| {
-        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if stopped() {
+            return Err(interrupted());
+        }
+        written.fetch_add(1, Ordering::Relaxed);
         staging.write(&o.path, &o.bytes)
     };
     let mut outputs = render_site(site, None, Some(&sink))?;
@@ -108,7 +146,12 @@ fn write_site(
         .sum();
     let write_errors: Vec<Diagnostic> = outputs
         .par_iter()
-        .filter_map(|o| staging.write(&o.path, &o.bytes).err())
+        .filter_map(|o| {
+            if stopped() {
+                return Some(interrupted());
+            }
+            staging.write(&o.path, &o.bytes).err()
+        })
         .chain(
             site.assets
                 .par_iter()
@@ -116,11 +159,18 @@ fn write_site(
                 .filter_map(|a| staging.copy(&site.content_dir.join(a), a).err()),
         )
         .collect();
-    if !write_errors.is_empty() {
-        return Err(Diagnostics(write_errors));
+    if !write_errors.is_empty() || stopped() {
+        announce(false);
+        let mut d = Diagnostics(write_errors);
+        if stopped() {
+            d.0 = vec![interrupted()];
+        }
+        return Err(d);
     }
     let files = outputs.len() + site.assets.len() + written.into_inner();
-    let out_dir = staging.commit().map_err(one)?;
+    let committed = staging.commit();
+    announce(false);
+    let out_dir = committed.map_err(one)?;
     phase("write", t);
     Ok((files, out_dir, search_bytes))
 }
