@@ -44,6 +44,9 @@ pub struct Config {
     /// `[oncall]`: alerting rules checked against the runbooks.
     #[serde(default)]
     pub oncall: OncallConfig,
+    /// `[go]`: Go examples.
+    #[serde(default)]
+    pub go: GoConfig,
     /// Set when the configuration was written for another tool (mdBook,
     /// MkDocs): what it says beyond handbook's own settings.
     #[serde(skip)]
@@ -311,6 +314,28 @@ pub struct CheckConfig {
     /// `broken-link = "error"`.
     #[serde(default)]
     pub levels: std::collections::BTreeMap<String, crate::diag::Level>,
+}
+
+/// `[go]`
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GoConfig {
+    /// Where qualified identifiers in Go code link: this URL followed by the
+    /// import path and `#Name` (an intranet godoc mirror works); `""`: no links.
+    #[serde(default = "default_pkg_url")]
+    pub pkg_url: String,
+}
+
+impl Default for GoConfig {
+    fn default() -> Self {
+        Self {
+            pkg_url: default_pkg_url(),
+        }
+    }
+}
+
+fn default_pkg_url() -> String {
+    crate::highlight::DEFAULT_PKG_URL.to_string()
 }
 
 /// `[oncall]`

@@ -349,10 +349,16 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
         root: root.clone(),
         ..opts
     };
+    // A broken book.toml here is reported by the first rebuild; defaults keep
+    // the server up until the author fixes it. (Changing `[go] pkg-url` takes
+    // a restart: the highlighter lives as long as the server.)
+    let config = crate::project::open(&root)
+        .map(|p| p.config)
+        .unwrap_or_default();
     let shared = Arc::new(Shared {
         current: RwLock::new(Version::default()),
         changed: (Mutex::new(0), Condvar::new()),
-        hl: Highlighter::new(),
+        hl: Highlighter::new().with_pkg_url(&config.go.pkg_url),
         markdown: MarkdownCache::default(),
         pages: PageCache::default(),
         opts: opts.clone(),
@@ -373,9 +379,6 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
     // Watch the whole root (so atomic replaces of book.toml and editors that
     // save by rename are seen), filter out what does not matter, debounce
     // bursts (a git checkout) into one rebuild.
-    let config = crate::project::open(&root)
-        .map(|p| p.config)
-        .unwrap_or_default();
     let out_dir = root.join(&config.build.output_dir);
     let cache_dir = root.join(&config.build.cache_dir);
     let (tx, rx) = std::sync::mpsc::channel::<()>();

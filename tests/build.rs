@@ -566,3 +566,73 @@ fn every_bad_front_matter_key_is_reported_at_its_line() {
         "{err}"
     );
 }
+
+/// A page whose Go block imports an aliased, versioned module and calls the
+/// standard library.
+const GODOC_PAGE: &str = r#"+++
+title = "Links"
++++
+
+```go
+import (
+    "context"
+    eg "golang.org/x/sync/errgroup"
+    "github.com/acme/retry/v3"
+)
+
+func run(ctx context.Context) error {
+    // context.Background is not linked in a comment
+    g, ctx := eg.WithContext(ctx)
+    _ = "errors.New in a string"
+    return retry.Do(ctx, g.Wait)
+}
+```
+"#;
+
+#[test]
+fn go_identifiers_link_to_package_docs() {
+    let d = fixture("basic");
+    write(d.path(), "content/guide/godoc.md", GODOC_PAGE);
+    let out = build(d.path());
+    assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+    let html = read(&d.path().join("public"), "guide/godoc.html");
+    for href in [
+        "https://pkg.go.dev/context#Context",
+        "https://pkg.go.dev/golang.org/x/sync/errgroup#WithContext",
+        "https://pkg.go.dev/github.com/acme/retry/v3#Do",
+    ] {
+        assert!(
+            html.contains(&format!("<a class=\"godoc\" href=\"{href}\"")),
+            "{href} missing in:\n{html}"
+        );
+    }
+    assert!(!html.contains("context#Background"), "comment linked");
+    assert!(!html.contains("errors#New"), "string linked");
+    // A local variable's method is not a package member.
+    assert!(!html.contains("#Wait"), "g.Wait linked");
+
+    // An internal mirror, then none at all.
+    let toml = read(d.path(), "book.toml");
+    write(
+        d.path(),
+        "book.toml",
+        &format!("{toml}\n[go]\npkg-url = \"https://godoc.corp.example/\"\n"),
+    );
+    let out = build(d.path());
+    assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+    let html = read(&d.path().join("public"), "guide/godoc.html");
+    assert!(html.contains("href=\"https://godoc.corp.example/context#Context\""));
+    assert!(!html.contains("pkg.go.dev"));
+    write(
+        d.path(),
+        "book.toml",
+        &format!("{toml}\n[go]\npkg-url = \"\"\n"),
+    );
+    let out = build(d.path());
+    assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+    let html = read(&d.path().join("public"), "guide/godoc.html");
+    assert!(
+        !html.contains("class=\"godoc\""),
+        "links despite pkg-url = \"\""
+    );
+}

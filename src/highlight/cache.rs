@@ -17,7 +17,7 @@ use super::{FenceInfo, Highlighted};
 // Bump whenever highlighting output or language aliases change: old entries
 // are then ignored rather than served stale. The package version is hashed
 // too, so an upgrade never reuses another release's cache.
-const VERSION: &[u8] = b"handbook-highlight-3";
+const VERSION: &[u8] = b"handbook-highlight-4";
 const MAGIC: &[u8; 8] = b"HBHLC002";
 
 /// Cached result of one block.
@@ -36,9 +36,10 @@ pub struct Cache {
 }
 
 /// The cache key of a block.
-pub fn key(code: &str, info: &FenceInfo) -> [u8; 32] {
+pub fn key(code: &str, info: &FenceInfo, pkg_url: &str) -> [u8; 32] {
     let mut h = blake3::Hasher::new();
     h.update(VERSION);
+    h.update(pkg_url.as_bytes());
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(format!("{}\0{:?}\0{}\0", info.lang, info.hl_lines, info.linenos).as_bytes());
     h.update(code.as_bytes());
@@ -154,8 +155,8 @@ mod tests {
         let path = dir.path().join("hl.bin");
         let c = Cache::load(&path);
         let info = FenceInfo::parse("go");
-        let (k1, k2) = (key("a := 1", &info), key("b := 2", &info));
-        assert_ne!(k1, key("a := 1", &FenceInfo::parse("go {hl=[1]}")));
+        let (k1, k2) = (key("a := 1", &info, ""), key("b := 2", &info, ""));
+        assert_ne!(k1, key("a := 1", &FenceInfo::parse("go {hl=[1]}"), ""));
         let h = Highlighted {
             html: "<pre>x</pre>".into(),
             unknown_language: false,

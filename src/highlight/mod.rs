@@ -8,6 +8,7 @@
 mod cache;
 mod css;
 pub mod go;
+mod godoc;
 mod syntax;
 
 use crate::html::escape_into;
@@ -303,11 +304,16 @@ fn alias(lang: &str) -> &str {
     }
 }
 
+/// Where Go identifiers link unless `[go] pkg-url` says otherwise.
+pub const DEFAULT_PKG_URL: &str = "https://pkg.go.dev/";
+
 /// The shared, immutable highlighting resources of one build.
 pub struct Highlighter {
     go: go::GoConfig,
     syntaxes: OnceLock<syntect::parsing::SyntaxSet>,
     cache: Option<cache::Cache>,
+    /// Where qualified Go identifiers link (`[go] pkg-url`; empty: no links).
+    pkg_url: String,
 }
 
 impl Default for Highlighter {
@@ -333,6 +339,7 @@ impl Highlighter {
             go: go::GoConfig::new(),
             syntaxes: OnceLock::new(),
             cache: None,
+            pkg_url: DEFAULT_PKG_URL.to_string(),
         }
     }
 
@@ -342,6 +349,12 @@ impl Highlighter {
             cache: Some(cache::Cache::load(path)),
             ..Self::new()
         }
+    }
+
+    /// Link qualified Go identifiers to `url` + import path (`""`: no links).
+    pub fn with_pkg_url(mut self, url: &str) -> Self {
+        self.pkg_url = url.to_string();
+        self
     }
 
     /// Write the persistent cache (keeping only what this build used).
@@ -379,7 +392,7 @@ impl Session<'_> {
         let Some(cache) = &self.hl.cache else {
             return self.render_uncached(code, info);
         };
-        let key = cache::key(code, info);
+        let key = cache::key(code, info, &self.hl.pkg_url);
         if let Some(hit) = cache.get(&key) {
             return hit;
         }
@@ -403,9 +416,11 @@ impl Session<'_> {
         let lang = alias(&info.lang);
         let mut unknown_language = false;
         let mut go_valid = false;
+        let mut links = Vec::new();
         let segments = if lang == "go" {
             let (segs, valid) = self.go.highlight(&self.hl.go, code);
             go_valid = valid;
+            links = godoc::links(code, &segs, &self.hl.pkg_url);
             segs
         } else if PLAIN.contains(&lang) {
             Vec::new()
@@ -434,7 +449,7 @@ impl Session<'_> {
             "<pre class=\"{classes}\" data-lang=\"{}\"><code>",
             crate::html::escape(data_lang)
         );
-        emit(&mut html, code, &segments, info);
+        emit(&mut html, code, &segments, &links, info);
         html.push_str("</code></pre>");
         Highlighted {
             html,
@@ -513,10 +528,65 @@ fn placeholders(out: &mut String, cmd: &str) {
     crate::html::escape_into(out, rest);
 }
 
-/// Write `code` with category spans. Without line options, spans run across
-/// lines; with them, every line is wrapped so it can be numbered or marked.
-fn emit(out: &mut String, code: &str, segments: &[(Category, Range<usize>)], info: &FenceInfo) {
+/// Link ranges for [`emit`]: (bytes, href, title).
+type Links = [(Range<usize>, String, String)];
+
+/// Write `code[a..b]` (in category `cat`, if any), opening and closing the
+/// links it crosses: a link wraps whole spans, so the HTML nests.
+fn piece(
+    out: &mut String,
+    code: &str,
+    a: usize,
+    b: usize,
+    cat: Option<Category>,
+    links: &Links,
+    li: &mut usize,
+) {
+    let mut x = a;
+    while x < b {
+        while *li < links.len() && links[*li].0.end <= x {
+            *li += 1;
+        }
+        let (y, inside) = match links.get(*li) {
+            Some((r, ..)) if r.start <= x => (r.end.min(b), true),
+            Some((r, ..)) if r.start < b => (r.start, false),
+            _ => (b, false),
+        };
+        if inside && x == links[*li].0.start {
+            let _ = write!(
+                out,
+                "<a class=\"godoc\" href=\"{}\" title=\"{}\">",
+                crate::html::escape(&links[*li].1),
+                crate::html::escape(&links[*li].2)
+            );
+        }
+        match cat {
+            Some(c) => {
+                let _ = write!(out, "<span class=\"{}\">", c.class());
+                escape_into(out, &code[x..y]);
+                out.push_str("</span>");
+            }
+            None => escape_into(out, &code[x..y]),
+        }
+        if inside && y == links[*li].0.end {
+            out.push_str("</a>");
+        }
+        x = y;
+    }
+}
+
+/// Write `code` with category spans (and Go identifier links). Without line
+/// options, spans run across lines; with them, every line is wrapped so it
+/// can be numbered or marked.
+fn emit(
+    out: &mut String,
+    code: &str,
+    segments: &[(Category, Range<usize>)],
+    links: &Links,
+    info: &FenceInfo,
+) {
     let code = code.strip_suffix('\n').unwrap_or(code);
+    let mut li = 0;
     if !info.wants_lines() {
         let mut pos = 0;
         for (cat, r) in segments {
@@ -525,14 +595,12 @@ fn emit(out: &mut String, code: &str, segments: &[(Category, Range<usize>)], inf
             }
             let end = r.end.min(code.len());
             if r.start > pos {
-                escape_into(out, &code[pos..r.start]);
+                piece(out, code, pos, r.start, None, links, &mut li);
             }
-            let _ = write!(out, "<span class=\"{}\">", cat.class());
-            escape_into(out, &code[r.start..end]);
-            out.push_str("</span>");
+            piece(out, code, r.start, end, Some(*cat), links, &mut li);
             pos = end;
         }
-        escape_into(out, &code[pos..]);
+        piece(out, code, pos, code.len(), None, links, &mut li);
         return;
     }
     let mut seg = segments.iter().peekable();
@@ -552,12 +620,10 @@ fn emit(out: &mut String, code: &str, segments: &[(Category, Range<usize>)], inf
             let s = r.start.max(pos);
             let e = r.end.min(line_end);
             if s > pos {
-                escape_into(out, &code[pos..s]);
+                piece(out, code, pos, s, None, links, &mut li);
             }
             if e > s {
-                let _ = write!(out, "<span class=\"{}\">", cat.class());
-                escape_into(out, &code[s..e]);
-                out.push_str("</span>");
+                piece(out, code, s, e, Some(*cat), links, &mut li);
             }
             pos = e.max(pos);
             if r.end <= line_end {
@@ -567,7 +633,7 @@ fn emit(out: &mut String, code: &str, segments: &[(Category, Range<usize>)], inf
             }
         }
         if pos < line_end {
-            escape_into(out, &code[pos..line_end]);
+            piece(out, code, pos, line_end, None, links, &mut li);
         }
         out.push_str("</span>\n");
         line_start = line_end + 1;

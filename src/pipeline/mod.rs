@@ -214,7 +214,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     refuse_output_inside_content(opts, &project).map_err(one)?;
     // The persistent highlight cache lives under [build] cache-dir.
     let cache_dir = project.cache_dir();
-    let hl = Highlighter::with_cache(&cache_dir.join("highlight.bin"));
+    let hl = Highlighter::with_cache(&cache_dir.join("highlight.bin"))
+        .with_pkg_url(&project.config.go.pkg_url);
     let mut site = site::load_project(project, opts.drafts, &hl, None)?;
     if site.diagnostics.error_count() > 0 {
         return Err(std::mem::take(&mut site.diagnostics));

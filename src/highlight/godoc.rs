@@ -1,0 +1,226 @@
+//! Links from qualified identifiers in Go code (`context.WithTimeout`,
+//! `errors.Is`, `errgroup.Group`) to their package documentation
+//! (`[go] pkg-url`, pkg.go.dev by default). The package comes from the
+//! block's imports (aliases included), or, in a fragment without imports,
+//! from the standard library's package names.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::Category;
+
+/// Standard-library packages by the name code refers to them with, for
+/// fragments that show no import list.
+const STD: &[(&str, &str)] = &[
+    ("bufio", "bufio"),
+    ("bytes", "bytes"),
+    ("context", "context"),
+    ("errors", "errors"),
+    ("fmt", "fmt"),
+    ("fs", "io/fs"),
+    ("http", "net/http"),
+    ("httptest", "net/http/httptest"),
+    ("io", "io"),
+    ("json", "encoding/json"),
+    ("log", "log"),
+    ("maps", "maps"),
+    ("math", "math"),
+    ("net", "net"),
+    ("os", "os"),
+    ("filepath", "path/filepath"),
+    ("rand", "math/rand/v2"),
+    ("reflect", "reflect"),
+    ("regexp", "regexp"),
+    ("runtime", "runtime"),
+    ("signal", "os/signal"),
+    ("slices", "slices"),
+    ("slog", "log/slog"),
+    ("sort", "sort"),
+    ("sql", "database/sql"),
+    ("strconv", "strconv"),
+    ("strings", "strings"),
+    ("sync", "sync"),
+    ("atomic", "sync/atomic"),
+    ("syscall", "syscall"),
+    ("testing", "testing"),
+    ("time", "time"),
+    ("unicode", "unicode"),
+    ("url", "net/url"),
+    ("utf8", "unicode/utf8"),
+    ("pprof", "runtime/pprof"),
+    ("trace", "runtime/trace"),
+    ("exec", "os/exec"),
+    ("tls", "crypto/tls"),
+    ("sha256", "crypto/sha256"),
+    ("base64", "encoding/base64"),
+    ("hex", "encoding/hex"),
+    ("template", "text/template"),
+];
+
+/// The name a Go file refers to an import path by (`math/rand/v2` is `rand`).
+fn default_name(path: &str) -> &str {
+    let mut parts = path.rsplit('/');
+    let last = parts.next().unwrap_or(path);
+    let versioned =
+        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
+    if versioned {
+        parts.next().unwrap_or(last)
+    } else {
+        last
+    }
+}
+
+/// Package name -> import path, from the block's imports.
+fn imports(code: &str) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let mut in_block = false;
+    for line in code.lines().map(str::trim) {
+        let spec = if in_block {
+            if line.starts_with(')') {
+                in_block = false;
+                continue;
+            }
+            line
+        } else if line.starts_with("import (") {
+            in_block = true;
+            continue;
+        } else if let Some(rest) = line.strip_prefix("import ") {
+            rest
+        } else {
+            continue;
+        };
+        let Some(q) = spec.find('"') else { continue };
+        let Some(path) = spec[q + 1..].split('"').next() else {
+            continue;
+        };
+        let alias = spec[..q].trim();
+        let name = match alias {
+            "" => default_name(path),
+            "_" | "." => continue,
+            a => a,
+        };
+        out.insert(name.to_string(), path.to_string());
+    }
+    out
+}
+
+/// Link ranges (byte range of `pkg.Name`, href, import path), sorted,
+/// outside strings and comments.
+pub fn links(
+    code: &str,
+    segments: &[(Category, Range<usize>)],
+    pkg_url: &str,
+) -> Vec<(Range<usize>, String, String)> {
+    if pkg_url.is_empty() || !code.contains('.') {
+        return Vec::new();
+    }
+    let declared = imports(code);
+    let lookup = |name: &str| -> Option<String> {
+        if !declared.is_empty() {
+            return declared.get(name).cloned();
+        }
+        STD.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, p)| p.to_string())
+    };
+    let quiet = |at: usize| {
+        segments.iter().any(|(c, r)| {
+            r.contains(&at) && matches!(c, Category::String | Category::Comment | Category::Escape)
+        })
+    };
+    let bytes = code.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let starts_word = c.is_ascii_lowercase()
+            && (i == 0
+                || !(bytes[i - 1].is_ascii_alphanumeric() || matches!(bytes[i - 1], b'_' | b'.')));
+        if !starts_word {
+            i += 1;
+            continue;
+        }
+        let name_end = i + bytes[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        if name_end + 1 < bytes.len()
+            && bytes[name_end] == b'.'
+            && bytes[name_end + 1].is_ascii_uppercase()
+        {
+            let ident_end = name_end
+                + 1
+                + bytes[name_end + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                    .count();
+            let name = &code[i..name_end];
+            if !quiet(i)
+                && let Some(path) = lookup(name)
+            {
+                let ident = &code[name_end + 1..ident_end];
+                out.push((i..ident_end, format!("{pkg_url}{path}#{ident}"), path));
+            }
+            i = ident_end;
+            continue;
+        }
+        i = name_end.max(i + 1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qualified_identifiers_link_to_their_package() {
+        let code = "import (\n\tc \"context\"\n\t\"golang.org/x/sync/errgroup\"\n\t\"math/rand/v2\"\n)\n\nctx, cancel := c.WithTimeout(parent, d) // c.Not\nvar g errgroup.Group\nn := rand.IntN(3)\ns := \"errgroup.Group\"\nx.errgroup.Group\n";
+        let segs = vec![
+            (
+                Category::Comment,
+                code.find("// c.Not").unwrap()..code.find("// c.Not").unwrap() + 8,
+            ),
+            (
+                Category::String,
+                code.find("\"errgroup.Group\"").unwrap()
+                    ..code.find("\"errgroup.Group\"").unwrap() + 16,
+            ),
+        ];
+        let got: Vec<(&str, String)> = links(code, &segs, "https://pkg.go.dev/")
+            .into_iter()
+            .map(|(r, href, _)| (&code[r], href))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "c.WithTimeout",
+                    "https://pkg.go.dev/context#WithTimeout".to_string()
+                ),
+                (
+                    "errgroup.Group",
+                    "https://pkg.go.dev/golang.org/x/sync/errgroup#Group".to_string()
+                ),
+                (
+                    "rand.IntN",
+                    "https://pkg.go.dev/math/rand/v2#IntN".to_string()
+                ),
+            ]
+        );
+        // Without imports, the standard library's names; off with "".
+        let frag = "if errors.Is(err, fs.ErrNotExist) { w.Header() }";
+        let got: Vec<String> = links(frag, &[], "https://godoc.internal/")
+            .into_iter()
+            .map(|l| l.1)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "https://godoc.internal/errors#Is",
+                "https://godoc.internal/io/fs#ErrNotExist"
+            ]
+        );
+        assert!(links(frag, &[], "").is_empty());
+    }
+}
