@@ -278,7 +278,11 @@ fn run() -> ExitCode {
             };
             let stop = opts.staging_slot.clone();
             let result = handbook::build(&opts);
-            if stop.is_some_and(|s| s.stop.load(std::sync::atomic::Ordering::SeqCst)) {
+            // A signal during the final swap lets the build finish: the new
+            // site is in place, so it is reported as built, not interrupted.
+            if result.is_err()
+                && stop.is_some_and(|s| s.stop.load(std::sync::atomic::Ordering::SeqCst))
+            {
                 eprintln!("build interrupted; the previous output was left as it was");
                 return ExitCode::from(130);
             }

@@ -71,7 +71,7 @@ fn default_name(path: &str) -> &str {
 }
 
 /// Package name -> import path, from the block's imports.
-fn imports(code: &str) -> HashMap<String, String> {
+fn imports(code: &str) -> HashMap<&str, &str> {
     let mut out = HashMap::new();
     let mut in_block = false;
     for line in code.lines().map(str::trim) {
@@ -99,72 +99,63 @@ fn imports(code: &str) -> HashMap<String, String> {
             "_" | "." => continue,
             a => a,
         };
-        out.insert(name.to_string(), path.to_string());
+        out.insert(name, path);
     }
     out
 }
 
 /// Link ranges (byte range of `pkg.Name`, href, import path), sorted,
 /// outside strings and comments.
-pub fn links(
-    code: &str,
+pub fn links<'a>(
+    code: &'a str,
     segments: &[(Category, Range<usize>)],
     pkg_url: &str,
-) -> Vec<(Range<usize>, String, String)> {
+) -> Vec<(Range<usize>, String, &'a str)> {
     if pkg_url.is_empty() || !code.contains('.') {
         return Vec::new();
     }
     let declared = imports(code);
-    let lookup = |name: &str| -> Option<String> {
+    let lookup = |name: &str| -> Option<&'a str> {
         if !declared.is_empty() {
-            return declared.get(name).cloned();
+            return declared.get(name).copied();
         }
-        STD.iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, p)| p.to_string())
+        STD.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
     };
-    let quiet = |at: usize| {
-        segments.iter().any(|(c, r)| {
-            r.contains(&at) && matches!(c, Category::String | Category::Comment | Category::Escape)
-        })
+    // Candidates come in order and segments are sorted, so one cursor walks
+    // the segments once for the whole block.
+    let mut seg = 0;
+    let mut quiet = |at: usize| {
+        while seg < segments.len() && segments[seg].1.end <= at {
+            seg += 1;
+        }
+        segments[seg..]
+            .iter()
+            .take_while(|(_, r)| r.start <= at)
+            .any(|(c, r)| {
+                r.contains(&at)
+                    && matches!(c, Category::String | Category::Comment | Category::Escape)
+            })
     };
     let bytes = code.as_bytes();
+    let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let starts_word = c.is_ascii_lowercase()
-            && (i == 0
-                || !(bytes[i - 1].is_ascii_alphanumeric() || matches!(bytes[i - 1], b'_' | b'.')));
-        if !starts_word {
-            i += 1;
+    // Every candidate has a dot followed by a capital: look only there.
+    for (dot, _) in code.match_indices('.') {
+        if !bytes.get(dot + 1).is_some_and(u8::is_ascii_uppercase) {
             continue;
         }
-        let name_end = i + bytes[i..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-            .count();
-        if name_end + 1 < bytes.len()
-            && bytes[name_end] == b'.'
-            && bytes[name_end + 1].is_ascii_uppercase()
-        {
-            let ident_end = name_end
-                + 1
-                + bytes[name_end + 1..]
-                    .iter()
-                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-                    .count();
-            let name = &code[i..name_end];
-            if !quiet(i)
-                && let Some(path) = lookup(name)
-            {
-                let ident = &code[name_end + 1..ident_end];
-                out.push((i..ident_end, format!("{pkg_url}{path}#{ident}"), path));
-            }
-            i = ident_end;
+        let start = dot - bytes[..dot].iter().rev().take_while(|b| ident(b)).count();
+        // `x.pkg.Name` is a field path, not a package member.
+        let after_dot = start > 0 && bytes[start - 1] == b'.';
+        if start == dot || !bytes[start].is_ascii_lowercase() || after_dot || quiet(start) {
             continue;
         }
-        i = name_end.max(i + 1);
+        let Some(path) = lookup(&code[start..dot]) else {
+            continue;
+        };
+        let end = dot + 1 + bytes[dot + 1..].iter().take_while(|b| ident(b)).count();
+        let name = &code[dot + 1..end];
+        out.push((start..end, format!("{pkg_url}{path}#{name}"), path));
     }
     out
 }

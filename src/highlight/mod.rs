@@ -529,7 +529,7 @@ fn placeholders(out: &mut String, cmd: &str) {
 }
 
 /// Link ranges for [`emit`]: (bytes, href, title).
-type Links = [(Range<usize>, String, String)];
+type Links<'a> = [(Range<usize>, String, &'a str)];
 
 /// Write `code[a..b]` (in category `cat`, if any), opening and closing the
 /// links it crosses: a link wraps whole spans, so the HTML nests.
@@ -542,6 +542,20 @@ fn piece(
     links: &Links,
     li: &mut usize,
 ) {
+    // Fast path: no link in this piece.
+    if links
+        .get(*li)
+        .is_none_or(|(r, ..)| r.start >= b && r.end > a)
+    {
+        if let Some(c) = cat {
+            let _ = write!(out, "<span class=\"{}\">", c.class());
+            escape_into(out, &code[a..b]);
+            out.push_str("</span>");
+        } else {
+            escape_into(out, &code[a..b]);
+        }
+        return;
+    }
     let mut x = a;
     while x < b {
         while *li < links.len() && links[*li].0.end <= x {
@@ -553,12 +567,11 @@ fn piece(
             _ => (b, false),
         };
         if inside && x == links[*li].0.start {
-            let _ = write!(
-                out,
-                "<a class=\"godoc\" href=\"{}\" title=\"{}\">",
-                crate::html::escape(&links[*li].1),
-                crate::html::escape(&links[*li].2)
-            );
+            out.push_str("<a class=\"godoc\" href=\"");
+            escape_into(out, &links[*li].1);
+            out.push_str("\" title=\"");
+            escape_into(out, links[*li].2);
+            out.push_str("\">");
         }
         match cat {
             Some(c) => {

@@ -92,18 +92,21 @@ fn write_site(
         .out
         .clone()
         .unwrap_or_else(|| opts.root.join(&site.config.build.output_dir));
-    let book = opts.root.join("book.toml");
-    let staging = output::Staging::new(
-        &out_dir,
-        &[&site.content_dir, &book, &opts.root.join("themes")],
-    )
-    .map_err(one)?;
     use std::sync::atomic::Ordering;
     let announce = |on: bool| {
         if let Some(slot) = &opts.staging_slot {
             slot.staging.store(on, Ordering::SeqCst);
         }
     };
+    // Announced before the folder exists: a signal between the two must not
+    // take the exit-at-once path and leave the new folder behind.
+    announce(true);
+    let book = opts.root.join("book.toml");
+    let staging = output::Staging::new(
+        &out_dir,
+        &[&site.content_dir, &book, &opts.root.join("themes")],
+    )
+    .map_err(one)?;
     let stopped = || {
         opts.staging_slot
             .as_ref()
@@ -115,7 +118,6 @@ fn write_site(
             "the build was interrupted; the previous output was left as it was",
         )
     };
-    announce(true);
     let written = std::sync::atomic::AtomicUsize::new(0);
     let sink = |o: &Output| {
         if stopped() {
