@@ -323,6 +323,50 @@ fn keeps_answering_under_load_with_reload_connections_open() {
     h.stop();
 }
 
+/// A browser opening a page opens several keep-alive connections at once
+/// and keeps them open. tiny_http's pool could strand one of a burst behind
+/// the others (see `serve/nudge.rs`); every request of every burst must be
+/// answered promptly while the connections of the burst stay open.
+#[test]
+fn bursts_of_keep_alive_connections_are_all_answered() {
+    let d = fixture("basic");
+    let h = server(d.path());
+    let addr = h.addr;
+    let request = "GET /guide/intro.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    let mut slow = Vec::new();
+    for round in 0..25 {
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+        let clients: Vec<_> = (0..6)
+            .map(|_| {
+                let barrier = barrier.clone();
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let start = Instant::now();
+                    let mut s = TcpStream::connect(addr).unwrap();
+                    s.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
+                    s.write_all(request.as_bytes()).unwrap();
+                    let mut first = [0u8; 12];
+                    let answered = s.read_exact(&mut first).is_ok();
+                    // Returned open: the burst's connections stay alive
+                    // until every one of them has been answered.
+                    (answered, start.elapsed(), s)
+                })
+            })
+            .collect();
+        let results: Vec<_> = clients.into_iter().map(|c| c.join().unwrap()).collect();
+        for (answered, took, _) in &results {
+            if !answered || *took > Duration::from_secs(5) {
+                slow.push((round, *took));
+            }
+        }
+    }
+    assert!(
+        slow.is_empty(),
+        "requests left unanswered for seconds (round, time): {slow:?}"
+    );
+    h.stop();
+}
+
 #[test]
 fn saving_without_changes_does_not_reload() {
     let d = fixture("basic");
