@@ -178,5 +178,5 @@ fn the_bundled_examples_run_and_print_what_they_say() {
         "{}\n{err}",
         String::from_utf8_lossy(&out.stdout)
     );
-    assert!(err.contains("3 Go examples run"), "{err}");
+    assert!(err.contains("4 Go examples run"), "{err}");
 }
