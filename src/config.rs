@@ -324,12 +324,17 @@ pub struct GoConfig {
     /// import path and `#Name` (an intranet godoc mirror works); `""`: no links.
     #[serde(default = "default_pkg_url")]
     pub pkg_url: String,
+    /// A `go.mod` (relative to book.toml) that `handbook test` builds
+    /// examples importing non-standard packages in; they are skipped without.
+    #[serde(default)]
+    pub module: String,
 }
 
 impl Default for GoConfig {
     fn default() -> Self {
         Self {
             pkg_url: default_pkg_url(),
+            module: String::new(),
         }
     }
 }

@@ -9,12 +9,16 @@
 //! ```` ```go bad compile_fail ```` / `vet_fail` block must fail that way.
 //! A `no_run` block is built but not run (a server waiting for a signal).
 //! Blocks importing packages outside the standard library are skipped with
-//! a note (CI is offline). Passing results are cached by the block's bytes and
+//! a note (CI is offline), unless `[go] module` names a `go.mod`: then they
+//! are built as packages inside that module, resolving imports as `go build`
+//! there would (its `vendor/` folder when it has one, else its `replace`
+//! directives and the module cache; never the network). Passing results are cached by the block's bytes and
 //! the Go version, so a re-run with nothing changed is instant.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -151,16 +155,29 @@ fn run(mut cmd: Command, timeout: Duration) -> std::io::Result<(bool, String, St
     Ok((status.is_some_and(|s| s.success()), o, e, status.is_none()))
 }
 
+/// Where a block is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Home {
+    /// A throwaway module of its own (standard-library imports only).
+    Own,
+    /// A package inside the configured module.
+    Module,
+}
+
 /// A `go` command in `dir`, offline. (Go's own build cache is shared with
 /// the user's, so the standard library is compiled once per machine.)
-fn go(args: &[&str], dir: &Path) -> Command {
+fn go(args: &[&str], dir: &Path, home: Home) -> Command {
     let mut c = Command::new("go");
     c.args(args)
         .current_dir(dir)
         .env("GOPROXY", "off")
         .env("GOTOOLCHAIN", "local")
-        .env("GOFLAGS", "-mod=mod")
         .env("GO111MODULE", "on");
+    if home == Home::Own {
+        // Inside the user's module, Go picks `-mod=vendor` itself when the
+        // module vendors its dependencies.
+        c.env("GOFLAGS", "-mod=mod");
+    }
     c
 }
 
@@ -211,7 +228,7 @@ fn check_block(
     kind: Kind,
     file: &Path,
     b: &CodeBlock,
-    scratch: &Path,
+    (scratch, home): (&Path, Home),
     timeout: Duration,
 ) -> Vec<Diagnostic> {
     let dir = scratch.join(format!(
@@ -225,11 +242,15 @@ fn check_block(
     } else {
         "main.go"
     };
-    let setup = std::fs::write(
-        dir.join("go.mod"),
-        "module example.invalid/snippet\n\ngo 1.22\n",
-    )
+    let setup = match home {
+        Home::Own => std::fs::write(
+            dir.join("go.mod"),
+            "module example.invalid/snippet\n\ngo 1.22\n",
+        ),
+        Home::Module => Ok(()),
+    }
     .and_then(|()| std::fs::write(dir.join(name), &b.code));
+    let go = |args: &[&str], dir: &Path| go(args, dir, home);
     if let Err(e) = setup {
         return vec![
             Diagnostic::error("go-test", format!("cannot prepare the example: {e}")).in_file(file),
@@ -355,8 +376,62 @@ fn check_block(
     }
 }
 
-/// Run every testable Go block of `site`.
-pub fn run_site(site: &Site, timeout: Duration) -> Result<TestReport, Diagnostic> {
+/// The module named by `[go] module`.
+struct Module {
+    /// Folder holding its go.mod.
+    dir: std::path::PathBuf,
+    /// Hash of go.mod, go.sum and vendor/modules.txt: a cached result is
+    /// stale once the module's dependencies change.
+    fingerprint: String,
+}
+
+fn configured_module(site: &Site) -> Result<Option<Module>, Diagnostic> {
+    let name = site.config.go.module.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let book = site.root.join("book.toml");
+    let gomod = site.root.join(name);
+    let gomod = if gomod.is_dir() {
+        gomod.join("go.mod")
+    } else {
+        gomod
+    };
+    if !gomod.is_file() {
+        return Err(Diagnostic::error(
+            "go-test",
+            format!(
+                "[go] module = \"{name}\": there is no go.mod at {}; give the path of the \
+                 module's go.mod relative to book.toml",
+                gomod.display()
+            ),
+        )
+        .in_file(&book));
+    }
+    // Absolute: the built program is started from inside this folder.
+    let dir = gomod
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| site.root.clone());
+    let mut h = blake3::Hasher::new();
+    for f in ["go.mod", "go.sum", "vendor/modules.txt"] {
+        h.update(f.as_bytes());
+        h.update(&std::fs::read(dir.join(f)).unwrap_or_default());
+    }
+    Ok(Some(Module {
+        dir,
+        fingerprint: h.finalize().to_hex().to_string(),
+    }))
+}
+
+/// Run every testable Go block of `site`. `progress(done, total)` is called
+/// as each block that was not cached finishes (from worker threads).
+pub fn run_site(
+    site: &Site,
+    timeout: Duration,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<TestReport, Diagnostic> {
     let version = Command::new("go")
         .arg("version")
         .env("GOTOOLCHAIN", "local")
@@ -378,40 +453,74 @@ pub fn run_site(site: &Site, timeout: Duration) -> Result<TestReport, Diagnostic
         go_version: go_version.clone(),
         ..TestReport::default()
     };
-    let mut work: Vec<(Kind, &Path, &CodeBlock, String)> = Vec::new();
+    let module = configured_module(site)?;
+    let mut work: Vec<(Kind, &Path, &CodeBlock, String, Home)> = Vec::new();
     for p in &site.pages {
         for b in &p.rendered.code_blocks {
             let Some(kind) = kind_of(b) else { continue };
             let foreign = foreign_imports(&b.code);
-            if !foreign.is_empty() {
+            let home = if foreign.is_empty() {
+                Home::Own
+            } else if module.is_some() {
+                Home::Module
+            } else {
                 report.skipped.push(format!(
-                    "{}:{}: imports {} (outside the standard library; CI is offline)",
+                    "{}:{}: imports {} (outside the standard library; name a module with \
+                     vendored dependencies in `[go] module` to build it)",
                     p.src.display.display(),
                     b.first_line,
                     foreign.join(", ")
                 ));
                 continue;
-            }
-            let key = blake3::hash(format!("{go_version}\0{kind:?}\0{}", b.code).as_bytes())
-                .to_hex()
-                .to_string();
+            };
+            let fingerprint = match (&module, home) {
+                (Some(m), Home::Module) => m.fingerprint.as_str(),
+                _ => "",
+            };
+            let key = blake3::hash(
+                format!("{go_version}\0{kind:?}\0{fingerprint}\0{}", b.code).as_bytes(),
+            )
+            .to_hex()
+            .to_string();
             report.ran += 1;
             if passed.contains_key(&key) {
                 report.cached += 1;
                 continue;
             }
-            work.push((kind, &p.src.display, b, key));
+            work.push((kind, &p.src.display, b, key, home));
         }
     }
-    // Scratch modules live outside the site, one folder per run.
-    let scratch = std::env::temp_dir().join(format!("handbook-test-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch)
-        .map_err(|e| Diagnostic::error("go-test", format!("cannot make a scratch folder: {e}")))?;
+    // Own modules live outside the site; blocks of the configured module in
+    // a folder inside it that `./...` ignores (a leading `_`). One folder
+    // per run, removed afterwards.
+    let run_name = format!("_handbook-test-{}", std::process::id());
+    let scratch = std::env::temp_dir().join(&run_name);
+    let in_module = module.as_ref().map(|m| m.dir.join(&run_name));
+    for dir in std::iter::once(&scratch).chain(in_module.as_ref()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Diagnostic::error(
+                "go-test",
+                format!("cannot make a scratch folder {}: {e}", dir.display()),
+            )
+        })?;
+    }
+    let done = AtomicUsize::new(0);
     let results: Vec<(String, Vec<Diagnostic>)> = work
         .par_iter()
-        .map(|(kind, file, b, key)| (key.clone(), check_block(*kind, file, b, &scratch, timeout)))
+        .map(|(kind, file, b, key, home)| {
+            let place = match (home, &in_module) {
+                (Home::Module, Some(dir)) => (dir.as_path(), Home::Module),
+                _ => (scratch.as_path(), Home::Own),
+            };
+            let findings = check_block(*kind, file, b, place, timeout);
+            progress(done.fetch_add(1, Ordering::SeqCst) + 1, work.len());
+            (key.clone(), findings)
+        })
         .collect();
     let _ = std::fs::remove_dir_all(&scratch);
+    if let Some(dir) = &in_module {
+        let _ = std::fs::remove_dir_all(dir);
+    }
     for (key, findings) in results {
         if findings.is_empty() {
             passed.insert(key, true);

@@ -374,7 +374,18 @@ fn run() -> ExitCode {
                     return exit_code(&d);
                 }
             };
-            match handbook::gotest::run_site(&site, std::time::Duration::from_secs(timeout)) {
+            // On a terminal, a line counting finished blocks, rewritten in place.
+            let tty = std::io::stderr().is_terminal();
+            let progress = |done: usize, total: usize| {
+                if tty {
+                    eprint!("\rrunning Go examples: {done}/{total}\x1b[K");
+                    if done == total {
+                        eprint!("\r\x1b[K");
+                    }
+                }
+            };
+            let timeout = std::time::Duration::from_secs(timeout);
+            match handbook::gotest::run_site(&site, timeout, &progress) {
                 Ok(report) => {
                     for s in &report.skipped {
                         eprintln!("note: skipped {s}");

@@ -180,3 +180,72 @@ fn the_bundled_examples_run_and_print_what_they_say() {
     );
     assert!(err.contains("4 Go examples run"), "{err}");
 }
+
+#[test]
+fn blocks_with_module_imports_build_inside_the_configured_module() {
+    if !have_go() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let page = "# Greeting\n\n```go\npackage main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/greet\"\n)\n\nfunc main() {\n\tfmt.Println(greet.Hello(\"team\"))\n\t// Output: hello, team\n}\n```\n\n```go\npackage main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/greet\"\n)\n\nfunc main() {\n\tfmt.Println(greet.Hello(\"x\"))\n\t// Output: bye\n}\n```\n";
+    write(d.path(), "content/greet.md", page);
+    // The module resolves example.com/greet offline, through a replace.
+    write(
+        d.path(),
+        "go/app/go.mod",
+        "module example.com/app\n\ngo 1.22\n\nrequire example.com/greet v0.0.0\n\nreplace example.com/greet => ../greet\n",
+    );
+    write(
+        d.path(),
+        "go/greet/go.mod",
+        "module example.com/greet\n\ngo 1.22\n",
+    );
+    write(
+        d.path(),
+        "go/greet/greet.go",
+        "package greet\n\nfunc Hello(who string) string { return \"hello, \" + who }\n",
+    );
+    // Without a module: skipped with a note saying how to build it.
+    write(d.path(), "book.toml", "[book]\ntitle = \"T\"\n");
+    let out = handbook(d.path(), &["test", "--timeout", "5"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("example.com/greet") && err.contains("[go] module"),
+        "{err}"
+    );
+    assert!(err.contains("0 Go examples run"), "{err}");
+    // With it: both run, the second's output is wrong.
+    write(
+        d.path(),
+        "book.toml",
+        "[book]\ntitle = \"T\"\n\n[go]\nmodule = \"go/app/go.mod\"\n",
+    );
+    let out = handbook(d.path(), &["test", "--timeout", "5", "--format", "json"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.len(), 1, "{v:#?}");
+    assert_eq!(v[0]["code"], "go-output");
+    assert_eq!(v[0]["line"], 29);
+    assert!(err.contains("2 Go examples run"), "{err}");
+    // Nothing is left inside the module.
+    let left: Vec<_> = std::fs::read_dir(d.path().join("go/app"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(left, ["go.mod"]);
+    // A wrong path is an error naming book.toml.
+    write(
+        d.path(),
+        "book.toml",
+        "[book]\ntitle = \"T\"\n\n[go]\nmodule = \"go/missing/go.mod\"\n",
+    );
+    let out = handbook(d.path(), &["test"]);
+    let err = stderr(&out);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("book.toml") && err.contains("no go.mod at"),
+        "{err}"
+    );
+}
