@@ -23,7 +23,7 @@ if [ -z "$(gobin)" ]; then
 fi
 export PATH="$(gobin):$PATH"
 
-if [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
   echo "installing npm test dependencies" >&2
   npm install --no-audit --no-fund --silent
 fi

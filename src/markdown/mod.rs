@@ -282,6 +282,24 @@ pub fn render(
                 _ => continue,
             }
         }
+        // Search text: inline pieces join as written ("`ctx.Done()`, then"
+        // stays "ctx.Done(), then"); line breaks and block ends separate.
+        if matches!(
+            event,
+            Event::SoftBreak
+                | Event::HardBreak
+                | Event::Start(Tag::Item | Tag::List(_) | Tag::Paragraph | Tag::TableCell)
+                | Event::End(
+                    TagEnd::Paragraph
+                        | TagEnd::Item
+                        | TagEnd::TableCell
+                        | TagEnd::BlockQuote(_)
+                        | TagEnd::DefinitionListTitle
+                        | TagEnd::DefinitionListDefinition
+                )
+        ) {
+            section.text.push(' ');
+        }
         match event {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
@@ -495,17 +513,14 @@ pub fn render(
                 {
                     let id = dest.trim_start_matches("rule:").to_string();
                     section.text.push_str(&id);
-                    section.text.push(' ');
                     events.push(Event::Text(CowStr::from(id)));
                     continue;
                 }
                 section.text.push_str(&t);
-                section.text.push(' ');
                 events.push(Event::Text(t));
             }
             Event::Code(t) => {
                 section.text.push_str(&t);
-                section.text.push(' ');
                 events.push(Event::Code(t));
             }
             Event::End(TagEnd::Link) => {

@@ -241,3 +241,37 @@ fn template_text_is_left_alone() {
     let r = run("a.md", "Use {{ .Title }} in templates.\n", &[]);
     assert!(r.html.contains("{{ .Title }}"));
 }
+
+#[test]
+fn search_text_keeps_inline_code_next_to_its_punctuation() {
+    let r = run(
+        "a.md",
+        "# A\n\nCall `ctx.Done()`, then **stop**.\nNext line.\n\n- parent\n  - child\n\n| a | b |\n|---|---|\n| x | y |\n",
+        &[],
+    );
+    let text: String = r
+        .sections
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert_eq!(
+        words,
+        [
+            "Call",
+            "ctx.Done(),",
+            "then",
+            "stop.",
+            "Next",
+            "line.",
+            "parent",
+            "child",
+            "a",
+            "b",
+            "x",
+            "y"
+        ],
+        "{text:?}"
+    );
+}

@@ -116,6 +116,16 @@ struct Analysed {
     exact: Vec<String>,
 }
 
+/// Weighted counts of a term in a document's short fields (title,
+/// description, heading) and in its body, in one posting value.
+fn pack(fields: u32, body: u32) -> u32 {
+    (fields.min(0xffff) << 16) | body.min(0xffff)
+}
+
+fn unpack(v: u32) -> (u32, u32) {
+    (v >> 16, v & 0xffff)
+}
+
 /// Split one page into documents and count their terms.
 fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
     let page = &site.pages[pi];
@@ -151,40 +161,50 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
         {
             continue;
         }
-        // Term -> (weighted count, last `add` call that counted it): a term
-        // counts once per call (per sentence or code line), with the weight
-        // of its first occurrence there.
-        let mut counts: HashMap<String, (u32, u32)> = HashMap::default();
+        // Term -> (weighted count in the short fields, in the body, last
+        // `add` call that counted it): a term counts once per call (per
+        // sentence or code line), with the weight of its first occurrence.
+        let mut counts: HashMap<String, (u32, u32, u32)> = HashMap::default();
         let mut len = 0u32;
         let mut call = 0u32;
         let mut add =
-            |text: &str, field: u32, count_len: bool, terms: &mut HashMap<String, (u32, u32)>| {
+            |text: &str, weight: u32, body: bool, terms: &mut HashMap<String, (u32, u32, u32)>| {
                 call += 1;
                 tokenize::each_token(text, |t, w| {
-                    let score = field * u32::from(w);
-                    match terms.get_mut(t) {
-                        Some((_, last)) if *last == call => return,
-                        Some((sum, last)) => {
-                            *sum += score;
-                            *last = call;
-                        }
-                        None => {
-                            terms.insert(t.to_string(), (score, call));
-                        }
+                    let score = weight * u32::from(w);
+                    // Look up before inserting: most tokens are already there,
+                    // and `entry` would allocate the key every time.
+                    if !terms.contains_key(t) {
+                        terms.insert(t.to_string(), (0, 0, 0));
                     }
-                    if count_len {
+                    let Some(entry) = terms.get_mut(t) else {
+                        return;
+                    };
+                    if entry.2 == call {
+                        return;
+                    }
+                    entry.2 = call;
+                    if body {
+                        entry.1 += score;
                         len += 1;
+                    } else {
+                        entry.0 += score;
                     }
                 });
             };
+        // Field weights (BM25F): a page's title names what it is; a heading
+        // names what its section is about; a description summarises the
+        // page's sections, so it weighs like body text. Only the body is
+        // normalised by length: a page whose only text is a title and a
+        // keyword-list description gains nothing from being short.
         if k == 0 {
-            add(&page.title, 6, false, &mut counts);
+            add(&page.title, 10, false, &mut counts);
             if let Some(d) = &page.src.front.description {
-                add(d, 3, false, &mut counts);
+                add(d, 2, false, &mut counts);
             }
         }
         if let Some(h) = heading {
-            add(&h.text, 4, false, &mut counts);
+            add(&h.text, 5, false, &mut counts);
         }
         // Term frequency counts sentences: the tokenizer reports each term
         // once per call. Split on sentence ends, not on every dot, so dotted
@@ -228,7 +248,10 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
                 kind: page.kind,
                 text: truncate_chars(&part.text, SNIPPET),
             },
-            terms: counts.into_iter().map(|(t, (sum, _))| (t, sum)).collect(),
+            terms: counts
+                .into_iter()
+                .map(|(t, (fields, body, _))| (t, pack(fields, body)))
+                .collect(),
             len: len.max(1),
             exact,
         });
@@ -298,11 +321,11 @@ pub fn build_index(site: &Site) -> Vec<Output> {
     let (k1, b) = (1.2, 0.75);
     postings.par_iter_mut().for_each(|(_, list)| {
         for (d, tf) in list.iter_mut() {
-            let norm = k1 * (1.0 - b + b * f64::from(doc_len[*d]) / avg);
-            let t = f64::from(*tf) / 2.0;
-            *tf = (t * (k1 + 1.0) / (t + norm) * 40.0)
-                .round()
-                .clamp(1.0, 999.0) as u32;
+            let (fields, body) = unpack(*tf);
+            let body = f64::from(body) / (1.0 - b + b * f64::from(doc_len[*d]) / avg);
+            // One whole-word mention in the body (weight 2 x 2) is tf 1.
+            let t = (f64::from(fields) + body) / 4.0;
+            *tf = (t * (k1 + 1.0) / (t + k1) * 40.0).round().clamp(1.0, 999.0) as u32;
         }
     });
     for (key, d) in exact {

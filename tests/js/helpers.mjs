@@ -25,6 +25,19 @@ export function buildFixture(name, extraArgs = []) {
 
 const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".json": "application/json" };
 
+/** Copy the bundled handbook (book.toml, content/, monitoring/) to a temp
+ *  folder and build it. Returns the site root. */
+export function buildBundled() {
+  const root = mkdtempSync(join(tmpdir(), "handbook-bundled-"));
+  for (const part of ["book.toml", "content", "monitoring"]) cpSync(join(repo, part), join(root, part), { recursive: true });
+  execFileSync(bin, ["build"], {
+    cwd: root,
+    env: { ...process.env, SOURCE_DATE_EPOCH: "1772323200", NO_COLOR: "1" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  return root;
+}
+
 /** Serve `dir` on 127.0.0.1 at an ephemeral port, under `prefix` (e.g. "/docs/"). */
 export async function serve(dir, prefix = "/") {
   const server = createServer((req, res) => {

@@ -88,6 +88,20 @@ test("search.html?q= shows results without typing", async () => {
   await page.close();
 });
 
+test("the type filter is kept in the URL of the results page", async () => {
+  const page = await browser.newPage();
+  await page.goto(site.base + "search.html?q=runbook&type=runbook");
+  await page.locator("#search-page-results .result").first().waitFor();
+  assert.equal(await page.locator(".search-page .chip[data-kind=runbook]").getAttribute("aria-pressed"), "true");
+  const crumbs = await page.locator("#search-page-results .result-crumb").allTextContents();
+  assert.ok(crumbs.length > 0 && crumbs.every((c) => /^Runbooks/.test(c)), crumbs.join(" | "));
+  await page.click(".search-page .chip[data-kind=all]");
+  await page.waitForURL(/search\.html\?q=runbook$/);
+  await page.click(".search-page .chip[data-kind=standard]");
+  await page.waitForURL(/search\.html\?q=runbook&type=standard$/);
+  await page.close();
+});
+
 test("search works from file://", async () => {
   const page = await browser.newPage();
   const errors = watchErrors(page);

@@ -9,6 +9,7 @@
   };
 
   // Theme: explicit choice remembered; otherwise the system preference.
+  // (The toggle shows a sun while dark, a moon while light: see style.css.)
   var toggle = document.querySelector(".theme-toggle");
   if (toggle) {
     toggle.addEventListener("click", function () {
@@ -71,6 +72,42 @@
       wrap.appendChild(btn);
     }
   });
+  // On a phone the runbook facts start folded (the steps come first) and
+  // the "On this page" list folds again once a heading is chosen.
+  if (window.matchMedia("(max-width: 860px)").matches) {
+    document.querySelectorAll("details.runbook-card").forEach(function (d) { d.open = false; });
+  }
+  document.querySelectorAll(".toc-mobile a").forEach(function (a) {
+    a.addEventListener("click", function () { a.closest("details").open = false; });
+  });
+
+  // Don't/Do pairs sit side by side only when both sides fit whole; else
+  // they stack, each side the full width of the column (80 columns of Go fit
+  // on a laptop). Code that still overflows (a phone) scrolls and, so that a
+  // keyboard can scroll it, becomes a focusable region.
+  var pairs = document.querySelectorAll(".pair");
+  function fits(el) { return el.scrollWidth <= el.clientWidth + 1; }
+  function layout() {
+    pairs.forEach(function (pair) {
+      pair.classList.add("pair-side");
+      var all = pair.querySelectorAll("pre.code");
+      if (!Array.prototype.every.call(all, fits)) pair.classList.remove("pair-side");
+    });
+    document.querySelectorAll("pre.code, .table-wrap, .diagram").forEach(function (el) {
+      if (fits(el)) {
+        if (el.dataset.scrolls) { el.removeAttribute("tabindex"); el.removeAttribute("role"); el.removeAttribute("aria-label"); delete el.dataset.scrolls; }
+      } else if (!el.dataset.scrolls) {
+        el.dataset.scrolls = "1";
+        el.tabIndex = 0;
+        el.setAttribute("role", "region");
+        el.setAttribute("aria-label", el.matches("pre") ? "Code (scrolls sideways)" : "Scrolls sideways");
+      }
+    });
+  }
+  layout();
+  var resizeTimer = 0;
+  window.addEventListener("resize", function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(layout, 100); });
+
   function fallbackCopy(text) {
     var ta = document.createElement("textarea");
     ta.value = text;

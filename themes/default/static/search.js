@@ -5,6 +5,8 @@
   "use strict";
 
   var STOP = ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or", "that", "the", "this", "to", "was", "with"];
+  /** A word as the tokenizer sees one (identifiers keep their dots). */
+  var WORD = /[\p{L}\p{N}_.%-]+/gu;
   var SUFFIXES = [["ies", "y"], ["sses", "ss"], ["ing", ""], ["ed", ""], ["es", "e"], ["s", ""]];
 
   function stem(w) {
@@ -66,7 +68,7 @@
 
   // Under Node (the tokenizer tests) there is no page to wire up.
   if (typeof document === "undefined") {
-    if (typeof module !== "undefined") module.exports = { tokenize: tokenize, stem: stem };
+    if (typeof module !== "undefined") module.exports = { tokenize: tokenize, stem: stem, highlight: highlightFor, snippet: snippetFor };
     return;
   }
 
@@ -124,58 +126,96 @@
     return edits + (a.length - i) + (b.length - j) <= 1;
   }
 
+  // Words that make a query a question but say nothing about its topic
+  // ("how do I cancel a goroutine"). Dropped from a query that has other
+  // words; the index keeps them (the shared tokenizer is unchanged).
+  var QUESTION = ["how", "do", "does", "did", "can", "could", "should", "would", "what", "why", "when", "where", "which", "who", "i", "we", "you", "my", "our", "me"];
+
   /** Run a query. Returns [{doc, score, terms}] best first. */
   function search(query, kind) {
     var tokens = tokenize(query);
-    if (!tokens.length) return Promise.resolve({ results: [], terms: [] });
+    var topical = tokens.filter(function (tk) { return QUESTION.indexOf(tk[0]) < 0; });
+    if (topical.length && topical.length < tokens.length) {
+      // Keep the word being typed as the last token, if it survived.
+      if (topical[topical.length - 1] !== tokens[tokens.length - 1]) query += " ";
+      tokens = topical;
+    }
+    if (!tokens.length) return Promise.resolve({ results: [], terms: [], fuzzy: [] });
     var lastIsPrefix = !/\s$/.test(query);
+    // The word being typed matches as a prefix; so does any longer finished
+    // word, more weakly ("cancel" finds "cancelled" and "cancellation", which
+    // the light stemmer keeps apart).
+    var prefixOf = function (term, i) { return (lastIsPrefix && i === tokens.length - 1) || term.length >= 5; };
     return loadMeta().then(function () {
       var wanted = {};
       tokens.forEach(function (tk, i) {
-        shardsFor(tk[0], lastIsPrefix && i === tokens.length - 1).forEach(function (p) { wanted[shardId(p)] = 1; });
+        shardsFor(tk[0], prefixOf(tk[0], i)).forEach(function (p) { wanted[shardId(p)] = 1; });
       });
       return Promise.all(Object.keys(wanted).map(load));
     }).then(function (shards) {
       // Typed arrays indexed by document: no per-document objects, so common
       // words on large sites stay fast.
       var N = meta.docs;
-      var scores = new Float64Array(N), counts = new Uint8Array(N), lastTok = new Uint16Array(N);
-      var touched = [], hitTerms = {};
+      var scores = new Float64Array(N), covered = new Float64Array(N), best = new Float64Array(N), lastTok = new Uint16Array(N);
+      var touched = [], hitTerms = {}, fuzzy = {}, totalIdf = 0;
       tokens.forEach(function (tk, i) {
         var term = tk[0], tw = tk[1] === 2 ? 1 : 0.6;
-        var prefix = lastIsPrefix && i === tokens.length - 1;
+        var typing = lastIsPrefix && i === tokens.length - 1;
+        var prefix = prefixOf(term, i);
         var candidates = [];
         shards.forEach(function (sh) {
           if (sh[term]) candidates.push([term, sh[term], 1]);
           if (prefix && term.length >= 2) {
             for (var t in sh) {
               if (candidates.length >= 40) break;
-              if (t !== term && t.lastIndexOf(term, 0) === 0) candidates.push([t, sh[t], 0.7]);
+              if (t !== term && t.lastIndexOf(term, 0) === 0) candidates.push([t, sh[t], typing ? 0.7 : 0.5]);
             }
           }
         });
         if (!candidates.length && term.length >= 5) {
           shards.forEach(function (sh) {
-            for (var t in sh) { if (editDistanceOne(term, t)) candidates.push([t, sh[t], 0.5]); }
+            for (var t in sh) { if (editDistanceOne(term, t)) { candidates.push([t, sh[t], 0.5]); fuzzy[t] = 1; } }
           });
         }
+        // A query word is worth its rarest form's idf: matching "goroutine"
+        // says more than matching "how".
+        var idfOf = function (list) { var df = list.length / 2; return Math.log(1 + (N - df + 0.5) / (df + 0.5)); };
+        var tokIdf = candidates.reduce(function (m, c) { return Math.max(m, idfOf(c[1]) * c[2]); }, 0) * tw;
+        totalIdf += tokIdf || idfOf([]) * tw;
+        // A query word scores a document by its best form there (the word
+        // itself, a longer word it starts, a near spelling), not by the sum
+        // of all of them: "error" is not worth more in a section full of
+        // errors.Is, errors.As and errorf.
+        var mine = [];
         candidates.forEach(function (c) {
-          var list = c[1], df = list.length / 2;
-          var idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
-          var w = idf * tw * c[2] / 40;
+          var list = c[1];
+          var w = idfOf(list) * tw * c[2] / 40;
           hitTerms[c[0]] = 1;
           for (var k = 0, doc = 0; k < list.length; k += 2) {
             doc += list[k];
             var s = list[k + 1];
-            if (counts[doc] === 0 && scores[doc] === 0) touched.push(doc);
-            scores[doc] += s >= 1000 ? 1e6 : s * w;
-            if (lastTok[doc] !== i + 1) { lastTok[doc] = i + 1; counts[doc]++; }
+            // An exact key (rule id, alert name) counts as one only when
+            // typed in full, not reached by a prefix or a typo.
+            var v = s >= 1000 && c[2] === 1 ? 1e6 : Math.min(s, 999) * w;
+            if (lastTok[doc] !== i + 1) {
+              if (lastTok[doc] === 0) touched.push(doc);
+              lastTok[doc] = i + 1;
+              covered[doc] += tokIdf;
+              best[doc] = 0;
+              mine.push(doc);
+            }
+            if (v > best[doc]) best[doc] = v;
           }
         });
+        mine.forEach(function (doc) { scores[doc] += best[doc]; });
       });
-      // Exact keys (rule ids, alert names) first, then documents matching
-      // more query words, then BM25.
-      var rank = function (d) { return (scores[d] >= 1e6 ? 1e12 : 0) + counts[d] * 1e9 + scores[d]; };
+      // Exact keys (rule ids, alert names) first, then documents covering
+      // more of the query (query words weighted by rarity, in tenths), then
+      // BM25.
+      var rank = function (d) {
+        var coverage = Math.round(10 * covered[d] / (totalIdf || 1));
+        return (scores[d] >= 1e6 ? 1e12 : 0) + coverage * 1e9 + scores[d];
+      };
       touched.sort(function (a, b) { return rank(b) - rank(a) || a - b; });
       var ids = touched;
       var scoresOf = scores;
@@ -187,9 +227,9 @@
         top.forEach(function (d) {
           var row = cache["d-" + Math.floor(d / meta.chunk)][d % meta.chunk];
           if (kind && kind !== "all" && row[3] !== kind) return;
-          results.push({ url: row[0], title: row[1], crumb: row[2], kind: row[3], text: row[4], score: scoresOf[d] });
+          results.push({ url: row[0], title: row[1], crumb: row[2], kind: row[3], text: row[4], score: scoresOf[d], coverage: covered[d] / (totalIdf || 1) });
         });
-        return { results: results, terms: Object.keys(hitTerms) };
+        return { results: results, terms: Object.keys(hitTerms), fuzzy: Object.keys(fuzzy) };
       });
     });
   }
@@ -200,37 +240,95 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
-  function highlightText(text, terms) {
-    var words = terms.map(function (t) { return t.split(/[._-]/); }).reduce(function (a, b) { return a.concat(b); }, [])
-      .filter(function (t) { return t.length > 1; })
-      .map(function (t) { return t.replace(/[.*+?^${}()|[\]\\%]/g, "\\$&"); });
-    if (!words.length) return esc(text);
-    var re = new RegExp("(" + words.join("|") + ")", "ig");
-    var out = "", last = 0, m;
-    while ((m = re.exec(text)) !== null) {
-      out += esc(text.slice(last, m.index)) + "<mark>" + esc(m[0]) + "</mark>";
-      last = m.index + m[0].length;
-      if (m[0].length === 0) re.lastIndex++;
+  // Highlighting works on whole words: a word (or an identifier such as
+  // errors.Is, or one of its dotted parts) is marked when it is a query word,
+  // has the same stem, or starts with the last word being typed. Never a
+  // piece inside a word: "is" does not light up in "misses", nor "Group" in
+  // "WaitGroup".
+  function marksFor(query, extra) {
+    var raws = (query.match(WORD) || []).map(function (w) { return w.replace(/^[.\-_]+|[.\-_%]+$/g, ""); }).filter(Boolean);
+    var prefix = !/\s$/.test(query);
+    var marks = [];
+    var add = function (w, isPrefix, alone) {
+      var lower = w.toLowerCase();
+      if (!alone && (lower.length < 2 || STOP.indexOf(lower) >= 0)) return;
+      marks.push({ t: lower, stem: stem(lower), prefix: isPrefix && lower.length >= 2 });
+    };
+    raws.forEach(function (raw, i) {
+      var last = prefix && i === raws.length - 1;
+      add(raw, last, raws.length === 1);
+      var segs = raw.split(/[._-]/).filter(Boolean);
+      if (segs.length > 1) segs.forEach(function (s, k) { if (s.length > 2) add(s, last && k === segs.length - 1, false); });
+    });
+    (extra || []).forEach(function (t) { marks.push({ t: t, stem: t, prefix: false }); });
+    return marks;
+  }
+  /** `prefixes`: whether the word being typed may match as a prefix (not
+   *  for a whole dotted identifier: "context" marks the first part of
+   *  "context.Background", not all of it). */
+  function matches(word, marks, prefixes) {
+    var lower = word.toLowerCase(), st = null;
+    return marks.some(function (m) {
+      if (lower === m.t || (prefixes && m.prefix && lower.lastIndexOf(m.t, 0) === 0)) return true;
+      if (st === null) st = stem(lower);
+      return st === m.stem;
+    });
+  }
+  /** [start, end) ranges of `text` to mark. */
+  function hits(text, marks) {
+    var out = [], m;
+    if (!marks.length) return out;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(text)) !== null) {
+      var raw = m[0], at = m.index;
+      var lead = raw.match(/^[.\-_]*/)[0].length, trimmed = raw.slice(lead).replace(/[.\-_%]+$/, "");
+      if (!trimmed) continue;
+      at += lead;
+      if (matches(trimmed, marks, !/[._-]/.test(trimmed))) { out.push([at, at + trimmed.length]); continue; }
+      var re = /[^._-]+/g, s;
+      while ((s = re.exec(trimmed)) !== null) {
+        if (s[0].length > 1 && s[0] !== trimmed && matches(s[0], marks, true)) out.push([at + s.index, at + s.index + s[0].length]);
+      }
     }
+    return out;
+  }
+  function highlightText(text, marks) {
+    var out = "", last = 0;
+    hits(text, marks).forEach(function (h) {
+      out += esc(text.slice(last, h[0])) + "<mark>" + esc(text.slice(h[0], h[1])) + "</mark>";
+      last = h[1];
+    });
     return out + esc(text.slice(last));
   }
-  function snippet(text, terms) {
-    var lower = text.toLowerCase(), at = -1;
-    terms.some(function (t) { at = lower.indexOf(t.split(/[._-]/)[0]); return at >= 0; });
+  /** About 180 characters around the first hit, cut at word boundaries. */
+  function snippet(text, marks) {
+    var first = hits(text, marks)[0];
+    var at = first ? first[0] : 0;
     var start = Math.max(0, at - 60);
-    var s = (start > 0 ? "…" : "") + text.slice(start, start + 180);
-    return highlightText(s, terms);
+    if (start > 0) {
+      var space = text.slice(start, at).search(/\s/);
+      start = space < 0 ? at : start + space + 1;
+    }
+    var end = Math.min(text.length, start + 180);
+    if (end < text.length) {
+      var back = text.slice(start, end).search(/\s\S*$/);
+      if (back > 0) end = start + back;
+    }
+    var s = text.slice(start, end).replace(/…$/, "");
+    return (start > 0 ? "…" : "") + highlightText(s, marks) + (end < text.length || /…$/.test(text) ? "…" : "");
   }
   function resultHref(r, query) {
     var root = document.body.dataset.root || "";
     var hash = r.url.indexOf("#"), path = hash < 0 ? r.url : r.url.slice(0, hash), frag = hash < 0 ? "" : r.url.slice(hash);
     return root + path + "?highlight=" + encodeURIComponent(query.trim()) + frag;
   }
-  function resultHtml(r, query, terms, i) {
-    return '<a class="result" role="option" id="result-' + i + '" aria-selected="false" href="' + esc(resultHref(r, query)) + '">' +
-      '<div class="result-title">' + highlightText(r.title, terms) + "</div>" +
+  /** One result; `option`: an entry of the header's listbox (else a plain link). */
+  function resultHtml(r, query, marks, i, option) {
+    var attrs = option ? ' role="option" id="result-' + i + '" aria-selected="false"' : "";
+    return '<a class="result"' + attrs + ' href="' + esc(resultHref(r, query)) + '">' +
+      '<div class="result-title">' + highlightText(r.title, marks) + "</div>" +
       '<div class="result-crumb">' + esc(r.crumb) + "</div>" +
-      (r.text ? '<div class="result-snippet">' + snippet(r.text, terms) + "</div>" : "") + "</a>";
+      (r.text ? '<div class="result-snippet">' + snippet(r.text, marks) + "</div>" : "") + "</a>";
   }
 
   // ---- Header search box ----
@@ -248,6 +346,16 @@
         return '<button type="button" class="chip" data-kind="' + c[0] + '" aria-pressed="' + (kind === c[0]) + '">' + c[1] + "</button>";
       }).join("") + "</div>";
   }
+  /** Fill the dropdown: filter chips, a status line (plain text), options. */
+  function show(chips, message, options) {
+    box.querySelector(".search-filters").innerHTML = chips;
+    var status = box.querySelector(".result-empty");
+    status.textContent = message;
+    status.hidden = !message;
+    box.querySelector("[role=listbox]").innerHTML = options;
+    input.removeAttribute("aria-activedescendant");
+    box.hidden = false;
+  }
   function select(i) {
     var items = box.querySelectorAll(".result");
     if (!items.length) return;
@@ -263,13 +371,12 @@
       if (my !== seq) return;
       selected = -1;
       var list = res.results.slice(0, 10);
-      box.innerHTML = chipsHtml() + (list.length ? list.map(function (r, i) { return resultHtml(r, q, res.terms, i); }).join("")
-        : '<div class="result-empty">No results for “' + esc(q) + '”</div>');
-      box.hidden = false;
+      var marks = marksFor(q, res.fuzzy);
+      show(chipsHtml(), list.length ? "" : "No results for “" + q + "”",
+        list.map(function (r, i) { return resultHtml(r, q, marks, i, true); }).join(""));
       if (list.length) select(0);
     }).catch(function (e) {
-      box.innerHTML = '<div class="result-empty">Search is unavailable: ' + esc(e.message) + "</div>";
-      box.hidden = false;
+      show("", "Search is unavailable: " + e.message, "");
     });
   }
   if (input && box) {
@@ -304,24 +411,43 @@
     var params = new URLSearchParams(location.search);
     var list = document.getElementById("search-page-results");
     var status = document.getElementById("search-page-status");
-    var pageKind = "all";
+    var pageChips = document.querySelectorAll(".search-page .chip");
+    // The query and the type filter live in the URL (?q=…&type=runbook), so
+    // a filtered search can be shared and survives a reload.
+    var pageKind = params.get("type") || "all";
+    if (!Array.prototype.some.call(pageChips, function (c) { return c.dataset.kind === pageKind; })) pageKind = "all";
+    var pressChips = function () {
+      pageChips.forEach(function (c) { c.setAttribute("aria-pressed", String(c.dataset.kind === pageKind)); });
+    };
+    var remember = function () {
+      var p = new URLSearchParams();
+      if (pageInput.value) p.set("q", pageInput.value);
+      if (pageKind !== "all") p.set("type", pageKind);
+      var qs = p.toString();
+      history.replaceState(null, "", location.pathname + (qs ? "?" + qs : "") + location.hash);
+    };
+    var pageSeq = 0;
     var runPage = function () {
-      var q = pageInput.value;
+      var q = pageInput.value, my = ++pageSeq;
+      remember();
       if (!q.trim()) { list.innerHTML = ""; status.textContent = ""; return; }
       search(q + " ", pageKind).then(function (res) {
+        if (my !== pageSeq) return;
+        var marks = marksFor(q + " ", res.fuzzy);
         status.textContent = res.results.length + " result" + (res.results.length === 1 ? "" : "s") + " for “" + q + "”";
-        list.innerHTML = res.results.map(function (r, i) { return "<li>" + resultHtml(r, q, res.terms, i) + "</li>"; }).join("");
+        list.innerHTML = res.results.map(function (r, i) { return "<li>" + resultHtml(r, q, marks, i, false) + "</li>"; }).join("");
       });
     };
     pageInput.value = params.get("q") || "";
     pageInput.addEventListener("input", runPage);
-    document.querySelectorAll(".search-page .chip").forEach(function (chip) {
+    pageChips.forEach(function (chip) {
       chip.addEventListener("click", function () {
         pageKind = chip.dataset.kind;
-        document.querySelectorAll(".search-page .chip").forEach(function (c) { c.setAttribute("aria-pressed", String(c === chip)); });
+        pressChips();
         runPage();
       });
     });
+    pressChips();
     runPage();
   }
 
@@ -329,18 +455,19 @@
   var hl = new URLSearchParams(location.search).get("highlight");
   var prose = document.querySelector(".prose");
   if (hl && prose) {
-    var words = tokenize(hl).map(function (t) { return t[0]; }).filter(function (t) { return t.length > 1; });
-    var re = words.length ? new RegExp("(" + words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\%]/g, "\\$&"); }).join("|") + ")", "ig") : null;
+    var hlMarks = marksFor(hl + " ");
     var walker = document.createTreeWalker(prose, NodeFilter.SHOW_TEXT);
     var nodes = [];
-    while (re && walker.nextNode()) { if (re.test(walker.currentNode.nodeValue)) nodes.push(walker.currentNode); re.lastIndex = 0; }
+    while (walker.nextNode()) { if (hits(walker.currentNode.nodeValue, hlMarks).length) nodes.push(walker.currentNode); }
     nodes.slice(0, 200).forEach(function (node) {
       var span = document.createElement("span");
-      span.innerHTML = highlightText(node.nodeValue, words);
+      span.innerHTML = highlightText(node.nodeValue, hlMarks);
       span.querySelectorAll("mark").forEach(function (m) { m.className = "search-hit"; });
       node.parentNode.replaceChild(span, node);
     });
   }
 
-  global.handbookSearch = { tokenize: tokenize, search: search };
+  function highlightFor(text, query) { return highlightText(text, marksFor(query)); }
+  function snippetFor(text, query) { return snippet(text, marksFor(query)); }
+  global.handbookSearch = { tokenize: tokenize, search: search, highlight: highlightFor, snippet: snippetFor };
 })(typeof window !== "undefined" ? window : globalThis);
