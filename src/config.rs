@@ -47,6 +47,9 @@ pub struct Config {
     /// `[go]`: Go examples.
     #[serde(default)]
     pub go: GoConfig,
+    /// `[history]`: dates and changes from git.
+    #[serde(default)]
+    pub history: HistoryConfig,
     /// Set when the configuration was written for another tool (mdBook,
     /// MkDocs): what it says beyond handbook's own settings.
     #[serde(skip)]
@@ -292,6 +295,22 @@ pub struct SearchConfig {
 }
 
 impl Default for SearchConfig {
+    fn default() -> Self {
+        Self { enabled: true }
+    }
+}
+
+/// `[history]`
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HistoryConfig {
+    /// Read the git history: last-updated dates, rule dates, the changes
+    /// page and feed.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for HistoryConfig {
     fn default() -> Self {
         Self { enabled: true }
     }

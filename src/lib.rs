@@ -19,6 +19,7 @@
 //! [`report`] prints findings; [`scaffold`] writes new pages.
 
 pub mod alloc;
+pub mod changes;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -29,6 +30,7 @@ pub mod gitbook;
 pub mod gocheck;
 pub mod gotest;
 pub mod highlight;
+pub mod history;
 pub mod html;
 pub mod imported;
 pub mod include;

@@ -175,6 +175,8 @@ struct SiteCtx<'a> {
     search: bool,
     has_rules: bool,
     has_tags: bool,
+    /// A changes page exists (the site has its git history).
+    has_history: bool,
     build_date: String,
     asset_version: &'a str,
     /// Version of `static/nav.js`, the navigation tree.
@@ -217,6 +219,8 @@ struct PageCtx<'a> {
     duration: Option<&'a str>,
     /// Mermaid diagrams on the page: the diagram script loads only then.
     diagrams: usize,
+    /// The last change from git (none when front matter `updated` is set).
+    history: Option<crate::changes::PageHistory>,
 }
 
 #[derive(Serialize)]
@@ -303,6 +307,7 @@ impl<'a> Renderer<'a> {
             search: self.search,
             has_rules: !self.site.rules.is_empty(),
             has_tags: !self.site.tags.is_empty(),
+            has_history: self.site.history.is_some(),
             build_date: self.site.today.to_string(),
             asset_version: &self.asset_version,
             nav_version: &self.nav_version,
@@ -445,6 +450,43 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The page body, with each rule's dates under its heading when the
+    /// site has its history.
+    fn body_with_rule_dates(&self, i: usize) -> std::borrow::Cow<'_, str> {
+        let p = &self.site.pages[i];
+        let body = p.body();
+        let Some(h) = self.site.history.as_deref() else {
+            return body;
+        };
+        let ids: Vec<&str> = p.rendered.rule_ids().collect();
+        if ids.is_empty() {
+            return body;
+        }
+        std::borrow::Cow::Owned(crate::changes::with_rule_dates(&body, h, &ids))
+    }
+
+    /// `changes.html` and `changes.xml`, when the site has its history.
+    pub fn changes(&self) -> Result<Vec<Output>, Diagnostic> {
+        let Some(h) = self.site.history.as_deref() else {
+            return Ok(Vec::new());
+        };
+        let url = "changes.html";
+        let body = crate::changes::page_body(self.site, h, "");
+        let mut ctx = self.base_context(url, None);
+        let mut page = GeneratedPage::new("What changed", url);
+        page.description = Some(
+            "Rules added, changed and retired; runbooks added, reviewed and removed; tracks changed.",
+        );
+        page.body = &body;
+        ctx.insert("page", &page);
+        let html = self.render("page.html", &ctx, url)?;
+        let feed = Output {
+            path: "changes.xml".into(),
+            bytes: std::sync::Arc::new(crate::changes::atom(self.site, h).into_bytes()),
+        };
+        Ok(vec![html, feed])
+    }
+
     fn page_ctx(&self, i: usize) -> PageCtx<'_> {
         let p = &self.site.pages[i];
         let c = &self.site.config;
@@ -465,7 +507,7 @@ impl<'a> Renderer<'a> {
             // As in every href, so nav.js can find this page in the tree.
             url: crate::paths::encode_href(&p.url),
             source,
-            body: p.body(),
+            body: self.body_with_rule_dates(i),
             toc: p
                 .rendered
                 .headings
@@ -495,6 +537,7 @@ impl<'a> Renderer<'a> {
             track: is_track_index.then(|| self.track_ctx(&p.url, i)),
             tasks: p.rendered.tasks,
             diagrams: p.rendered.diagrams,
+            history: crate::changes::page_history(self.site, i),
             duration: p.src.front.duration.as_deref(),
             canonical: c.site.site_url.as_ref().map(|u| {
                 format!(
@@ -757,7 +800,18 @@ impl<'a> Renderer<'a> {
             title: &'a str,
             level: &'static str,
             url: String,
+            added: Option<Date>,
+            changed: Option<Date>,
         }
+        #[derive(Serialize)]
+        struct RetiredRow {
+            id: String,
+            title: String,
+            date: Date,
+            replaced_by: Option<LinkCtx>,
+        }
+        let history = self.site.history.as_deref();
+        let dates = |id: &str| history.and_then(|h| crate::changes::rule_dates(h, id));
         let mut groups: BTreeMap<usize, Group<'_>> = BTreeMap::new();
         let order: std::collections::HashMap<usize, usize> = self
             .site
@@ -781,6 +835,8 @@ impl<'a> Renderer<'a> {
                     title: &r.title,
                     level: r.level.as_str(),
                     url: format!("{}#{}", p.url, r.id),
+                    added: dates(&r.id).map(|d| d.0),
+                    changed: dates(&r.id).and_then(|d| d.1),
                 });
         }
         let mut groups: Vec<Group<'_>> = groups.into_values().collect();
@@ -791,6 +847,34 @@ impl<'a> Renderer<'a> {
         ctx.insert("page", &GeneratedPage::new("Rules index", url));
         ctx.insert("groups", &groups);
         ctx.insert("rule_count", &self.site.rules.len());
+        // Rules the history saw retired that no page defines any more.
+        let mut retired: Vec<RetiredRow> = history
+            .map(|h| {
+                h.rules
+                    .iter()
+                    .filter(|(id, life)| {
+                        life.retired.is_some() && !self.site.rules.contains_key(*id)
+                    })
+                    .filter_map(|(id, life)| {
+                        Some(RetiredRow {
+                            id: id.clone(),
+                            title: life.title.clone(),
+                            date: h.commits[life.retired?].date(),
+                            replaced_by: self.site.retired.get(id).and_then(|to| {
+                                let r = self.site.rules.get(to)?;
+                                Some(self.link(
+                                    url,
+                                    to,
+                                    &format!("{}#{}", self.site.pages[r.page].url, to),
+                                ))
+                            }),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        retired.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+        ctx.insert("retired_rules", &retired);
         self.render("rules.html", &ctx, url)
     }
 

@@ -151,6 +151,16 @@ pub struct Rendered {
     pub external: Vec<(String, usize, usize)>,
 }
 
+impl Rendered {
+    /// Ids of the rules this page defines, in page order.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
+        self.headings
+            .iter()
+            .filter(|h| h.rule.is_some())
+            .map(|h| h.id.as_str())
+    }
+}
+
 /// Everything about the site a page's rendering depends on.
 pub struct Context<'a> {
     /// `[markdown]` switches.

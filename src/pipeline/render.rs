@@ -68,6 +68,11 @@ fn site_signature(site: &Site, templates: &[u8]) -> blake3::Hash {
     for (id, r) in &site.rules {
         h.update(format!("{id}\0{}\0{}\0{:?}\n", r.page, r.title, r.level).as_bytes());
     }
+    // Dates from git: a commit or an uncommitted edit changes them.
+    if let Some(hist) = site.history.as_deref() {
+        h.update(hist.head.as_bytes());
+        h.update(format!("{:?}", hist.uncommitted).as_bytes());
+    }
     // mdBook navigation: SUMMARY.md's tree (numbers, parts, drafts).
     h.update(format!("{:?}", site.summary).as_bytes());
     h.update(
@@ -92,6 +97,10 @@ fn site_pages(site: &Site, r: &Renderer<'_>, css: &str) -> Vec<Result<Output, Di
     }
     if !site.rules.is_empty() {
         results.push(r.rules());
+    }
+    match r.changes() {
+        Ok(v) => results.extend(v.into_iter().map(Ok)),
+        Err(e) => results.push(Err(e)),
     }
     if !site.tags.is_empty() {
         match r.tags() {

@@ -326,9 +326,15 @@ fn describe(d: &Diagnostics) -> String {
 }
 
 /// Is `path` something a rebuild should react to?
-fn relevant(root: &Path, out: &Path, cache: &Path, path: &Path) -> bool {
+fn relevant(root: &Path, out: &Path, cache: &Path, git: Option<&Path>, path: &Path) -> bool {
     if path.starts_with(out) || path.starts_with(cache) {
         return false;
+    }
+    // A commit or a checkout moves a ref: the dates from git change.
+    if let Some(rel) = git.and_then(|g| path.strip_prefix(g).ok()) {
+        return rel == Path::new("HEAD")
+            || rel == Path::new("packed-refs")
+            || rel.starts_with("refs");
     }
     let rel = path.strip_prefix(root).unwrap_or(path);
     if rel.components().any(|c| {
@@ -388,6 +394,14 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
     let cache_dir = root.join(&config.build.cache_dir);
     let (tx, rx) = std::sync::mpsc::channel::<()>();
     let watch_root = root.clone();
+    // The repository's git folder, when the site has its history.
+    let git_dir = config
+        .history
+        .enabled
+        .then(|| git2::Repository::discover(&root).ok())
+        .flatten()
+        .and_then(|r| r.path().canonicalize().ok());
+    let watch_git = git_dir.clone();
     let mut debouncer = new_debouncer(
         Duration::from_millis(10),
         None,
@@ -398,7 +412,7 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
                     .iter()
                     .filter(|e| !e.kind.is_access() && !e.kind.is_other())
                     .flat_map(|e| e.paths.iter())
-                    .any(|p| relevant(&watch_root, &out_dir, &cache_dir, p))
+                    .any(|p| relevant(&watch_root, &out_dir, &cache_dir, watch_git.as_deref(), p))
                 {
                     let _ = tx.send(());
                 }
@@ -409,6 +423,11 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
     debouncer
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    // A git folder outside the site root is watched too; failing to watch
+    // it only means dates refresh on the next edit instead of the commit.
+    if let Some(g) = git_dir.as_ref().filter(|g| !g.starts_with(&root)) {
+        let _ = debouncer.watch(g, RecursiveMode::Recursive);
+    }
     let rebuilder = shared.clone();
     std::thread::spawn(move || {
         while rx.recv().is_ok() {

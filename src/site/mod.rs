@@ -201,6 +201,9 @@ pub struct Site {
     pub skips: outputs::Skips,
     /// Alerts by name, each with the runbook that answers it.
     pub alerts: BTreeMap<String, alerts::Alert>,
+    /// Dates and changes from git, when the site is in a work tree with
+    /// its full history.
+    pub history: Option<std::sync::Arc<crate::history::History>>,
 }
 
 /// How to load a site.
@@ -310,12 +313,16 @@ pub fn load_project(
         summary: None,
         skips: outputs::Skips::default(),
         alerts: BTreeMap::new(),
+        history: None,
     };
     site.order = navigation::reading_order(&site);
     if let Some(items) = src.summary {
         navigation::apply_summary(&mut site, items, &mut diags);
     }
     validate(&mut site, &mut diags);
+    if site.config.history.enabled {
+        site.history = read_history(&site, &rule_pattern, &mut diags);
+    }
     let lenient = site.dialect.is_foreign();
     site.diagnostics = Diagnostics(crate::diag::apply_levels(
         diags,
@@ -324,6 +331,36 @@ pub fn load_project(
     ));
     site.diagnostics.sort();
     Ok(site)
+}
+
+/// The site's git history; none outside a work tree or in a shallow clone
+/// (which says so once).
+fn read_history(
+    site: &Site,
+    rule_pattern: &Regex,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<std::sync::Arc<crate::history::History>> {
+    let track_dirs: std::collections::BTreeSet<String> = site
+        .sections
+        .iter()
+        .filter(|s| s.kind == Kind::Track && !s.pages.is_empty() && !s.dir.is_empty())
+        .map(|s| s.dir.clone())
+        .collect();
+    let cache_dir = site.root.join(&site.config.build.cache_dir);
+    let inputs = crate::history::Inputs {
+        root: &site.root,
+        content_dir: &site.content_dir,
+        cache_dir: &cache_dir,
+        rule_pattern,
+        track_dirs: &track_dirs,
+    };
+    match crate::history::read(&inputs) {
+        Ok(h) => Some(std::sync::Arc::new(h)),
+        Err((_, warning)) => {
+            diags.extend(warning);
+            None
+        }
+    }
 }
 
 fn compile_rule_pattern(project: &Project) -> Result<Regex, Diagnostics> {
