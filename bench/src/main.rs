@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 
+mod history;
 mod synth;
 
 // The same allocators as `handbook`, so the in-process `serve` measurement
@@ -40,6 +41,10 @@ struct Args {
     /// Only measure `serve` (edit to served), not builds.
     #[arg(long)]
     serve_only: bool,
+    /// Give each site a git history of this many commits (needs `git`) and
+    /// report what reading it adds to a cold build.
+    #[arg(long, default_value_t = 0)]
+    commits: usize,
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -98,7 +103,10 @@ fn main() {
             .unwrap_or_default()
     );
     for &n in &args.pages {
-        let site = args.dir.join(format!("site-{n}"));
+        let site = match args.commits {
+            0 => args.dir.join(format!("site-{n}")),
+            c => args.dir.join(format!("site-{n}-c{c}")),
+        };
         if !site.join("content").exists() {
             let _ = std::fs::remove_dir_all(&site);
             let bytes = synth::generate(&site, n).expect("generate site");
@@ -107,6 +115,15 @@ fn main() {
                 mib(bytes),
                 bytes / n as u64
             );
+            if args.commits > 0 {
+                let start = Instant::now();
+                history::make(&site, args.commits).expect("make the git history");
+                println!(
+                    "made a git history of {} commits in {:.1?}",
+                    args.commits,
+                    start.elapsed()
+                );
+            }
         }
         let mut ours = None;
         if !args.serve_only {
@@ -192,6 +209,22 @@ fn main() {
                 (meta_gz + largest_shard_gz + chunk_gz) as f64 / 1000.0
             );
             ours = Some(t);
+            if args.commits > 0 {
+                // The same cold builds with the history turned off.
+                let toml = site.join("book.toml");
+                let original = std::fs::read_to_string(&toml).expect("book.toml");
+                std::fs::write(&toml, format!("{original}\n[history]\nenabled = false\n"))
+                    .expect("write book.toml");
+                let without = median((0..args.runs).map(|_| run(true).0).collect());
+                std::fs::write(&toml, original).expect("restore book.toml");
+                println!(
+                    "history of {} commits: cold build {:.2?} with it, {:.2?} without (+{:.1}%)",
+                    args.commits,
+                    t,
+                    without,
+                    (t.as_secs_f64() / without.as_secs_f64() - 1.0) * 100.0
+                );
+            }
         }
 
         // serve: edit one page, time until the new version is served.

@@ -110,6 +110,7 @@ test("on a phone: 'On this page' and folded facts in the first screen, runbooks 
   await page.locator("details.toc-mobile a", { hasText: "Mitigation" }).click();
   assert.match(page.url(), /#mitigation$/);
   await page.fill("#search-input", "latency");
+  await page.locator("#search-results .result").first().waitFor();
   const box = await page.locator("#search-results").boundingBox();
   assert.ok(box.x >= 0 && box.x + box.width <= 390, JSON.stringify(box));
   await page.goto(site.base + "runbooks/index.html");
