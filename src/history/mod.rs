@@ -177,6 +177,11 @@ pub enum Missing {
 /// moved. `Err(Missing)` when there is none to show; a warning is returned
 /// with it when the reader should know why (a shallow clone).
 pub fn read(inputs: &Inputs<'_>) -> Result<History, (Missing, Option<Diagnostic>)> {
+    // The objects come from the user's own repository: verifying each
+    // one's hash (SHA-1 with collision detection) on every read was the
+    // largest cost of reading a long history. (A libgit2 process setting;
+    // handbook reads, never writes, repositories.)
+    git2::opts::strict_hash_verification(false);
     let repo =
         git2::Repository::discover(inputs.root).map_err(|_| (Missing::NoRepository, None))?;
     if repo.is_shallow() {

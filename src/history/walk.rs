@@ -5,7 +5,7 @@ use std::path::Path;
 
 use git2::{ObjectType, Oid, Repository, Sort, Status, StatusOptions};
 
-use super::text::{self, RuleText};
+use super::text;
 use super::{Change, Commit, Event, History, Inputs, MAX_EVENTS, RuleLife};
 
 /// A file of the content folder changed by one commit.
@@ -15,17 +15,29 @@ struct Touched {
     new: Option<Oid>,
 }
 
+/// A rule as one version of a file has it: its title and a hash of its
+/// text (the text itself is read again only for the changes kept).
+#[derive(Clone, PartialEq, Eq)]
+struct RuleSig {
+    title: String,
+    hash: [u8; 16],
+}
+
+/// Rules of one version of a file, and that version's blob.
+type FileRules = (Oid, BTreeMap<String, RuleSig>);
+
 /// What the walk remembers about the content as of the commit it is at.
 #[derive(Default)]
 struct State {
     /// Rules per Markdown file.
-    file_rules: HashMap<String, BTreeMap<String, RuleText>>,
+    file_rules: HashMap<String, FileRules>,
     /// Rule id -> how many files define it.
     holders: HashMap<String, usize>,
     /// Runbook path -> (title, last-reviewed).
     runbooks: HashMap<String, (String, String)>,
-    /// Newest events, oldest first.
-    events: VecDeque<Event>,
+    /// Newest events, oldest first; a changed rule carries the blobs of its
+    /// two versions until its texts are filled in.
+    events: VecDeque<(Event, Option<(Oid, Oid)>)>,
 }
 
 /// Walk every commit reachable from HEAD, oldest first.
@@ -42,37 +54,139 @@ pub(super) fn walk(
         head: head.id().to_string(),
         ..History::default()
     };
-    let mut state = State::default();
-    for oid in revwalk {
-        let commit = repo.find_commit(oid?)?;
-        // A merge's changes are its branch's commits, already walked.
-        if commit.parent_count() > 1 {
-            continue;
-        }
-        let new = content_tree(repo, &commit, content_rel)?;
-        let old = match commit.parent(0) {
-            Ok(p) => content_tree(repo, &p, content_rel)?,
-            Err(_) => None,
-        };
-        if old == new {
-            continue;
-        }
-        let mut touched = Vec::new();
-        diff_trees(repo, old, new, "", &mut touched)?;
-        if touched.is_empty() {
-            continue;
-        }
-        let index = history.commits.len();
-        history.commits.push(Commit {
-            id: commit.id().to_string(),
-            time: commit.author().when().seconds(),
-            author: commit.author().name().unwrap_or("unknown").to_string(),
-            summary: commit.summary().ok().flatten().unwrap_or("").to_string(),
-        });
-        apply(repo, index, &touched, inputs, &mut state, &mut history)?;
+    let t0 = std::time::Instant::now();
+    // 1. Every commit's changed files, oldest first (trees only), in
+    // parallel over runs of consecutive commits (each thread with its own
+    // handle on the repository).
+    let oids: Vec<Oid> = revwalk.collect::<Result<_, _>>()?;
+    let path = repo.path().to_path_buf();
+    let runs: Vec<Vec<(Commit, Vec<Touched>)>> = {
+        use rayon::prelude::*;
+        oids.par_chunks(512)
+            .map_init(
+                || Repository::open(&path),
+                |r, run| match r {
+                    Ok(r) => changes_of(r, run, content_rel),
+                    Err(e) => Err(git2::Error::from_str(&e.to_string())),
+                },
+            )
+            .collect::<Result<_, _>>()?
+    };
+    let commits: Vec<(Commit, Vec<Touched>)> = runs.into_iter().flatten().collect();
+    let stats = std::env::var_os("HANDBOOK_STATS").is_some();
+    if stats {
+        eprintln!("handbook-stats history trees {:.1?}", t0.elapsed());
     }
-    history.events = state.events.into_iter().rev().collect();
+    // 2. Every version of every Markdown file, parsed in parallel.
+    let parsed = parse_all(repo, &commits, inputs)?;
+    if stats {
+        eprintln!("handbook-stats history parse {:.1?}", t0.elapsed());
+    }
+    // 3. The commits applied in order.
+    let mut state = State::default();
+    for (commit, touched) in commits {
+        let index = history.commits.len();
+        history.commits.push(commit);
+        apply(index, &touched, &parsed, inputs, &mut state, &mut history);
+    }
+    if stats {
+        eprintln!("handbook-stats history apply {:.1?}", t0.elapsed());
+    }
+    // The texts of the rule changes kept, for their word diffs.
+    let mut events = Vec::with_capacity(state.events.len());
+    for (mut event, blobs) in state.events.into_iter().rev() {
+        if let (
+            Change::RuleChanged {
+                id, before, after, ..
+            },
+            Some((old, new)),
+        ) = (&mut event.change, blobs)
+        {
+            let text_of = |blob: Oid| -> Result<String, git2::Error> {
+                let t = read_blob(repo, blob)?;
+                Ok(text::rules(&t, inputs.rule_pattern)
+                    .remove(id.as_str())
+                    .map(|r| r.text)
+                    .unwrap_or_default())
+            };
+            *before = text_of(old)?;
+            *after = text_of(new)?;
+        }
+        events.push(event);
+    }
+    history.events = events;
     Ok(history)
+}
+
+/// What history needs of one version of a Markdown file.
+struct Parsed {
+    rules: BTreeMap<String, RuleSig>,
+    /// `last-reviewed`, for runbooks.
+    reviewed: Option<String>,
+    /// The title, for runbooks.
+    title: Option<String>,
+}
+
+fn parse(
+    repo: &Repository,
+    id: Oid,
+    path: &str,
+    inputs: &Inputs<'_>,
+) -> Result<Parsed, git2::Error> {
+    let text = read_blob(repo, id)?;
+    let reviewed = text::front_value(&text, "last-reviewed");
+    let rules = text::rules(&text, inputs.rule_pattern)
+        .into_iter()
+        .map(|(id, r)| {
+            let mut hash = [0u8; 16];
+            hash.copy_from_slice(&blake3::hash(r.text.as_bytes()).as_bytes()[..16]);
+            (
+                id,
+                RuleSig {
+                    title: r.title,
+                    hash,
+                },
+            )
+        })
+        .collect();
+    Ok(Parsed {
+        rules,
+        title: reviewed.as_ref().map(|_| text::title(&text, path)),
+        reviewed,
+    })
+}
+
+/// Parse every version of every Markdown file the commits touched, newest
+/// first: a pack stores the newest version whole and older ones as deltas
+/// against newer ones, so this order keeps the delta bases in libgit2's
+/// cache. Each thread has its own handle on the repository.
+fn parse_all(
+    repo: &Repository,
+    commits: &[(Commit, Vec<Touched>)],
+    inputs: &Inputs<'_>,
+) -> Result<HashMap<Oid, Parsed>, git2::Error> {
+    use rayon::prelude::*;
+    let mut seen = std::collections::HashSet::new();
+    let wanted: Vec<(Oid, &str)> = commits
+        .iter()
+        .rev()
+        .flat_map(|(_, touched)| touched.iter())
+        .filter(|t| t.path.ends_with(".md"))
+        .filter_map(|t| t.new.map(|id| (id, t.path.as_str())))
+        .filter(|(id, _)| seen.insert(*id))
+        .collect();
+    let path = repo.path().to_path_buf();
+    wanted
+        .par_iter()
+        .with_min_len(256)
+        .map_init(
+            || Repository::open(&path),
+            |r, &(id, p)| match r {
+                Ok(r) => parse(r, id, p, inputs).map(|x| (id, x)),
+                Err(e) => Err(git2::Error::from_str(&e.to_string())),
+            },
+        )
+        .collect()
 }
 
 /// The id of the content folder's tree at `commit` (the root tree when the
@@ -97,10 +211,108 @@ fn content_tree(
     }
 }
 
+/// The content files each of `run`'s commits changed (commits that changed
+/// none, and merges, left out).
+fn changes_of(
+    repo: &Repository,
+    run: &[Oid],
+    content_rel: &str,
+) -> Result<Vec<(Commit, Vec<Touched>)>, git2::Error> {
+    let mut out = Vec::new();
+    let mut trees = Trees::default();
+    // The previous commit and its content tree: usually the next one's parent.
+    let mut last: Option<(Oid, Option<Oid>)> = None;
+    for &oid in run {
+        let commit = repo.find_commit(oid)?;
+        // A merge's changes are its branch's commits, already walked.
+        if commit.parent_count() > 1 {
+            continue;
+        }
+        let new = content_tree(repo, &commit, content_rel)?;
+        let old = match (commit.parent_id(0), last) {
+            (Ok(p), Some((id, tree))) if p == id => tree,
+            (Ok(_), _) => content_tree(repo, &commit.parent(0)?, content_rel)?,
+            (Err(_), _) => None,
+        };
+        last = Some((commit.id(), new));
+        if old == new {
+            continue;
+        }
+        trees.next_commit();
+        let mut touched = Vec::new();
+        diff_trees(repo, &mut trees, old, new, "", &mut touched)?;
+        if touched.is_empty() {
+            continue;
+        }
+        out.push((
+            Commit {
+                id: commit.id().to_string(),
+                time: commit.author().when().seconds(),
+                author: commit.author().name().unwrap_or("unknown").to_string(),
+                summary: commit.summary().ok().flatten().unwrap_or("").to_string(),
+            },
+            touched,
+        ));
+    }
+    Ok(out)
+}
+
+/// A tree's entries that are content (files and folders), sorted by name:
+/// (name, id, is a folder).
+type Entries = std::rc::Rc<Vec<(Box<str>, Oid, bool)>>;
+
+/// Trees read for the previous commit's new side: in a linear history they
+/// are the next commit's old side, so each tree is read once.
+#[derive(Default)]
+struct Trees {
+    prev: HashMap<Oid, Entries>,
+    cur: HashMap<Oid, Entries>,
+}
+
+impl Trees {
+    fn get(&mut self, repo: &Repository, id: Oid, new_side: bool) -> Result<Entries, git2::Error> {
+        let found = self.cur.get(&id).or_else(|| self.prev.get(&id)).cloned();
+        let entries = match found {
+            Some(e) => e,
+            None => {
+                let tree = repo.find_tree(id)?;
+                let mut v: Vec<(Box<str>, Oid, bool)> = tree
+                    .iter()
+                    .filter_map(|e| {
+                        let is_tree = match e.kind() {
+                            Some(ObjectType::Tree) => true,
+                            Some(ObjectType::Blob) => false,
+                            // Submodules and anything else are not content.
+                            _ => return None,
+                        };
+                        Some((
+                            String::from_utf8_lossy(e.name_bytes()).into(),
+                            e.id(),
+                            is_tree,
+                        ))
+                    })
+                    .collect();
+                v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                std::rc::Rc::new(v)
+            }
+        };
+        if new_side {
+            self.cur.insert(id, entries.clone());
+        }
+        Ok(entries)
+    }
+
+    /// Move on to the next commit.
+    fn next_commit(&mut self) {
+        self.prev = std::mem::take(&mut self.cur);
+    }
+}
+
 /// Files that differ between two trees, opening only subtrees whose ids
 /// differ (most of a large site is untouched by any one commit).
 fn diff_trees(
     repo: &Repository,
+    trees: &mut Trees,
     old: Option<Oid>,
     new: Option<Oid>,
     prefix: &str,
@@ -109,48 +321,61 @@ fn diff_trees(
     if old == new {
         return Ok(());
     }
-    // name -> (old entry, new entry): (id, is a tree)
+    let empty: Entries = std::rc::Rc::default();
+    let o = match old {
+        Some(id) => trees.get(repo, id, false)?,
+        None => empty.clone(),
+    };
+    let n = match new {
+        Some(id) => trees.get(repo, id, true)?,
+        None => empty,
+    };
+    // Walk both sorted lists together.
     type Side = Option<(Oid, bool)>;
-    let mut names: BTreeMap<String, (Side, Side)> = BTreeMap::new();
-    for (tree, new_side) in [(old, false), (new, true)] {
-        let Some(id) = tree else { continue };
-        for e in repo.find_tree(id)?.iter() {
-            let is_tree = match e.kind() {
-                Some(ObjectType::Tree) => true,
-                Some(ObjectType::Blob) => false,
-                // Submodules and anything else are not content.
-                _ => continue,
-            };
-            let slot = names
-                .entry(String::from_utf8_lossy(e.name_bytes()).into_owned())
-                .or_default();
-            let side = Some((e.id(), is_tree));
-            if new_side {
-                slot.1 = side;
-            } else {
-                slot.0 = side;
+    let (mut i, mut j) = (0, 0);
+    while i < o.len() || j < n.len() {
+        let order = match (o.get(i), n.get(j)) {
+            (Some(a), Some(b)) => a.0.cmp(&b.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        let (name, a, b): (&str, Side, Side) = match order {
+            std::cmp::Ordering::Less => {
+                i += 1;
+                (&o[i - 1].0, Some((o[i - 1].1, o[i - 1].2)), None)
             }
-        }
-    }
-    for (name, (o, n)) in names {
-        if o.map(|x| x.0) == n.map(|x| x.0) {
+            std::cmp::Ordering::Greater => {
+                j += 1;
+                (&n[j - 1].0, None, Some((n[j - 1].1, n[j - 1].2)))
+            }
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+                (
+                    &o[i - 1].0,
+                    Some((o[i - 1].1, o[i - 1].2)),
+                    Some((n[j - 1].1, n[j - 1].2)),
+                )
+            }
+        };
+        if a.map(|x| x.0) == b.map(|x| x.0) {
             continue;
         }
         let path = if prefix.is_empty() {
-            name
+            name.to_string()
         } else {
             format!("{prefix}/{name}")
         };
         let tree = |s: Side| s.filter(|x| x.1).map(|x| x.0);
         let blob = |s: Side| s.filter(|x| !x.1).map(|x| x.0);
-        if tree(o).is_some() || tree(n).is_some() {
-            diff_trees(repo, tree(o), tree(n), &path, out)?;
+        if tree(a).is_some() || tree(b).is_some() {
+            diff_trees(repo, trees, tree(a), tree(b), &path, out)?;
         }
-        if blob(o).is_some() || blob(n).is_some() {
+        if blob(a).is_some() || blob(b).is_some() {
             out.push(Touched {
                 path,
-                old: blob(o),
-                new: blob(n),
+                old: blob(a),
+                new: blob(b),
             });
         }
     }
@@ -163,15 +388,15 @@ fn read_blob(repo: &Repository, id: Oid) -> Result<String, git2::Error> {
 
 /// Record what one commit changed.
 fn apply(
-    repo: &Repository,
     commit: usize,
     touched: &[Touched],
+    parsed: &HashMap<Oid, Parsed>,
     inputs: &Inputs<'_>,
     state: &mut State,
     history: &mut History,
-) -> Result<(), git2::Error> {
-    let mut push = |change: Change| {
-        state.events.push_back(Event { commit, change });
+) {
+    let mut push = |change: Change, blobs: Option<(Oid, Oid)>| {
+        state.events.push_back((Event { commit, change }, blobs));
         if state.events.len() > MAX_EVENTS {
             state.events.pop_front();
         }
@@ -190,8 +415,9 @@ fn apply(
     }
     let renamed_away: BTreeSet<&str> = renamed_from.values().copied().collect();
 
-    let mut before: BTreeMap<String, RuleText> = BTreeMap::new();
-    let mut after: BTreeMap<String, RuleText> = BTreeMap::new();
+    // Rule id -> (its version, the blob it is in), before and after.
+    let mut before: BTreeMap<String, (RuleSig, Oid)> = BTreeMap::new();
+    let mut after: BTreeMap<String, (RuleSig, Oid)> = BTreeMap::new();
     let mut tracks: BTreeSet<&String> = BTreeSet::new();
     for t in touched {
         match t.new {
@@ -212,53 +438,61 @@ fn apply(
         if !t.path.ends_with(".md") {
             continue;
         }
-        if let Some(old_rules) = state.file_rules.remove(&t.path) {
-            before.extend(old_rules);
+        if let Some((blob, old_rules)) = state.file_rules.remove(&t.path) {
+            before.extend(old_rules.into_iter().map(|(k, v)| (k, (v, blob))));
         }
-        let new_text = t.new.map(|id| read_blob(repo, id)).transpose()?;
-        if let Some(text) = &new_text {
-            let rules = text::rules(text, inputs.rule_pattern);
-            if !rules.is_empty() {
-                after.extend(rules.iter().map(|(k, v)| (k.clone(), v.clone())));
-                state.file_rules.insert(t.path.clone(), rules);
-            }
+        let new = t.new.and_then(|id| parsed.get(&id).map(|p| (id, p)));
+        if let Some((blob, p)) = new
+            && !p.rules.is_empty()
+        {
+            after.extend(p.rules.iter().map(|(k, v)| (k.clone(), (v.clone(), blob))));
+            state
+                .file_rules
+                .insert(t.path.clone(), (blob, p.rules.clone()));
         }
+        let new = new.map(|(_, p)| p);
         // Runbooks: pages with a `last-reviewed` date.
-        let reviewed = new_text
-            .as_deref()
-            .and_then(|x| text::front_value(x, "last-reviewed"));
+        let reviewed = new.and_then(|p| p.reviewed.clone());
+        let title = new.and_then(|p| p.title.clone());
         let previous = match renamed_from.get(t.path.as_str()) {
             Some(from) => state.runbooks.remove(*from),
             None => state.runbooks.get(&t.path).cloned(),
         };
-        match (previous, reviewed, &new_text) {
-            (None, Some(to), Some(text)) => {
-                let title = text::title(text, &t.path);
-                push(Change::RunbookAdded {
-                    path: t.path.clone(),
-                    title: title.clone(),
-                });
-                state.runbooks.insert(t.path.clone(), (title, to));
-            }
-            (Some((_, from)), Some(to), Some(text)) => {
-                let title = text::title(text, &t.path);
-                if from != to {
-                    push(Change::RunbookReviewed {
+        match (previous, reviewed, title) {
+            (None, Some(to), Some(title)) => {
+                push(
+                    Change::RunbookAdded {
                         path: t.path.clone(),
                         title: title.clone(),
-                        from,
-                        to: to.clone(),
-                    });
+                    },
+                    None,
+                );
+                state.runbooks.insert(t.path.clone(), (title, to));
+            }
+            (Some((_, from)), Some(to), Some(title)) => {
+                if from != to {
+                    push(
+                        Change::RunbookReviewed {
+                            path: t.path.clone(),
+                            title: title.clone(),
+                            from,
+                            to: to.clone(),
+                        },
+                        None,
+                    );
                 }
                 state.runbooks.insert(t.path.clone(), (title, to));
             }
             (Some((title, _)), _, _) => {
                 state.runbooks.remove(&t.path);
                 if !renamed_away.contains(t.path.as_str()) {
-                    push(Change::RunbookRemoved {
-                        path: t.path.clone(),
-                        title,
-                    });
+                    push(
+                        Change::RunbookRemoved {
+                            path: t.path.clone(),
+                            title,
+                        },
+                        None,
+                    );
                 }
             }
             _ => {}
@@ -273,7 +507,7 @@ fn apply(
         let held_after = held_before - usize::from(b.is_some()) + usize::from(a.is_some());
         state.holders.insert(id.clone(), held_after);
         match (b, a) {
-            (None, Some(a)) if held_before == 0 => {
+            (None, Some((a, _))) if held_before == 0 => {
                 history.rules.insert(
                     id.clone(),
                     RuleLife {
@@ -283,39 +517,48 @@ fn apply(
                         retired: None,
                     },
                 );
-                push(Change::RuleAdded {
-                    id,
-                    title: a.title.clone(),
-                });
+                push(
+                    Change::RuleAdded {
+                        id,
+                        title: a.title.clone(),
+                    },
+                    None,
+                );
             }
-            (Some(b), None) if held_after == 0 => {
+            (Some((b, _)), None) if held_after == 0 => {
                 if let Some(life) = history.rules.get_mut(&id) {
                     life.retired = Some(commit);
                 }
-                push(Change::RuleRetired {
-                    id,
-                    title: b.title.clone(),
-                });
+                push(
+                    Change::RuleRetired {
+                        id,
+                        title: b.title.clone(),
+                    },
+                    None,
+                );
             }
-            (Some(b), Some(a)) if b.text != a.text => {
+            (Some((b, old)), Some((a, new))) if b.hash != a.hash => {
                 if let Some(life) = history.rules.get_mut(&id) {
                     life.changed = Some(commit);
                     life.title = a.title.clone();
                 }
-                push(Change::RuleChanged {
-                    id,
-                    title: a.title.clone(),
-                    before: b.text.clone(),
-                    after: a.text.clone(),
-                });
+                // The texts are filled in at the end, for the changes kept.
+                push(
+                    Change::RuleChanged {
+                        id,
+                        title: a.title.clone(),
+                        before: String::new(),
+                        after: String::new(),
+                    },
+                    Some((*old, *new)),
+                );
             }
             _ => {}
         }
     }
     for dir in tracks {
-        push(Change::TrackChanged { dir: dir.clone() });
+        push(Change::TrackChanged { dir: dir.clone() }, None);
     }
-    Ok(())
 }
 
 /// Content files with uncommitted changes (modified, added or untracked),

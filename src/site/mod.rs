@@ -286,8 +286,20 @@ pub fn load_project(
     let rule_pattern = compile_rule_pattern(&project)?;
     let src = sources::read(&project, drafts, cache)?;
     let mut diags = src.diags;
-    let rendered =
-        assemble::render_markdown(&project, &rule_pattern, &src.files, &src.assets, hl, cache);
+    // The git history is read on its own thread while the Markdown renders
+    // (it needs only the sources' paths): on a long history it is mostly
+    // serial object reads.
+    let tracks = track_dirs(&src.files);
+    let (rendered, history) = std::thread::scope(|scope| {
+        let history = project
+            .config
+            .history
+            .enabled
+            .then(|| scope.spawn(|| read_history(&project, &rule_pattern, &tracks)));
+        let rendered =
+            assemble::render_markdown(&project, &rule_pattern, &src.files, &src.assets, hl, cache);
+        (rendered, history.map(|h| h.join()))
+    });
     let assembled = assemble::assemble(&project, src.files, rendered, &mut diags);
     let Project {
         root,
@@ -320,8 +332,16 @@ pub fn load_project(
         navigation::apply_summary(&mut site, items, &mut diags);
     }
     validate(&mut site, &mut diags);
-    if site.config.history.enabled {
-        site.history = read_history(&site, &rule_pattern, &mut diags);
+    match history {
+        Some(Ok((h, warning))) => {
+            site.history = h;
+            diags.extend(warning);
+        }
+        Some(Err(_)) => diags.push(Diagnostic::warning(
+            "history",
+            "reading the git history failed; pages show no git dates",
+        )),
+        None => {}
     }
     let lenient = site.dialect.is_foreign();
     site.diagnostics = Diagnostics(crate::diag::apply_levels(
@@ -333,33 +353,53 @@ pub fn load_project(
     Ok(site)
 }
 
-/// The site's git history; none outside a work tree or in a shallow clone
-/// (which says so once).
-fn read_history(
-    site: &Site,
-    rule_pattern: &Regex,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<std::sync::Arc<crate::history::History>> {
-    let track_dirs: std::collections::BTreeSet<String> = site
-        .sections
+/// Content folders of tracks: an `_index.md` saying `kind = "track"`
+/// with module pages beside it (a track's kind is not inherited).
+fn track_dirs(
+    files: &[std::sync::Arc<crate::content::SourceFile>],
+) -> std::collections::BTreeSet<String> {
+    let dir_of = |rel: &str| crate::paths::parent_dir(rel).to_string();
+    let declared: std::collections::BTreeSet<String> = files
         .iter()
-        .filter(|s| s.kind == Kind::Track && !s.pages.is_empty() && !s.dir.is_empty())
-        .map(|s| s.dir.clone())
+        .filter(|f| f.rel.ends_with("_index.md"))
+        .filter(|f| f.front.kind.as_deref().and_then(Kind::parse) == Some(Kind::Track))
+        .map(|f| dir_of(&f.rel))
+        .filter(|d| !d.is_empty())
         .collect();
-    let cache_dir = site.root.join(&site.config.build.cache_dir);
+    files
+        .iter()
+        .filter(|f| !f.rel.ends_with("_index.md"))
+        .map(|f| dir_of(&f.rel))
+        .filter(|d| declared.contains(d))
+        .collect()
+}
+
+/// The site's git history (none outside a work tree or in a shallow clone,
+/// which says so once in the warning).
+fn read_history(
+    project: &Project,
+    rule_pattern: &Regex,
+    track_dirs: &std::collections::BTreeSet<String>,
+) -> (
+    Option<std::sync::Arc<crate::history::History>>,
+    Option<Diagnostic>,
+) {
+    let cache_dir = project.cache_dir();
     let inputs = crate::history::Inputs {
-        root: &site.root,
-        content_dir: &site.content_dir,
+        root: &project.root,
+        content_dir: &project.content_dir,
         cache_dir: &cache_dir,
         rule_pattern,
-        track_dirs: &track_dirs,
+        track_dirs,
     };
-    match crate::history::read(&inputs) {
-        Ok(h) => Some(std::sync::Arc::new(h)),
-        Err((_, warning)) => {
-            diags.extend(warning);
-            None
-        }
+    let start = std::time::Instant::now();
+    let read = crate::history::read(&inputs);
+    if std::env::var_os("HANDBOOK_STATS").is_some() {
+        eprintln!("handbook-stats phase history {:.1?}", start.elapsed());
+    }
+    match read {
+        Ok(h) => (Some(std::sync::Arc::new(h)), None),
+        Err((_, warning)) => (None, warning),
     }
 }
 
