@@ -10,6 +10,7 @@
 //! shallow clone build as before, without git dates (a shallow clone says
 //! so once: its oldest commit would look like the author of everything).
 
+mod status;
 mod text;
 mod walk;
 
@@ -228,7 +229,7 @@ pub fn read(inputs: &Inputs<'_>) -> Result<History, (Missing, Option<Diagnostic>
             h
         }
     };
-    history.uncommitted = walk::uncommitted(&repo, &content_rel, inputs.content_dir);
+    history.uncommitted = status::uncommitted(&repo, &content_rel, inputs.content_dir);
     Ok(history)
 }
 
