@@ -144,6 +144,10 @@ pub struct History {
     /// modification times (seconds since the epoch). Not cached.
     #[serde(skip)]
     pub uncommitted: BTreeMap<String, i64>,
+    /// The cache key it was read for (HEAD, content folder, rule pattern,
+    /// tracks). Not cached.
+    #[serde(skip)]
+    pub key: String,
 }
 
 /// Changes kept for the changes page and feed.
@@ -161,6 +165,9 @@ pub struct Inputs<'a> {
     pub rule_pattern: &'a Regex,
     /// Content-relative folders of tracks.
     pub track_dirs: &'a BTreeSet<String>,
+    /// The history read by the previous build of this process (`serve`),
+    /// with the cache key it was read for.
+    pub previous: Option<(&'a str, &'a History)>,
 }
 
 /// Why there is no history.
@@ -213,7 +220,13 @@ pub fn read(inputs: &Inputs<'_>) -> Result<History, (Missing, Option<Diagnostic>
         .ok_or((Missing::Nothing, None))?;
     let key = cache_key(&head.id().to_string(), &content_rel, inputs);
     let cache_file = inputs.cache_dir.join("history.json");
-    let mut history = match load_cache(&cache_file, &key) {
+    // `serve` hands back the history it read last: at the same key it is
+    // reused as it is, without reading the cache file again.
+    let previous = inputs
+        .previous
+        .filter(|(k, _)| *k == key)
+        .map(|(_, h)| h.clone());
+    let mut history = match previous.or_else(|| load_cache(&cache_file, &key)) {
         Some(h) => h,
         None => {
             let h = walk::walk(&repo, &content_rel, inputs).map_err(|e| {
@@ -230,6 +243,7 @@ pub fn read(inputs: &Inputs<'_>) -> Result<History, (Missing, Option<Diagnostic>
         }
     };
     history.uncommitted = status::uncommitted(&repo, &content_rel, inputs.content_dir);
+    history.key = key;
     Ok(history)
 }
 

@@ -68,10 +68,11 @@ fn site_signature(site: &Site, templates: &[u8]) -> blake3::Hash {
     for (id, r) in &site.rules {
         h.update(format!("{id}\0{}\0{}\0{:?}\n", r.page, r.title, r.level).as_bytes());
     }
-    // Dates from git: a commit or an uncommitted edit changes them.
+    // Dates from git: a commit changes them (rule dates, the changes page).
+    // A page's own "last updated" is part of that page's key instead, so an
+    // uncommitted edit re-renders the edited page, not the whole site.
     if let Some(hist) = site.history.as_deref() {
         h.update(hist.head.as_bytes());
-        h.update(format!("{:?}", hist.uncommitted).as_bytes());
     }
     // mdBook navigation: SUMMARY.md's tree (numbers, parts, drafts).
     h.update(format!("{:?}", site.summary).as_bytes());
@@ -238,6 +239,9 @@ pub fn render_site(
             let mut h = blake3::Hasher::new();
             h.update(signature.as_bytes());
             h.update(&p.src.hash);
+            if site.history.is_some() {
+                h.update(format!("{:?}", crate::changes::page_history(site, i)).as_bytes());
+            }
             let key = *h.finalize().as_bytes();
             if let Some((_, bytes)) = previous
                 .as_ref()

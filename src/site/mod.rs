@@ -229,6 +229,8 @@ type StampedSource = (SystemTime, u64, Arc<SourceFile>);
 pub struct MarkdownCache {
     entries: std::sync::Mutex<HashMap<[u8; 32], Arc<Rendered>>>,
     sources: std::sync::Mutex<HashMap<String, StampedSource>>,
+    /// The git history of the last build: reused while HEAD stays.
+    history: std::sync::Mutex<Option<Arc<crate::history::History>>>,
 }
 
 impl MarkdownCache {
@@ -295,7 +297,7 @@ pub fn load_project(
             .config
             .history
             .enabled
-            .then(|| scope.spawn(|| read_history(&project, &rule_pattern, &tracks)));
+            .then(|| scope.spawn(|| read_history(&project, &rule_pattern, &tracks, cache)));
         let rendered =
             assemble::render_markdown(&project, &rule_pattern, &src.files, &src.assets, hl, cache);
         (rendered, history.map(|h| h.join()))
@@ -380,17 +382,20 @@ fn read_history(
     project: &Project,
     rule_pattern: &Regex,
     track_dirs: &std::collections::BTreeSet<String>,
+    cache: Option<&MarkdownCache>,
 ) -> (
     Option<std::sync::Arc<crate::history::History>>,
     Option<Diagnostic>,
 ) {
     let cache_dir = project.cache_dir();
+    let previous = cache.and_then(|c| c.history.lock().ok().and_then(|g| g.clone()));
     let inputs = crate::history::Inputs {
         root: &project.root,
         content_dir: &project.content_dir,
         cache_dir: &cache_dir,
         rule_pattern,
         track_dirs,
+        previous: previous.as_deref().map(|h| (h.key.as_str(), h)),
     };
     let start = std::time::Instant::now();
     let read = crate::history::read(&inputs);
@@ -398,7 +403,13 @@ fn read_history(
         eprintln!("handbook-stats phase history {:.1?}", start.elapsed());
     }
     match read {
-        Ok(h) => (Some(std::sync::Arc::new(h)), None),
+        Ok(h) => {
+            let h = std::sync::Arc::new(h);
+            if let Some(mut slot) = cache.and_then(|c| c.history.lock().ok()) {
+                *slot = Some(h.clone());
+            }
+            (Some(h), None)
+        }
         Err((_, warning)) => (None, warning),
     }
 }
