@@ -189,7 +189,7 @@ fn item(site: &Site, change: &Change, root: &str) -> String {
             before,
             after,
         } => format!(
-            "<li class=\"change change-changed\"><details><summary><span class=\"change-kind\">Rule changed</span> {} {}</summary><pre class=\"word-diff\">{}</pre></details></li>",
+            "<li class=\"change change-changed\"><span class=\"change-kind\">Rule changed</span> {} {}<details><summary>What changed</summary><pre class=\"word-diff\">{}</pre></details></li>",
             link(rule_url(site, id), id),
             esc(title),
             word_diff(before, after)

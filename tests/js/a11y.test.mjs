@@ -23,6 +23,7 @@ const PAGES = [
   "404.html",
   "tags/index.html",
   "alerts/index.html",
+  "changes.html", // from the git history (buildBundled makes one)
 ];
 const MODES = [
   { name: "light desktop", scheme: "light", width: 1366, height: 900 },
@@ -34,7 +35,7 @@ const MODES = [
 
 let site, browser;
 before(async () => {
-  const dir = join(buildBundled(), "public");
+  const dir = join(buildBundled({ history: true }), "public");
   site = { ...(await serve(dir)), dir };
   browser = await launch();
 });
@@ -62,6 +63,9 @@ for (const mode of MODES) {
     for (const p of PAGES) {
       await page.goto(site.base + p);
       if (p.startsWith("search.html")) await page.locator("#search-page-results li").first().waitFor();
+      if (p === "changes.html") assert.ok(await page.locator(".word-diff ins").count() > 0, "the changes page shows a word diff");
+      // Folded parts are checked unfolded too.
+      await page.evaluate(() => document.querySelectorAll("details").forEach((d) => { d.open = true; }));
       for (const v of await violations(page)) found.push(`${p}: ${v}`);
     }
     // The header search dropdown, open with results and filters.

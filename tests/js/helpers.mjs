@@ -1,7 +1,7 @@
 // Shared helpers for the browser tests: build a fixture with the real binary,
 // serve it on loopback, and launch Debian's chromium headless.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, existsSync, statSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, extname, normalize, resolve, dirname } from "node:path";
@@ -27,9 +27,24 @@ const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": 
 
 /** Copy the bundled handbook (book.toml, content/, monitoring/) to a temp
  *  folder and build it. Returns the site root. */
-export function buildBundled() {
+export function buildBundled({ history = false } = {}) {
   const root = mkdtempSync(join(tmpdir(), "handbook-bundled-"));
   for (const part of ["book.toml", "content", "monitoring"]) cpSync(join(repo, part), join(root, part), { recursive: true });
+  if (history) {
+    // A history of two commits (fixed dates): everything, then a rule edited,
+    // so the changes page has additions and a word diff.
+    const git = (...args) => execFileSync("git", args, {
+      cwd: root,
+      stdio: "ignore",
+      env: { ...process.env, GIT_AUTHOR_NAME: "Ada", GIT_AUTHOR_EMAIL: "ada@example.com", GIT_COMMITTER_NAME: "Ada", GIT_COMMITTER_EMAIL: "ada@example.com", GIT_AUTHOR_DATE: "2026-01-05T10:00:00Z", GIT_COMMITTER_DATE: "2026-01-05T10:00:00Z" },
+    });
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-q", "-m", "Add the handbook");
+    const errors = join(root, "content/standards/errors.md");
+    writeFileSync(errors, readFileSync(errors, "utf8").replace("say what you were doing", "say what you were doing, in a few words,"));
+    git("commit", "-q", "-am", "Sharpen GO-ERR-001 <b>now</b>");
+  }
   execFileSync(bin, ["build"], {
     cwd: root,
     env: { ...process.env, SOURCE_DATE_EPOCH: "1772323200", NO_COLOR: "1" },
