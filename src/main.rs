@@ -259,15 +259,12 @@ fn run() -> ExitCode {
             let slot: handbook::pipeline::StagingSlot = Default::default();
             let for_handler = slot.clone();
             let _ = ctrlc::set_handler(move || {
-                use std::sync::atomic::Ordering;
-                if for_handler.staging.load(Ordering::SeqCst) {
-                    // The build stops at its next write and removes its
-                    // staging folder on the way out.
-                    for_handler.stop.store(true, Ordering::SeqCst);
-                } else {
+                // With a staging folder the build stops at its next write and
+                // removes it on the way out; without one, exit at once.
+                for_handler.on_signal(|| {
                     eprintln!("build interrupted; the previous output was left as it was");
                     std::process::exit(130);
-                }
+                });
             });
             let opts = handbook::BuildOptions {
                 root,

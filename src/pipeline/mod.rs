@@ -51,10 +51,30 @@ pub struct BuildOptions {
 /// makes the build fail at its next write, which removes the staging folder.
 #[derive(Debug, Default)]
 pub struct Interrupt {
-    /// Set while a staging folder exists.
-    pub staging: std::sync::atomic::AtomicBool,
+    /// True while a staging folder exists (or is about to). A mutex, not an
+    /// atomic: the handler holds it while it decides, and while it exits at
+    /// once, so the build cannot create a staging folder in between.
+    pub staging: std::sync::Mutex<bool>,
     /// Set by the handler.
     pub stop: std::sync::atomic::AtomicBool,
+}
+
+impl Interrupt {
+    /// For the signal handler: with a staging folder, ask the build to stop
+    /// (it removes the folder at its next write) and return; without one,
+    /// run `exit` while no staging folder can appear.
+    pub fn on_signal(&self, exit: impl FnOnce()) {
+        let staging = self.staging.lock().unwrap_or_else(|p| p.into_inner());
+        if *staging {
+            self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        } else {
+            exit();
+        }
+    }
+
+    fn set_staging(&self, on: bool) {
+        *self.staging.lock().unwrap_or_else(|p| p.into_inner()) = on;
+    }
 }
 
 /// Shared [`Interrupt`].
@@ -95,7 +115,7 @@ fn write_site(
     use std::sync::atomic::Ordering;
     let announce = |on: bool| {
         if let Some(slot) = &opts.staging_slot {
-            slot.staging.store(on, Ordering::SeqCst);
+            slot.set_staging(on);
         }
     };
     // Announced before the folder exists: a signal between the two must not
@@ -162,6 +182,9 @@ fn write_site(
         )
         .collect();
     if !write_errors.is_empty() || stopped() {
+        // The staging folder goes first, then the announcement: a signal in
+        // between must not exit with the folder still there.
+        drop(staging);
         announce(false);
         let mut d = Diagnostics(write_errors);
         if stopped() {
