@@ -351,3 +351,18 @@ fn serve_refreshes_dates_when_a_commit_lands() {
     assert!(get(h.addr, "/changes.html").contains("Tighten GO-ERR-001"));
     h.stop();
 }
+
+#[test]
+fn an_authors_changes_page_wins_over_the_generated_one() {
+    let d = site_with_history();
+    write(
+        d.path(),
+        "content/changes.md",
+        "# Changelog\n\nOur own release notes.\n",
+    );
+    let out = build(d.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = read(d.path(), "public/changes.html");
+    assert!(html.contains("Our own release notes."), "{html}");
+    assert!(!html.contains("Week of "));
+}

@@ -333,7 +333,7 @@ pub fn load_project(
     if let Some(items) = src.summary {
         navigation::apply_summary(&mut site, items, &mut diags);
     }
-    validate(&mut site, &mut diags);
+    // Before validation: the changes page and feed claim their paths.
     match history {
         Some(Ok((h, warning))) => {
             site.history = h;
@@ -345,6 +345,7 @@ pub fn load_project(
         )),
         None => {}
     }
+    validate(&mut site, &mut diags);
     let lenient = site.dialect.is_foreign();
     site.diagnostics = Diagnostics(crate::diag::apply_levels(
         diags,

@@ -92,6 +92,17 @@ fn generated_claims(site: &Site) -> Vec<(String, Claim)> {
     v
 }
 
+/// Generated files that step aside, without a finding, for an author's file
+/// at the same path: a site that already has its own `changes.md` keeps it
+/// when the history feature arrives.
+fn optional_generated(site: &Site) -> Vec<&'static str> {
+    if site.history.is_some() {
+        vec!["changes.html", "changes.xml"]
+    } else {
+        Vec::new()
+    }
+}
+
 /// Is `path` inside a folder only handbook writes?
 fn reserved_folder(path: &str) -> bool {
     path.starts_with("static/") || path.starts_with("search/") || path == crate::output::MARKER
@@ -103,6 +114,19 @@ pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     let mut bad_aliases: HashSet<String> = HashSet::new();
     for (path, c) in generated_claims(site) {
         claims.entry(path).or_default().push(c);
+    }
+    let mut stepped_aside = Vec::new();
+    for path in optional_generated(site) {
+        let taken =
+            site.pages.iter().any(|p| p.url == path) || site.assets.iter().any(|a| a == path);
+        if taken {
+            stepped_aside.push(path.to_string());
+        } else {
+            claims
+                .entry(path.to_string())
+                .or_default()
+                .push(Claim::Generated);
+        }
     }
     let mut bad_pages = HashSet::new();
     for (i, p) in site.pages.iter().enumerate() {
@@ -207,6 +231,7 @@ pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         }
     }
     site.skips = skips;
+    site.skips.generated.extend(stepped_aside);
 }
 
 /// A finding at the losing claim, naming the winner.
