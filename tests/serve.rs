@@ -53,6 +53,13 @@ fn status_of(addr: SocketAddr, request: &str) -> u16 {
         .unwrap_or(0)
 }
 
+/// Tests that open many connections or threads run one at a time: the soak
+/// test counts the process's threads, which the others would add to.
+fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    static HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    HEAVY.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn server(root: &Path) -> handbook::serve::Handle {
     start(ServeOptions {
         root: root.to_path_buf(),
@@ -279,6 +286,7 @@ fn a_burst_of_changes_gives_few_rebuilds() {
 
 #[test]
 fn keeps_answering_under_load_with_reload_connections_open() {
+    let _heavy = heavy();
     let d = fixture("basic");
     let h = server(d.path());
     let addr = h.addr;
@@ -329,6 +337,7 @@ fn keeps_answering_under_load_with_reload_connections_open() {
 /// answered promptly while the connections of the burst stay open.
 #[test]
 fn bursts_of_keep_alive_connections_are_all_answered() {
+    let _heavy = heavy();
     let d = fixture("basic");
     let h = server(d.path());
     let addr = h.addr;
@@ -453,6 +462,7 @@ fn hostile_requests_do_not_take_the_server_down() {
 
 #[test]
 fn long_polls_are_bounded_and_pages_still_load() {
+    let _heavy = heavy();
     let d = fixture("basic");
     let h = server(d.path());
     let (_, body) = get(h.addr, "/__handbook/poll?v=0");
@@ -552,6 +562,7 @@ fn threads_and_rss() -> (usize, usize) {
 
 #[test]
 fn soak_pages_polls_edits_and_hostile_requests_together() {
+    let _heavy = heavy();
     let d = fixture("basic");
     let h = server(d.path());
     let addr = h.addr;
