@@ -120,12 +120,18 @@ pub fn with_rule_dates(body: &str, h: &History, ids: &[&str]) -> String {
     out
 }
 
-/// Where a content path is shown, relative to the site root.
-fn page_url(site: &Site, rel: &str) -> Option<String> {
+/// Content path -> where its page is shown (relative to the site root),
+/// built once per page or feed rather than searched for every change.
+fn page_urls(site: &Site) -> std::collections::HashMap<&str, String> {
     site.pages
         .iter()
-        .find(|p| p.src.rel == rel)
-        .map(|p| crate::paths::encode_href(&p.url).into_owned())
+        .map(|p| {
+            (
+                p.src.rel.as_str(),
+                crate::paths::encode_href(&p.url).into_owned(),
+            )
+        })
+        .collect()
 }
 
 fn rule_url(site: &Site, id: &str) -> Option<String> {
@@ -164,7 +170,12 @@ fn word_diff(before: &str, after: &str) -> String {
 }
 
 /// One change as an HTML list item; `root` prefixes site links.
-fn item(site: &Site, change: &Change, root: &str) -> String {
+fn item(
+    site: &Site,
+    pages: &std::collections::HashMap<&str, String>,
+    change: &Change,
+    root: &str,
+) -> String {
     let link = |url: Option<String>, text: &str| match url {
         Some(u) => format!("<a href=\"{root}{}\">{}</a>", esc(&u), esc(text)),
         None => esc(text),
@@ -208,7 +219,7 @@ fn item(site: &Site, change: &Change, root: &str) -> String {
         }
         Change::RunbookAdded { path, title } => format!(
             "<li class=\"change change-added\"><span class=\"change-kind\">Runbook added</span> {}</li>",
-            link(page_url(site, path), title)
+            link(pages.get(path.as_str()).cloned(), title)
         ),
         Change::RunbookReviewed {
             path,
@@ -217,7 +228,7 @@ fn item(site: &Site, change: &Change, root: &str) -> String {
             to,
         } => format!(
             "<li class=\"change\"><span class=\"change-kind\">Runbook reviewed</span> {} (last reviewed {} → {})</li>",
-            link(page_url(site, path), title),
+            link(pages.get(path.as_str()).cloned(), title),
             if from.is_empty() {
                 "never".to_string()
             } else {
@@ -278,6 +289,7 @@ pub fn page_body(site: &Site, h: &History, root: &str) -> String {
          <a href=\"{root}changes.xml\">Subscribe (Atom)</a>.</p>"
     );
     let commits = by_commit(h);
+    let pages = page_urls(site);
     let newest = commits.first().map(|(c, _)| h.commits[*c].date());
     let mut weeks: BTreeMap<std::cmp::Reverse<i64>, Vec<(usize, Vec<&Change>)>> = BTreeMap::new();
     for (c, list) in commits {
@@ -308,7 +320,7 @@ pub fn page_body(site: &Site, h: &History, root: &str) -> String {
                 commit_line(site, commit)
             );
             for change in list {
-                body.push_str(&item(site, change, root));
+                body.push_str(&item(site, &pages, change, root));
             }
             body.push_str("</ul></div>\n");
         }
@@ -357,6 +369,7 @@ pub fn atom(site: &Site, h: &History) -> String {
         .map(|u| format!("{}/", u.trim_end_matches('/')))
         .unwrap_or_default();
     let commits = by_commit(h);
+    let pages = page_urls(site);
     let updated = commits
         .first()
         .map(|(c, _)| rfc3339(h.commits[*c].time))
@@ -381,7 +394,7 @@ pub fn atom(site: &Site, h: &History) -> String {
         content.push_str(&commit_line(site, commit));
         content.push_str("<ul>");
         for change in list {
-            content.push_str(&item(site, change, &base));
+            content.push_str(&item(site, &pages, change, &base));
         }
         content.push_str("</ul>");
         let _ = write!(

@@ -191,11 +191,7 @@ fn parse_all(
 
 /// The id of the content folder's tree at `commit` (the root tree when the
 /// content folder is the repository's root).
-fn content_tree(
-    repo: &Repository,
-    commit: &git2::Commit<'_>,
-    content_rel: &str,
-) -> Result<Option<Oid>, git2::Error> {
+fn content_tree(commit: &git2::Commit<'_>, content_rel: &str) -> Result<Option<Oid>, git2::Error> {
     let tree = commit.tree()?;
     if content_rel.is_empty() {
         return Ok(Some(tree.id()));
@@ -204,10 +200,7 @@ fn content_tree(
         Ok(e) if e.kind() == Some(ObjectType::Tree) => Ok(Some(e.id())),
         Ok(_) => Ok(None),
         Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-        Err(e) => {
-            let _ = repo;
-            Err(e)
-        }
+        Err(e) => Err(e),
     }
 }
 
@@ -228,10 +221,10 @@ fn changes_of(
         if commit.parent_count() > 1 {
             continue;
         }
-        let new = content_tree(repo, &commit, content_rel)?;
+        let new = content_tree(&commit, content_rel)?;
         let old = match (commit.parent_id(0), last) {
             (Ok(p), Some((id, tree))) if p == id => tree,
-            (Ok(_), _) => content_tree(repo, &commit.parent(0)?, content_rel)?,
+            (Ok(_), _) => content_tree(&commit.parent(0)?, content_rel)?,
             (Err(_), _) => None,
         };
         last = Some((commit.id(), new));
