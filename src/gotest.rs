@@ -406,7 +406,8 @@ fn configured_module(site: &Site) -> Result<Option<Module>, Diagnostic> {
                 gomod.display()
             ),
         )
-        .in_file(&book));
+        .in_file(&book)
+        .at_pos(crate::config::key_position(&site.root, "go", "module")));
     }
     // Absolute: the built program is started from inside this folder.
     let dir = gomod

@@ -245,7 +245,7 @@ fn blocks_with_module_imports_build_inside_the_configured_module() {
     let err = stderr(&out);
     assert_ne!(out.status.code(), Some(0), "{err}");
     assert!(
-        err.contains("book.toml") && err.contains("no go.mod at"),
+        err.contains("book.toml:5:1") && err.contains("no go.mod at"),
         "{err}"
     );
 }
