@@ -77,110 +77,128 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (default: public/).
-    Build {
-        /// Folder holding book.toml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Output folder (default: [build] output-dir, `public`).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Include pages marked `draft = true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Absolute path the site is served under, e.g. /teams/go/handbook/ (only 404.html needs it).
-        #[arg(long)]
-        base_path: Option<String>,
-    },
+    Build(BuildArgs),
     /// Serve the site from memory with live reload; writes nothing to disk.
-    Serve {
-        /// Folder holding book.toml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Port to listen on (0 picks a free one).
-        #[arg(long, default_value_t = 3000)]
-        port: u16,
-        /// Address to bind; anything but loopback exposes your drafts to the network.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Open the site in the default browser.
-        #[arg(long)]
-        open: bool,
-        /// Include drafts.
-        #[arg(long)]
-        drafts: bool,
-    },
+    Serve(ServeArgs),
     /// Build and run the Go examples: complete programs (checking `// Output:`),
     /// `go test` blocks, and `compile_fail` / `vet_fail` blocks.
-    Test {
-        /// Folder holding book.toml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Seconds each build, run or test may take.
-        #[arg(long, default_value_t = 10)]
-        timeout: u64,
-        /// Include drafts.
-        #[arg(long)]
-        drafts: bool,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-        format: FormatArg,
-    },
+    Test(TestArgs),
     /// Reports for the people who keep the handbook current.
     Report {
         #[command(subcommand)]
         what: ReportKind,
     },
     /// Create a page from a template: runbook, standard, track, module or page.
-    New {
-        /// What to create.
-        #[arg(value_enum)]
-        kind: KindArg,
-        /// Its title.
-        title: String,
-        /// Folder holding book.toml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// For modules: the track's folder name.
-        #[arg(long)]
-        track: Option<String>,
-        /// For pages: the section folder under content/.
-        #[arg(long)]
-        section: Option<String>,
-    },
+    New(NewArgs),
     /// Start a new handbook in DIR (book.toml and a home page).
-    Init {
-        /// Where to create it.
-        #[arg(default_value = ".")]
-        dir: PathBuf,
-        /// The handbook's title.
-        #[arg(long, default_value = "Our Go Handbook")]
-        title: String,
-    },
+    Init(InitArgs),
     /// Check links, rules, front matter, runbooks and Go examples without writing anything.
-    Check {
-        /// Folder holding book.toml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Fail on warnings too (stale runbooks, empty sections, unknown code languages).
-        #[arg(long)]
-        strict: bool,
-        /// Also run `go vet` on complete standard-library programs (needs `go` on PATH).
-        #[arg(long)]
-        vet: bool,
-        /// Also request every http(s) link (HEAD, then GET; cached for a day).
-        #[arg(long)]
-        external: bool,
-        /// Include drafts.
-        #[arg(long)]
-        drafts: bool,
-        /// Prometheus rule files (globs) to check against the runbooks; adds
-        /// to `[oncall] alert-rules` in book.toml.
-        #[arg(long = "alert-rules", value_name = "GLOB")]
-        alert_rules: Vec<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-        format: FormatArg,
-    },
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// Folder holding book.toml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Output folder (default: [build] output-dir, `public`).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Absolute path the site is served under, e.g. /teams/go/handbook/ (only 404.html needs it).
+    #[arg(long)]
+    base_path: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Folder holding book.toml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 3000)]
+    port: u16,
+    /// Address to bind; anything but loopback exposes your drafts to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Include drafts.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(clap::Args)]
+struct TestArgs {
+    /// Folder holding book.toml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Seconds each build, run or test may take.
+    #[arg(long, default_value_t = 10)]
+    timeout: u64,
+    /// Include drafts.
+    #[arg(long)]
+    drafts: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+}
+
+#[derive(clap::Args)]
+struct NewArgs {
+    /// What to create.
+    #[arg(value_enum)]
+    kind: KindArg,
+    /// Its title.
+    title: String,
+    /// Folder holding book.toml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// For modules: the track's folder name.
+    #[arg(long)]
+    track: Option<String>,
+    /// For pages: the section folder under content/.
+    #[arg(long)]
+    section: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct InitArgs {
+    /// Where to create it.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// The handbook's title.
+    #[arg(long, default_value = "Our Go Handbook")]
+    title: String,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Folder holding book.toml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Fail on warnings too (stale runbooks, empty sections, unknown code languages).
+    #[arg(long)]
+    strict: bool,
+    /// Also run `go vet` on complete standard-library programs (needs `go` on PATH).
+    #[arg(long)]
+    vet: bool,
+    /// Also request every http(s) link (HEAD, then GET; cached for a day).
+    #[arg(long)]
+    external: bool,
+    /// Include drafts.
+    #[arg(long)]
+    drafts: bool,
+    /// Prometheus rule files (globs) to check against the runbooks; adds
+    /// to `[oncall] alert-rules` in book.toml.
+    #[arg(long = "alert-rules", value_name = "GLOB")]
+    alert_rules: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
 }
 
 /// What `handbook report` can tell.
@@ -246,71 +264,8 @@ fn main() -> ExitCode {
 }
 
 fn run() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Build {
-            root,
-            out,
-            drafts,
-            base_path,
-        } => {
-            // Ctrl-C, SIGTERM or SIGHUP during a build: remove the staging
-            // folder (the previous output is untouched) and exit 130.
-            let slot: handbook::pipeline::StagingSlot = Default::default();
-            let for_handler = slot.clone();
-            let _ = ctrlc::set_handler(move || {
-                // With a staging folder the build stops at its next write and
-                // removes it on the way out; without one, exit at once.
-                for_handler.on_signal(|| {
-                    eprintln!("build interrupted; the previous output was left as it was");
-                    std::process::exit(130);
-                });
-            });
-            let opts = handbook::BuildOptions {
-                root,
-                out,
-                drafts,
-                base_path,
-                staging_slot: Some(slot),
-            };
-            let stop = opts.staging_slot.clone();
-            let result = handbook::build(&opts);
-            // A signal during the final swap lets the build finish: the new
-            // site is in place, so it is reported as built, not interrupted.
-            if result.is_err()
-                && stop.is_some_and(|s| s.stop.load(std::sync::atomic::Ordering::SeqCst))
-            {
-                eprintln!("build interrupted; the previous output was left as it was");
-                return ExitCode::from(130);
-            }
-            match result {
-                Ok(report) => {
-                    print_diagnostics(&report.diagnostics);
-                    eprintln!(
-                        "built {} pages ({} files, {} KiB of search index) into {} in {:.0?}{}",
-                        report.pages,
-                        report.files,
-                        report.search_bytes / 1024,
-                        report.out_dir.display(),
-                        report.elapsed,
-                        match report.diagnostics.warning_count() {
-                            0 => String::new(),
-                            n => format!(", {n} warning(s)"),
-                        }
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(d) => {
-                    print_diagnostics(&d);
-                    eprintln!(
-                        "build failed: {} error(s), {} warning(s); the previous output was left as it was",
-                        d.error_count(),
-                        d.warning_count()
-                    );
-                    exit_code(&d)
-                }
-            }
-        }
+    match Cli::parse().command {
+        Command::Build(args) => build(args),
         Command::Report {
             what:
                 ReportKind::Reviews {
@@ -318,222 +273,296 @@ fn run() -> ExitCode {
                     within,
                     format,
                 },
-        } => {
-            let Some(days) = handbook::date::parse_interval(&within) else {
-                eprintln!(
-                    "error: --within {within:?} is not an interval: write e.g. 30d, 6w or 2m"
-                );
-                return ExitCode::from(2);
-            };
-            let hl = handbook::highlight::Highlighter::new();
-            let opts = handbook::site::LoadOptions {
-                root,
-                drafts: false,
-            };
-            let site = match handbook::site::load_all(&opts, &hl, None) {
-                Ok(s) => s,
-                Err(d) => {
-                    print_diagnostics(&d);
-                    return exit_code(&d);
+        } => report_reviews(root, within, format),
+        Command::Test(args) => test(args),
+        Command::Check(args) => check(args),
+        Command::New(args) => new(args),
+        Command::Init(args) => init(args),
+        Command::Serve(args) => serve(args),
+    }
+}
+
+fn build(args: BuildArgs) -> ExitCode {
+    let BuildArgs {
+        root,
+        out,
+        drafts,
+        base_path,
+    } = args;
+    // Ctrl-C, SIGTERM or SIGHUP during a build: remove the staging
+    // folder (the previous output is untouched) and exit 130.
+    let slot: handbook::pipeline::StagingSlot = Default::default();
+    let for_handler = slot.clone();
+    let _ = ctrlc::set_handler(move || {
+        // With a staging folder the build stops at its next write and
+        // removes it on the way out; without one, exit at once.
+        for_handler.on_signal(|| {
+            eprintln!("build interrupted; the previous output was left as it was");
+            std::process::exit(130);
+        });
+    });
+    let opts = handbook::BuildOptions {
+        root,
+        out,
+        drafts,
+        base_path,
+        staging_slot: Some(slot),
+    };
+    let stop = opts.staging_slot.clone();
+    let result = handbook::build(&opts);
+    // A signal during the final swap lets the build finish: the new
+    // site is in place, so it is reported as built, not interrupted.
+    if result.is_err() && stop.is_some_and(|s| s.stop.load(std::sync::atomic::Ordering::SeqCst)) {
+        eprintln!("build interrupted; the previous output was left as it was");
+        return ExitCode::from(130);
+    }
+    match result {
+        Ok(report) => {
+            print_diagnostics(&report.diagnostics);
+            eprintln!(
+                "built {} pages ({} files, {} KiB of search index) into {} in {:.0?}{}",
+                report.pages,
+                report.files,
+                report.search_bytes / 1024,
+                report.out_dir.display(),
+                report.elapsed,
+                match report.diagnostics.warning_count() {
+                    0 => String::new(),
+                    n => format!(", {n} warning(s)"),
                 }
-            };
-            let rows = handbook::reviews::due_within(&site, days);
-            match format {
-                ReviewFormat::Markdown => print!("{}", handbook::reviews::markdown(&rows, days)),
-                ReviewFormat::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
-                ),
-                ReviewFormat::Csv => print!("{}", handbook::reviews::csv(&rows)),
-            }
+            );
             ExitCode::SUCCESS
         }
-        Command::Test {
-            root,
-            timeout,
-            drafts,
-            format,
-        } => {
-            let format = Format::from(format);
-            let color = format == Format::Human
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none();
-            let start = std::time::Instant::now();
-            let hl = handbook::highlight::Highlighter::new();
-            let opts = handbook::site::LoadOptions {
-                root: root.clone(),
-                drafts,
-            };
-            let site = match handbook::site::load_all(&opts, &hl, None) {
-                Ok(s) => s,
-                Err(d) => {
-                    print!("{}", handbook::report::render(&d, format, &root, color, 0));
-                    return exit_code(&d);
-                }
-            };
-            // On a terminal, a line counting finished blocks, rewritten in place.
-            let tty = std::io::stderr().is_terminal();
-            let progress = |done: usize, total: usize| {
-                if tty {
-                    eprint!("\rrunning Go examples: {done}/{total}\x1b[K");
-                    if done == total {
-                        eprint!("\r\x1b[K");
-                    }
-                }
-            };
-            let timeout = std::time::Duration::from_secs(timeout);
-            match handbook::gotest::run_site(&site, timeout, &progress) {
-                Ok(report) => {
-                    for s in &report.skipped {
-                        eprintln!("note: skipped {s}");
-                    }
-                    let mut d = Diagnostics(report.findings);
-                    d.sort();
-                    print!(
-                        "{}",
-                        handbook::report::render(&d, format, &root, color, site.pages.len())
-                    );
-                    eprintln!(
-                        "{} Go examples run with {} ({} from the cache) in {:.1?}",
-                        report.ran,
-                        report.go_version,
-                        report.cached,
-                        start.elapsed()
-                    );
-                    if d.error_count() > 0 {
-                        ExitCode::from(1)
-                    } else {
-                        ExitCode::SUCCESS
-                    }
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    ExitCode::from(2)
-                }
+        Err(d) => {
+            print_diagnostics(&d);
+            eprintln!(
+                "build failed: {} error(s), {} warning(s); the previous output was left as it was",
+                d.error_count(),
+                d.warning_count()
+            );
+            exit_code(&d)
+        }
+    }
+}
+
+fn report_reviews(root: PathBuf, within: String, format: ReviewFormat) -> ExitCode {
+    let Some(days) = handbook::date::parse_interval(&within) else {
+        eprintln!("error: --within {within:?} is not an interval: write e.g. 30d, 6w or 2m");
+        return ExitCode::from(2);
+    };
+    let hl = handbook::highlight::Highlighter::new();
+    let opts = handbook::site::LoadOptions {
+        root,
+        drafts: false,
+    };
+    let site = match handbook::site::load_all(&opts, &hl, None) {
+        Ok(s) => s,
+        Err(d) => {
+            print_diagnostics(&d);
+            return exit_code(&d);
+        }
+    };
+    let rows = handbook::reviews::due_within(&site, days);
+    match format {
+        ReviewFormat::Markdown => print!("{}", handbook::reviews::markdown(&rows, days)),
+        ReviewFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
+        ),
+        ReviewFormat::Csv => print!("{}", handbook::reviews::csv(&rows)),
+    }
+    ExitCode::SUCCESS
+}
+
+fn test(args: TestArgs) -> ExitCode {
+    let TestArgs {
+        root,
+        timeout,
+        drafts,
+        format,
+    } = args;
+    let format = Format::from(format);
+    let color = format == Format::Human
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let start = std::time::Instant::now();
+    let hl = handbook::highlight::Highlighter::new();
+    let opts = handbook::site::LoadOptions {
+        root: root.clone(),
+        drafts,
+    };
+    let site = match handbook::site::load_all(&opts, &hl, None) {
+        Ok(s) => s,
+        Err(d) => {
+            print!("{}", handbook::report::render(&d, format, &root, color, 0));
+            return exit_code(&d);
+        }
+    };
+    // On a terminal, a line counting finished blocks, rewritten in place.
+    let tty = std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if tty {
+            eprint!("\rrunning Go examples: {done}/{total}\x1b[K");
+            if done == total {
+                eprint!("\r\x1b[K");
             }
         }
-        Command::Check {
-            root,
-            strict,
-            vet,
-            external,
-            drafts,
-            alert_rules,
-            format,
-        } => {
-            let opts = handbook::check::CheckOptions {
-                root: root.clone(),
-                vet,
-                drafts,
-                external,
-                alert_rules,
-            };
-            let format = Format::from(format);
-            let color = format == Format::Human
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none();
-            match handbook::check::run(&opts) {
-                Ok(report) => {
-                    for s in &report.skipped {
-                        eprintln!("note: skipped {s}");
-                    }
-                    if let Some((covered, total)) = report.alert_coverage {
-                        eprintln!("note: {covered} of {total} alerts have a runbook");
-                    }
-                    print!(
-                        "{}",
-                        handbook::report::render(
-                            &report.diagnostics,
-                            format,
-                            &root,
-                            color,
-                            report.pages
-                        )
-                    );
-                    if handbook::check::failed(&report.diagnostics, strict) {
-                        // The same status `build` gives for the same findings.
-                        exit_code(&report.diagnostics)
-                    } else {
-                        ExitCode::SUCCESS
-                    }
-                }
-                Err(d) => {
-                    print!("{}", handbook::report::render(&d, format, &root, color, 0));
-                    exit_code(&d)
-                }
+    };
+    let timeout = std::time::Duration::from_secs(timeout);
+    match handbook::gotest::run_site(&site, timeout, &progress) {
+        Ok(report) => {
+            for s in &report.skipped {
+                eprintln!("note: skipped {s}");
+            }
+            let mut d = Diagnostics(report.findings);
+            d.sort();
+            print!(
+                "{}",
+                handbook::report::render(&d, format, &root, color, site.pages.len())
+            );
+            eprintln!(
+                "{} Go examples run with {} ({} from the cache) in {:.1?}",
+                report.ran,
+                report.go_version,
+                report.cached,
+                start.elapsed()
+            );
+            if d.error_count() > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
             }
         }
-        Command::New {
-            kind,
-            title,
-            root,
-            track,
-            section,
-        } => match handbook::scaffold::new_page(
-            &root,
-            kind.into(),
-            &title,
-            track.as_deref(),
-            section.as_deref(),
-        ) {
-            Ok(path) => {
-                eprintln!("created {}", path.display());
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let CheckArgs {
+        root,
+        strict,
+        vet,
+        external,
+        drafts,
+        alert_rules,
+        format,
+    } = args;
+    let opts = handbook::check::CheckOptions {
+        root: root.clone(),
+        vet,
+        drafts,
+        external,
+        alert_rules,
+    };
+    let format = Format::from(format);
+    let color = format == Format::Human
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    match handbook::check::run(&opts) {
+        Ok(report) => {
+            for s in &report.skipped {
+                eprintln!("note: skipped {s}");
+            }
+            if let Some((covered, total)) = report.alert_coverage {
+                eprintln!("note: {covered} of {total} alerts have a runbook");
+            }
+            print!(
+                "{}",
+                handbook::report::render(&report.diagnostics, format, &root, color, report.pages)
+            );
+            if handbook::check::failed(&report.diagnostics, strict) {
+                // The same status `build` gives for the same findings.
+                exit_code(&report.diagnostics)
+            } else {
                 ExitCode::SUCCESS
             }
-            Err(d) => {
-                print_diagnostics(&Diagnostics(vec![d]));
-                ExitCode::from(2)
+        }
+        Err(d) => {
+            print!("{}", handbook::report::render(&d, format, &root, color, 0));
+            exit_code(&d)
+        }
+    }
+}
+
+fn new(args: NewArgs) -> ExitCode {
+    let NewArgs {
+        kind,
+        title,
+        root,
+        track,
+        section,
+    } = args;
+    match handbook::scaffold::new_page(
+        &root,
+        kind.into(),
+        &title,
+        track.as_deref(),
+        section.as_deref(),
+    ) {
+        Ok(path) => {
+            eprintln!("created {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            print_diagnostics(&Diagnostics(vec![d]));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    let InitArgs { dir, title } = args;
+    match handbook::scaffold::init(&dir, &title) {
+        Ok(paths) => {
+            for p in paths {
+                eprintln!("created {}", p.display());
             }
-        },
-        Command::Init { dir, title } => match handbook::scaffold::init(&dir, &title) {
-            Ok(paths) => {
-                for p in paths {
-                    eprintln!("created {}", p.display());
-                }
-                eprintln!("next: handbook serve --root {}", dir.display());
-                ExitCode::SUCCESS
+            eprintln!("next: handbook serve --root {}", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            print_diagnostics(&Diagnostics(vec![d]));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let ServeArgs {
+        root,
+        port,
+        bind,
+        open,
+        drafts,
+    } = args;
+    if !bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {bind}, reachable from other machines; the dev server is not meant for production: publish `handbook build` output instead"
+        );
+    }
+    let opts = handbook::serve::ServeOptions {
+        root,
+        bind,
+        port,
+        drafts,
+    };
+    match handbook::serve::start(opts) {
+        Ok(handle) => {
+            let url = format!("http://{}/", handle.addr);
+            eprintln!("serving the handbook at {url} (Ctrl-C to stop); edits reload the browser");
+            if open && let Err(e) = opener::open_browser(&url) {
+                eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
             }
-            Err(d) => {
-                print_diagnostics(&Diagnostics(vec![d]));
-                ExitCode::from(2)
-            }
-        },
-        Command::Serve {
-            root,
-            port,
-            bind,
-            open,
-            drafts,
-        } => {
-            if !bind.is_loopback() {
-                eprintln!(
-                    "warning: serving on {bind}, reachable from other machines; the dev server is not meant for production: publish `handbook build` output instead"
-                );
-            }
-            let opts = handbook::serve::ServeOptions {
-                root,
-                bind,
-                port,
-                drafts,
-            };
-            match handbook::serve::start(opts) {
-                Ok(handle) => {
-                    let url = format!("http://{}/", handle.addr);
-                    eprintln!(
-                        "serving the handbook at {url} (Ctrl-C to stop); edits reload the browser"
-                    );
-                    if open && let Err(e) = opener::open_browser(&url) {
-                        eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
-                    }
-                    let reason = handle.wait();
-                    eprintln!("error: {reason}; stopping");
-                    ExitCode::from(1)
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(2)
-                }
-            }
+            let reason = handle.wait();
+            eprintln!("error: {reason}; stopping");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
     }
 }

@@ -29,7 +29,7 @@ fn run_as(slug: SlugStyle, rel: &str, md: &str, sources: &[&str]) -> Rendered {
         content_path: &content_path,
         quiet_langs: &[],
     };
-    let hl = highlight::Highlighter::new();
+    let hl = crate::highlight::Highlighter::new();
     let mut s = hl.session();
     render(&ctx, &mut s, rel, Path::new(rel), md, 0, None)
 }
