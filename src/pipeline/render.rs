@@ -134,102 +134,173 @@ pub fn render_site(
     sink: Option<&Sink<'_>>,
 ) -> Result<Vec<Output>, Diagnostics> {
     let tera = render::load_templates(&site.root, &site.config.build.theme).map_err(one)?;
-    let theme = &site.config.build.theme;
-    let css = format!(
-        "{}\n{}",
-        render::static_file(&site.root, theme, "style.css", render::STATIC[0].1),
-        highlight::theme_css(&site.config.highlight.light, &site.config.highlight.dark).map_err(
-            |m| {
-                // Point at the key that names the unknown theme.
-                let key = if m.contains(&format!("`{}`", site.config.highlight.light)) {
-                    "light"
-                } else {
-                    "dark"
-                };
-                one(Diagnostic::error("config", m)
-                    .in_file(site.root.join("book.toml"))
-                    .at_pos(crate::config::key_position(&site.root, "highlight", key)))
-            }
-        )?
+    let css = stylesheet(site)?;
+    let (mut statics, version) = static_files(site, &css);
+    let nav_logic = render::static_file(
+        &site.root,
+        &site.config.build.theme,
+        "nav.js",
+        render::NAV_JS,
     );
-    let mut statics_extra: Vec<Output> = Vec::new();
+    let signature = site_signature(site, &template_hash(site, &version, &nav_logic));
+    let nav_js = nav_script(site, cache, &signature, &nav_logic);
+    let nav_version = blake3::hash(&nav_js).to_hex()[..10].to_string();
+    statics.push(Output {
+        path: "static/nav.js".into(),
+        bytes: nav_js,
+    });
+    statics.extend(diagram_files(site));
+    let r = Renderer::new(site, &tera, version, nav_version);
+    let mut results = render_pages(site, &r, cache, sink, &signature);
+    results.extend(site_wide_pages(site, &r, &css, cache, &signature));
+    let mut errors = Vec::new();
+    let mut outputs = statics;
+    for res in results {
+        match res {
+            Ok(o) => outputs.push(o),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        let mut d = Diagnostics(errors);
+        d.sort();
+        return Err(d);
+    }
+    outputs.extend(alias_pages(site));
+    if let Some(imported) = &site.config.imported {
+        outputs.extend(imported_files(site, imported)?);
+    }
+    if let Some(url) = &site.config.site.site_url {
+        outputs.push(Output {
+            path: "sitemap.xml".into(),
+            bytes: Arc::new(sitemap(site, url).into_bytes()),
+        });
+    }
+    Ok(outputs)
+}
+
+/// The theme's stylesheet followed by the code highlighting colours.
+fn stylesheet(site: &Site) -> Result<String, Diagnostics> {
+    let hl = &site.config.highlight;
+    let code = highlight::theme_css(&hl.light, &hl.dark).map_err(|m| {
+        // Point at the key that names the unknown theme.
+        let key = if m.contains(&format!("`{}`", hl.light)) {
+            "light"
+        } else {
+            "dark"
+        };
+        one(Diagnostic::error("config", m)
+            .in_file(site.root.join("book.toml"))
+            .at_pos(crate::config::key_position(&site.root, "highlight", key)))
+    })?;
+    let theme = render::static_file(
+        &site.root,
+        &site.config.build.theme,
+        "style.css",
+        render::STATIC[0].1,
+    );
+    Ok(format!("{theme}\n{code}"))
+}
+
+/// `static/style.css` and the theme's other static files, with the asset
+/// version (a hash of them all) pages put in their URLs.
+fn static_files(site: &Site, css: &str) -> (Vec<Output>, String) {
     let mut statics: Vec<Output> = vec![Output {
         path: "static/style.css".into(),
-        bytes: Arc::new(css.clone().into_bytes()),
+        bytes: Arc::new(css.as_bytes().to_vec()),
     }];
     for (name, builtin) in &render::STATIC[1..] {
+        let text = render::static_file(&site.root, &site.config.build.theme, name, builtin);
         statics.push(Output {
             path: format!("static/{name}"),
-            bytes: Arc::new(render::static_file(&site.root, theme, name, builtin).into_bytes()),
+            bytes: Arc::new(text.into_bytes()),
         });
     }
     let mut hasher = blake3::Hasher::new();
     for s in &statics {
         hasher.update(&s.bytes);
     }
-    // Diagram support is written only for sites that have a diagram (and is
-    // outside the asset version, so other sites' pages do not change).
-    if site.pages.iter().any(|p| p.rendered.diagrams > 0) {
-        let loader = render::static_file(&site.root, theme, "diagrams.js", render::DIAGRAMS_JS);
-        for (path, bytes) in [
-            ("static/diagrams.js", loader.into_bytes()),
-            ("static/vendor/mermaid.min.js", render::MERMAID_JS.to_vec()),
-            (
-                "static/vendor/mermaid.LICENSE",
-                render::MERMAID_LICENSE.as_bytes().to_vec(),
-            ),
-        ] {
-            statics_extra.push(Output {
-                path: path.into(),
-                bytes: Arc::new(bytes),
-            });
-        }
-    }
-    let version = hasher.finalize().to_hex()[..10].to_string();
-    let nav_logic = render::static_file(&site.root, theme, "nav.js", render::NAV_JS);
+    (statics, hasher.finalize().to_hex()[..10].to_string())
+}
 
-    // Everything every page shows; pages are re-rendered when it changes.
-    let mut template_hash = blake3::Hasher::new();
-    template_hash.update(version.as_bytes());
-    template_hash.update(nav_logic.as_bytes());
+/// Diagram support, written only for sites that have a diagram (and outside
+/// the asset version, so other sites' pages do not change).
+fn diagram_files(site: &Site) -> Vec<Output> {
+    if !site.pages.iter().any(|p| p.rendered.diagrams > 0) {
+        return Vec::new();
+    }
+    let theme = &site.config.build.theme;
+    let loader = render::static_file(&site.root, theme, "diagrams.js", render::DIAGRAMS_JS);
+    [
+        ("static/diagrams.js", loader.into_bytes()),
+        ("static/vendor/mermaid.min.js", render::MERMAID_JS.to_vec()),
+        (
+            "static/vendor/mermaid.LICENSE",
+            render::MERMAID_LICENSE.as_bytes().to_vec(),
+        ),
+    ]
+    .into_iter()
+    .map(|(path, bytes)| Output {
+        path: path.into(),
+        bytes: Arc::new(bytes),
+    })
+    .collect()
+}
+
+/// A hash of what every page shows besides the site model: the asset
+/// version, the navigation script and the author's template overrides.
+fn template_hash(site: &Site, version: &str, nav_logic: &str) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    h.update(version.as_bytes());
+    h.update(nav_logic.as_bytes());
+    let templates = site
+        .root
+        .join("themes")
+        .join(&site.config.build.theme)
+        .join("templates");
     for (name, _) in render::TEMPLATES {
-        let over = site
-            .root
-            .join("themes")
-            .join(theme)
-            .join("templates")
-            .join(name);
-        if let Ok(t) = std::fs::read(over) {
-            template_hash.update(&t);
+        if let Ok(t) = std::fs::read(templates.join(name)) {
+            h.update(&t);
         }
     }
-    let signature = site_signature(site, template_hash.finalize().as_bytes());
+    *h.finalize().as_bytes()
+}
 
-    // The navigation tree depends only on what the signature covers, so
-    // `serve` renders it again only when that changed (a megabyte at 10,000
-    // pages).
-    let cached_nav = cache
+/// `static/nav.js`: the navigation tree and the script that shows it. It
+/// depends only on what the signature covers, so `serve` renders it again
+/// only when that changed (a megabyte at 10,000 pages).
+fn nav_script(
+    site: &Site,
+    cache: Option<&PageCache>,
+    signature: &blake3::Hash,
+    nav_logic: &str,
+) -> Arc<Vec<u8>> {
+    let cached = cache
         .and_then(|c| c.nav.lock().ok().and_then(|n| n.clone()))
         .filter(|(k, _)| *k == *signature.as_bytes())
         .map(|(_, bytes)| bytes);
-    let nav_js = cached_nav.unwrap_or_else(|| {
-        let tree = nav::tree(site);
+    cached.unwrap_or_else(|| {
         let js = format!(
             "var handbookNavHtml = {};\n{nav_logic}",
-            serde_json::to_string(&tree).expect("a string serialises"),
+            serde_json::to_string(&nav::tree(site)).expect("a string serialises"),
         );
         let bytes = Arc::new(js.into_bytes());
         if let Some(mut n) = cache.and_then(|c| c.nav.lock().ok()) {
             *n = Some((*signature.as_bytes(), bytes.clone()));
         }
         bytes
-    });
-    let nav_version = blake3::hash(&nav_js).to_hex()[..10].to_string();
-    statics.push(Output {
-        path: "static/nav.js".into(),
-        bytes: nav_js,
-    });
-    let r = Renderer::new(site, &tera, version.clone(), nav_version);
+    })
+}
+
+/// Every source page, in parallel: from the cache when its key is unchanged,
+/// else rendered (and handed to the sink when there is one).
+fn render_pages(
+    site: &Site,
+    r: &Renderer<'_>,
+    cache: Option<&PageCache>,
+    sink: Option<&Sink<'_>>,
+    signature: &blake3::Hash,
+) -> Vec<Result<Output, Diagnostic>> {
     let previous = cache.and_then(|c| c.entries.lock().ok().map(|m| m.clone()));
     let streamed: Vec<Result<Option<Output>, Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
@@ -263,48 +334,44 @@ pub fn render_site(
             }
         })
         .collect();
-    let mut results: Vec<Result<Output, Diagnostic>> =
-        streamed.into_iter().filter_map(Result::transpose).collect();
-    // Site-wide pages (generated section indexes, rules, tags, search, 404)
-    // depend only on what the signature covers: `serve` reuses them until it
-    // changes (the rules index alone is a large page on a big site).
-    let cached_generated = cache
+    streamed.into_iter().filter_map(Result::transpose).collect()
+}
+
+/// Site-wide pages (generated section indexes, rules, tags, search, 404).
+/// They depend only on what the signature covers: `serve` reuses them until
+/// it changes (the rules index alone is a large page on a big site).
+fn site_wide_pages(
+    site: &Site,
+    r: &Renderer<'_>,
+    css: &str,
+    cache: Option<&PageCache>,
+    signature: &blake3::Hash,
+) -> Vec<Result<Output, Diagnostic>> {
+    let cached = cache
         .and_then(|c| c.generated.lock().ok().and_then(|g| g.clone()))
         .filter(|(k, _)| *k == *signature.as_bytes());
-    match cached_generated {
-        Some((_, outputs)) => results.extend(outputs.into_iter().map(Ok)),
-        None => {
-            let generated: Vec<Result<Output, Diagnostic>> = site_pages(site, &r, &css)
-                .into_iter()
-                .filter(|o| {
-                    o.as_ref()
-                        .map_or(true, |o| !site.skips.generated.contains(&o.path))
-                })
-                .collect();
-            if let (Some(c), true) = (cache, generated.iter().all(Result::is_ok)) {
-                let ok: Vec<Output> = generated.iter().flatten().cloned().collect();
-                if let Ok(mut g) = c.generated.lock() {
-                    *g = Some((*signature.as_bytes(), ok));
-                }
-            }
-            results.extend(generated);
+    if let Some((_, outputs)) = cached {
+        return outputs.into_iter().map(Ok).collect();
+    }
+    let generated: Vec<Result<Output, Diagnostic>> = site_pages(site, r, css)
+        .into_iter()
+        .filter(|o| {
+            o.as_ref()
+                .map_or(true, |o| !site.skips.generated.contains(&o.path))
+        })
+        .collect();
+    if let (Some(c), true) = (cache, generated.iter().all(Result::is_ok)) {
+        let ok: Vec<Output> = generated.iter().flatten().cloned().collect();
+        if let Ok(mut g) = c.generated.lock() {
+            *g = Some((*signature.as_bytes(), ok));
         }
     }
-    let mut errors = Vec::new();
-    let mut outputs = statics;
-    outputs.extend(statics_extra);
-    for res in results {
-        match res {
-            Ok(o) => outputs.push(o),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
-        let mut d = Diagnostics(errors);
-        d.sort();
-        return Err(d);
-    }
-    // Aliases redirect to their page.
+    generated
+}
+
+/// Aliases: redirect pages to the page that names them.
+fn alias_pages(site: &Site) -> Vec<Output> {
+    let mut outputs = Vec::new();
     for p in &site.pages {
         for a in &p.src.front.aliases {
             let path = site::alias_url(a);
@@ -322,16 +389,26 @@ pub fn render_site(
             });
         }
     }
-    // mdBook / MkDocs: additional CSS/JS files and redirects.
-    if let Some(mb) = &site.config.imported {
-        for f in mb.additional_css.iter().chain(&mb.additional_js) {
+    outputs
+}
+
+/// mdBook / MkDocs: additional CSS/JS files and redirects.
+fn imported_files(
+    site: &Site,
+    imported: &crate::imported::Imported,
+) -> Result<Vec<Output>, Diagnostics> {
+    let mut outputs = Vec::new();
+    // MkDocs' extra files live in docs_dir: they are copied as assets.
+    if imported.tool != crate::imported::Tool::MkDocs {
+        for f in imported
+            .additional_css
+            .iter()
+            .chain(&imported.additional_js)
+        {
             if crate::imported::is_url(f) {
                 continue;
             }
-            let from = site.root.join(&mb.files_dir).join(f);
-            if mb.tool == crate::imported::Tool::MkDocs {
-                continue; // MkDocs' extra files live in docs_dir: copied as assets
-            }
+            let from = site.root.join(&imported.files_dir).join(f);
             let bytes = std::fs::read(&from).map_err(|e| {
                 one(
                     Diagnostic::error("config", format!("additional file {f}: {e}"))
@@ -343,26 +420,20 @@ pub fn render_site(
                 bytes: Arc::new(bytes),
             });
         }
-        for (from, to) in &mb.redirects {
-            let path = from.trim_start_matches('/').to_string();
-            if site.skips.aliases.contains(&path) {
-                continue;
-            }
-            let target = if let Some(abs) = to.strip_prefix('/') {
-                format!("{}{abs}", paths::root_prefix(&path))
-            } else {
-                to.clone()
-            };
-            outputs.push(Output {
-                path,
-                bytes: Arc::new(render::redirect_page(&target).into_bytes()),
-            });
-        }
     }
-    if let Some(url) = &site.config.site.site_url {
+    for (from, to) in &imported.redirects {
+        let path = from.trim_start_matches('/').to_string();
+        if site.skips.aliases.contains(&path) {
+            continue;
+        }
+        let target = if let Some(abs) = to.strip_prefix('/') {
+            format!("{}{abs}", paths::root_prefix(&path))
+        } else {
+            to.clone()
+        };
         outputs.push(Output {
-            path: "sitemap.xml".into(),
-            bytes: Arc::new(sitemap(site, url).into_bytes()),
+            path,
+            bytes: Arc::new(render::redirect_page(&target).into_bytes()),
         });
     }
     Ok(outputs)
