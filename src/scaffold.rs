@@ -141,13 +141,70 @@ pub fn new_page(
     let slug = slugify(title);
     let today = Date::today();
     let quoted = toml_string(title);
-    match kind {
-        Kind::Runbook => {
-            let dir = section_of_kind(&content, "runbook", "runbooks");
-            write_new(
-                &dir.join(format!("{slug}.md")),
-                &format!(
-                    r#"+++
+    let file = format!("{slug}.md");
+    let (path, text) = match kind {
+        Kind::Runbook => (
+            section_of_kind(&content, "runbook", "runbooks").join(file),
+            runbook_text(&quoted, today),
+        ),
+        Kind::Standard => (
+            section_of_kind(&content, "standard", "standards").join(file),
+            standard_text(&quoted, today, &fresh_rule_id(&content, title)),
+        ),
+        Kind::Track => (
+            tracks_dir(&content).join(&slug).join("_index.md"),
+            track_text(&quoted, &slug),
+        ),
+        Kind::Module => {
+            let dir = module_dir(&content, track)?;
+            // After the modules already there.
+            let weight = std::fs::read_dir(&dir)
+                .map(|r| {
+                    r.filter_map(Result::ok)
+                        .filter(|e| e.file_name() != "_index.md")
+                        .count()
+                })
+                .unwrap_or(0)
+                + 1;
+            (dir.join(file), module_text(&quoted, weight))
+        }
+        Kind::Page => (
+            section
+                .map_or(content.clone(), |s| content.join(s))
+                .join(file),
+            format!(
+                "+++\ntitle = {quoted}\ndescription = \"\"\nupdated = {today}\n+++\n\nWrite here.\n"
+            ),
+        ),
+    };
+    write_new(&path, &text)
+}
+
+/// The folder of the track a new module joins (`--track`), which must exist.
+fn module_dir(content: &Path, track: Option<&str>) -> Result<PathBuf, Diagnostic> {
+    let name = track.ok_or_else(|| {
+        Diagnostic::error(
+            "new",
+            "a module needs its track: --track <track-folder-name>",
+        )
+    })?;
+    let tracks = tracks_dir(content);
+    let dir = tracks.join(name);
+    if !dir.join("_index.md").exists() {
+        return Err(Diagnostic::error(
+            "new",
+            format!(
+                "no track `{name}` in {}: create it with `handbook new track`",
+                tracks.display()
+            ),
+        ));
+    }
+    Ok(dir)
+}
+
+fn runbook_text(quoted: &str, today: Date) -> String {
+    format!(
+        r#"+++
 title = {quoted}
 description = "One line: what fires and what it means."
 owner = "team-FIXME"
@@ -180,16 +237,12 @@ Who is affected, and how badly.
 
 Who to page, and when.
 "#
-                ),
-            )
-        }
-        Kind::Standard => {
-            let dir = section_of_kind(&content, "standard", "standards");
-            let id = fresh_rule_id(&content, title);
-            write_new(
-                &dir.join(format!("{slug}.md")),
-                &format!(
-                    r#"+++
+    )
+}
+
+fn standard_text(quoted: &str, today: Date, id: &str) -> String {
+    format!(
+        r#"+++
 title = {quoted}
 description = "One line: what these rules are about."
 updated = {today}
@@ -209,15 +262,12 @@ One or two paragraphs: the reasoning, and when the rule does not apply.
 // what to do instead
 ```
 "#
-                ),
-            )
-        }
-        Kind::Track => {
-            let dir = tracks_dir(&content);
-            write_new(
-                &dir.join(&slug).join("_index.md"),
-                &format!(
-                    r#"+++
+    )
+}
+
+fn track_text(quoted: &str, slug: &str) -> String {
+    format!(
+        r#"+++
 title = {quoted}
 description = "Who this track is for, in one line."
 kind = "track"
@@ -231,39 +281,12 @@ mentor = "FIXME"
 What this track covers and how to work through it. Add modules with
 `handbook new module "Title" --track {slug}`.
 "#
-                ),
-            )
-        }
-        Kind::Module => {
-            let name = track.ok_or_else(|| {
-                Diagnostic::error(
-                    "new",
-                    "a module needs its track: --track <track-folder-name>",
-                )
-            })?;
-            let tracks = tracks_dir(&content);
-            let dir = tracks.join(name);
-            if !dir.join("_index.md").exists() {
-                return Err(Diagnostic::error(
-                    "new",
-                    format!(
-                        "no track `{name}` in {}: create it with `handbook new track`",
-                        tracks.display()
-                    ),
-                ));
-            }
-            let weight = std::fs::read_dir(&dir)
-                .map(|r| {
-                    r.filter_map(Result::ok)
-                        .filter(|e| e.file_name() != "_index.md")
-                        .count()
-                })
-                .unwrap_or(0)
-                + 1;
-            write_new(
-                &dir.join(format!("{slug}.md")),
-                &format!(
-                    r#"+++
+    )
+}
+
+fn module_text(quoted: &str, weight: usize) -> String {
+    format!(
+        r#"+++
 title = {quoted}
 description = "One line: what this module teaches."
 weight = {weight}
@@ -282,19 +305,7 @@ duration = "3h"
 
 - [ ] FIXME: a task on real code
 "#
-                ),
-            )
-        }
-        Kind::Page => {
-            let dir = section.map_or(content.clone(), |s| content.join(s));
-            write_new(
-                &dir.join(format!("{slug}.md")),
-                &format!(
-                    "+++\ntitle = {quoted}\ndescription = \"\"\nupdated = {today}\n+++\n\nWrite here.\n"
-                ),
-            )
-        }
-    }
+    )
 }
 
 /// `handbook init DIR`: a book.toml and a home page, refusing to overwrite.

@@ -379,6 +379,19 @@ fn read_blob(repo: &Repository, id: Oid) -> Result<String, git2::Error> {
     Ok(String::from_utf8_lossy(repo.find_blob(id)?.content()).into_owned())
 }
 
+impl State {
+    /// Keep `change`, dropping the oldest event past [`MAX_EVENTS`].
+    fn push(&mut self, commit: usize, change: Change, blobs: Option<(Oid, Oid)>) {
+        self.events.push_back((Event { commit, change }, blobs));
+        if self.events.len() > MAX_EVENTS {
+            self.events.pop_front();
+        }
+    }
+}
+
+/// Rule id -> (its version, the blob it is in).
+type RuleVersions = BTreeMap<String, (RuleSig, Oid)>;
+
 /// Record what one commit changed.
 fn apply(
     commit: usize,
@@ -388,29 +401,10 @@ fn apply(
     state: &mut State,
     history: &mut History,
 ) {
-    let mut push = |change: Change, blobs: Option<(Oid, Oid)>| {
-        state.events.push_back((Event { commit, change }, blobs));
-        if state.events.len() > MAX_EVENTS {
-            state.events.pop_front();
-        }
-    };
-    // A file deleted here whose bytes reappear at another path was renamed.
-    let deleted: HashMap<Oid, &str> = touched
-        .iter()
-        .filter(|t| t.new.is_none())
-        .filter_map(|t| t.old.map(|o| (o, t.path.as_str())))
-        .collect();
-    let mut renamed_from: HashMap<&str, &str> = HashMap::new();
-    for t in touched.iter().filter(|t| t.old.is_none()) {
-        if let Some(from) = t.new.and_then(|n| deleted.get(&n)) {
-            renamed_from.insert(t.path.as_str(), from);
-        }
-    }
-    let renamed_away: BTreeSet<&str> = renamed_from.values().copied().collect();
-
-    // Rule id -> (its version, the blob it is in), before and after.
-    let mut before: BTreeMap<String, (RuleSig, Oid)> = BTreeMap::new();
-    let mut after: BTreeMap<String, (RuleSig, Oid)> = BTreeMap::new();
+    let renames = Renames::of(touched);
+    // The rules of the touched files, before and after.
+    let mut before = RuleVersions::new();
+    let mut after = RuleVersions::new();
     let mut tracks: BTreeSet<&String> = BTreeSet::new();
     for t in touched {
         match t.new {
@@ -443,92 +437,120 @@ fn apply(
                 .file_rules
                 .insert(t.path.clone(), (blob, p.rules.clone()));
         }
-        let new = new.map(|(_, p)| p);
-        // Runbooks: pages with a `last-reviewed` date.
-        let reviewed = new.and_then(|p| p.reviewed.clone());
-        let title = new.and_then(|p| p.title.clone());
-        let previous = match renamed_from.get(t.path.as_str()) {
-            Some(from) => state.runbooks.remove(*from),
-            None => state.runbooks.get(&t.path).cloned(),
-        };
-        match (previous, reviewed, title) {
-            (None, Some(to), Some(title)) => {
-                push(
-                    Change::RunbookAdded {
-                        path: t.path.clone(),
-                        title: title.clone(),
-                    },
-                    None,
-                );
-                state.runbooks.insert(t.path.clone(), (title, to));
-            }
-            (Some((_, from)), Some(to), Some(title)) => {
-                if from != to {
-                    push(
-                        Change::RunbookReviewed {
-                            path: t.path.clone(),
-                            title: title.clone(),
-                            from,
-                            to: to.clone(),
-                        },
-                        None,
-                    );
-                }
-                state.runbooks.insert(t.path.clone(), (title, to));
-            }
-            (Some((title, _)), _, _) => {
-                state.runbooks.remove(&t.path);
-                if !renamed_away.contains(t.path.as_str()) {
-                    push(
-                        Change::RunbookRemoved {
-                            path: t.path.clone(),
-                            title,
-                        },
-                        None,
-                    );
-                }
-            }
-            _ => {}
-        }
+        runbook_change(commit, t, new.map(|(_, p)| p), &renames, state);
     }
-    // Rules: compare what the touched files held before and after. A rule
-    // that moved between files in one commit was neither added nor retired.
-    let ids: BTreeSet<String> = before.keys().chain(after.keys()).cloned().collect();
+    rule_changes(commit, &before, &after, state, history);
+    for dir in tracks {
+        state.push(commit, Change::TrackChanged { dir: dir.clone() }, None);
+    }
+}
+
+/// Files a commit renamed: a file deleted whose bytes reappear at another path.
+struct Renames<'a> {
+    /// New path -> old path.
+    from: HashMap<&'a str, &'a str>,
+    /// Old paths.
+    away: BTreeSet<&'a str>,
+}
+
+impl<'a> Renames<'a> {
+    fn of(touched: &'a [Touched]) -> Self {
+        let deleted: HashMap<Oid, &str> = touched
+            .iter()
+            .filter(|t| t.new.is_none())
+            .filter_map(|t| t.old.map(|o| (o, t.path.as_str())))
+            .collect();
+        let mut from: HashMap<&str, &str> = HashMap::new();
+        for t in touched.iter().filter(|t| t.old.is_none()) {
+            if let Some(old) = t.new.and_then(|n| deleted.get(&n)) {
+                from.insert(t.path.as_str(), old);
+            }
+        }
+        let away = from.values().copied().collect();
+        Self { from, away }
+    }
+}
+
+/// Runbooks (pages with a `last-reviewed` date): added, reviewed, removed.
+fn runbook_change(
+    commit: usize,
+    t: &Touched,
+    new: Option<&Parsed>,
+    renames: &Renames<'_>,
+    state: &mut State,
+) {
+    let reviewed = new.and_then(|p| p.reviewed.clone());
+    let title = new.and_then(|p| p.title.clone());
+    let previous = match renames.from.get(t.path.as_str()) {
+        Some(from) => state.runbooks.remove(*from),
+        None => state.runbooks.get(&t.path).cloned(),
+    };
+    let path = t.path.clone();
+    match (previous, reviewed, title) {
+        (None, Some(to), Some(title)) => {
+            let change = Change::RunbookAdded {
+                path: path.clone(),
+                title: title.clone(),
+            };
+            state.push(commit, change, None);
+            state.runbooks.insert(path, (title, to));
+        }
+        (Some((_, from)), Some(to), Some(title)) => {
+            if from != to {
+                let change = Change::RunbookReviewed {
+                    path: path.clone(),
+                    title: title.clone(),
+                    from,
+                    to: to.clone(),
+                };
+                state.push(commit, change, None);
+            }
+            state.runbooks.insert(path, (title, to));
+        }
+        (Some((title, _)), _, _) => {
+            state.runbooks.remove(&path);
+            if !renames.away.contains(path.as_str()) {
+                state.push(commit, Change::RunbookRemoved { path, title }, None);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Rules: compare what the touched files held before and after. A rule that
+/// moved between files in one commit was neither added nor retired.
+fn rule_changes(
+    commit: usize,
+    before: &RuleVersions,
+    after: &RuleVersions,
+    state: &mut State,
+    history: &mut History,
+) {
+    let ids: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     for id in ids {
-        let held_before = state.holders.get(&id).copied().unwrap_or(0);
-        let (b, a) = (before.get(&id), after.get(&id));
+        let held_before = state.holders.get(id).copied().unwrap_or(0);
+        let (b, a) = (before.get(id), after.get(id));
         let held_after = held_before - usize::from(b.is_some()) + usize::from(a.is_some());
         state.holders.insert(id.clone(), held_after);
+        let id = id.clone();
         match (b, a) {
             (None, Some((a, _))) if held_before == 0 => {
-                history.rules.insert(
-                    id.clone(),
-                    RuleLife {
-                        title: a.title.clone(),
-                        added: commit,
-                        changed: None,
-                        retired: None,
-                    },
-                );
-                push(
-                    Change::RuleAdded {
-                        id,
-                        title: a.title.clone(),
-                    },
-                    None,
-                );
+                let life = RuleLife {
+                    title: a.title.clone(),
+                    added: commit,
+                    changed: None,
+                    retired: None,
+                };
+                history.rules.insert(id.clone(), life);
+                let title = a.title.clone();
+                state.push(commit, Change::RuleAdded { id, title }, None);
             }
             (Some((b, _)), None) if held_after == 0 => {
                 if let Some(life) = history.rules.get_mut(&id) {
                     life.retired = Some(commit);
                 }
-                push(
-                    Change::RuleRetired {
-                        id,
-                        title: b.title.clone(),
-                    },
-                    None,
-                );
+                let title = b.title.clone();
+                state.push(commit, Change::RuleRetired { id, title }, None);
             }
             (Some((b, old)), Some((a, new))) if b.hash != a.hash => {
                 if let Some(life) = history.rules.get_mut(&id) {
@@ -536,20 +558,15 @@ fn apply(
                     life.title = a.title.clone();
                 }
                 // The texts are filled in at the end, for the changes kept.
-                push(
-                    Change::RuleChanged {
-                        id,
-                        title: a.title.clone(),
-                        before: String::new(),
-                        after: String::new(),
-                    },
-                    Some((*old, *new)),
-                );
+                let change = Change::RuleChanged {
+                    id,
+                    title: a.title.clone(),
+                    before: String::new(),
+                    after: String::new(),
+                };
+                state.push(commit, change, Some((*old, *new)));
             }
             _ => {}
         }
-    }
-    for dir in tracks {
-        push(Change::TrackChanged { dir: dir.clone() }, None);
     }
 }
