@@ -250,60 +250,90 @@ fn check_block(
         Home::Module => Ok(()),
     }
     .and_then(|()| std::fs::write(dir.join(name), &b.code));
-    let go = |args: &[&str], dir: &Path| go(args, dir, home);
     if let Err(e) = setup {
         return vec![
             Diagnostic::error("go-test", format!("cannot prepare the example: {e}")).in_file(file),
         ];
     }
-    let at = |code: &'static str, msg: String| {
-        Diagnostic::error(code, msg)
-            .in_file(file)
-            .at(b.first_line, b.indent + 1)
+    let block = Block {
+        file,
+        b,
+        dir,
+        name,
+        home,
     };
     match kind {
-        Kind::Fail(expect) => {
-            let build = run(go(&["build", "-o", "prog", "."], &dir), BUILD_TIMEOUT);
-            let built = matches!(build, Ok((true, _, _, false)));
-            match expect {
-                ExpectFail::Compile if built => vec![at(
-                    "go-expect-fail",
-                    "marked compile_fail, but it builds; fix the example or the mark".into(),
-                )],
-                ExpectFail::Compile => Vec::new(),
-                ExpectFail::Vet if !built => located(
-                    "go-build",
-                    file,
-                    b,
-                    &build.map(|r| r.2).unwrap_or_default(),
-                    name,
-                ),
-                ExpectFail::Vet => match run(go(&["vet", "."], &dir), BUILD_TIMEOUT) {
-                    Ok((true, ..)) => vec![at(
-                        "go-expect-fail",
-                        "marked vet_fail, but go vet passes; fix the example or the mark".into(),
-                    )],
-                    _ => Vec::new(),
-                },
-            }
-        }
-        Kind::Test => match run(
-            go(
-                &[
-                    "test",
-                    "-race",
-                    "-count=1",
-                    "-bench=.",
-                    "-benchtime=1x",
-                    &format!("-timeout={}s", timeout.as_secs()),
-                    ".",
-                ],
-                &dir,
+        Kind::Fail(expect) => block.expect_fail(expect),
+        Kind::Test => block.test(timeout),
+        Kind::Program => block.program(timeout),
+    }
+}
+
+/// A block written into its folder, ready to build.
+struct Block<'a> {
+    file: &'a Path,
+    b: &'a CodeBlock,
+    dir: std::path::PathBuf,
+    /// The Go file's name.
+    name: &'static str,
+    home: Home,
+}
+
+impl Block<'_> {
+    fn go(&self, args: &[&str]) -> Command {
+        go(args, &self.dir, self.home)
+    }
+
+    /// A finding at the block's first line.
+    fn at(&self, code: &'static str, msg: String) -> Diagnostic {
+        Diagnostic::error(code, msg)
+            .in_file(self.file)
+            .at(self.b.first_line, self.b.indent + 1)
+    }
+
+    /// `compile_fail` / `vet_fail`: the block must fail as marked.
+    fn expect_fail(&self, expect: ExpectFail) -> Vec<Diagnostic> {
+        let build = run(self.go(&["build", "-o", "prog", "."]), BUILD_TIMEOUT);
+        let built = matches!(build, Ok((true, _, _, false)));
+        match expect {
+            ExpectFail::Compile if built => vec![self.at(
+                "go-expect-fail",
+                "marked compile_fail, but it builds; fix the example or the mark".into(),
+            )],
+            ExpectFail::Compile => Vec::new(),
+            ExpectFail::Vet if !built => located(
+                "go-build",
+                self.file,
+                self.b,
+                &build.map(|r| r.2).unwrap_or_default(),
+                self.name,
             ),
+            ExpectFail::Vet => match run(self.go(&["vet", "."]), BUILD_TIMEOUT) {
+                Ok((true, ..)) => vec![self.at(
+                    "go-expect-fail",
+                    "marked vet_fail, but go vet passes; fix the example or the mark".into(),
+                )],
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// A `test` block: `go test -race` (benchmarks run once).
+    fn test(&self, timeout: Duration) -> Vec<Diagnostic> {
+        match run(
+            self.go(&[
+                "test",
+                "-race",
+                "-count=1",
+                "-bench=.",
+                "-benchtime=1x",
+                &format!("-timeout={}s", timeout.as_secs()),
+                ".",
+            ]),
             BUILD_TIMEOUT + timeout,
         ) {
             Ok((true, ..)) => Vec::new(),
-            Ok((_, _, _, true)) => vec![at(
+            Ok((_, _, _, true)) => vec![self.at(
                 "go-timeout",
                 format!(
                     "go test did not finish within {}s",
@@ -312,7 +342,7 @@ fn check_block(
             )],
             Ok((_, o, e, _)) => {
                 let text = format!("{o}\n{e}");
-                let mut d = located("go-test", file, b, &text, name);
+                let mut d = located("go-test", self.file, self.b, &text, self.name);
                 if d.len() == 1 && d[0].message == "failed" {
                     d[0].message = text
                         .lines()
@@ -323,38 +353,42 @@ fn check_block(
                 }
                 d
             }
-            Err(e) => vec![at("go-test", format!("cannot run go: {e}"))],
-        },
-        Kind::Program => {
-            match run(go(&["build", "-o", "prog", "."], &dir), BUILD_TIMEOUT) {
-                Ok((true, ..)) => {}
-                Ok((_, _, _, true)) => {
-                    return vec![at(
-                        "go-timeout",
-                        format!(
-                            "go build did not finish within {}s",
-                            BUILD_TIMEOUT.as_secs()
-                        ),
-                    )];
-                }
-                Ok((_, _, e, _)) => return located("go-build", file, b, &e, name),
-                Err(e) => return vec![at("go-build", format!("cannot run go: {e}"))],
-            }
-            if b.info.no_run {
-                return Vec::new();
-            }
-            let mut cmd = Command::new(dir.join("prog"));
-            cmd.current_dir(&dir);
-            match run(cmd, timeout) {
-                Ok((_, _, _, true)) => vec![at(
+            Err(e) => vec![self.at("go-test", format!("cannot run go: {e}"))],
+        }
+    }
+
+    /// A program: built, run (unless `no_run`) and checked against `// Output:`.
+    fn program(&self, timeout: Duration) -> Vec<Diagnostic> {
+        match run(self.go(&["build", "-o", "prog", "."]), BUILD_TIMEOUT) {
+            Ok((true, ..)) => {}
+            Ok((_, _, _, true)) => {
+                return vec![self.at(
                     "go-timeout",
-                    format!("the program did not finish within {}s", timeout.as_secs()),
-                )],
-                Ok((false, _, e, _)) => {
-                    let msg = e.lines().take(6).collect::<Vec<_>>().join("\n");
-                    vec![at("go-run", format!("the program failed:\n{msg}"))]
-                }
-                Ok((true, got, ..)) => match expected_output(&b.code) {
+                    format!(
+                        "go build did not finish within {}s",
+                        BUILD_TIMEOUT.as_secs()
+                    ),
+                )];
+            }
+            Ok((_, _, e, _)) => return located("go-build", self.file, self.b, &e, self.name),
+            Err(e) => return vec![self.at("go-build", format!("cannot run go: {e}"))],
+        }
+        if self.b.info.no_run {
+            return Vec::new();
+        }
+        let mut cmd = Command::new(self.dir.join("prog"));
+        cmd.current_dir(&self.dir);
+        match run(cmd, timeout) {
+            Ok((_, _, _, true)) => vec![self.at(
+                "go-timeout",
+                format!("the program did not finish within {}s", timeout.as_secs()),
+            )],
+            Ok((false, _, e, _)) => {
+                let msg = e.lines().take(6).collect::<Vec<_>>().join("\n");
+                vec![self.at("go-run", format!("the program failed:\n{msg}"))]
+            }
+            Ok((true, got, ..)) => {
+                match expected_output(&self.b.code) {
                     Some((line, want, unordered)) if !output_matches(&got, &want, unordered) => {
                         let want_text = want.join("\n") + "\n";
                         let diff = similar::TextDiff::from_lines(want_text.as_str(), got.as_str())
@@ -364,14 +398,14 @@ fn check_block(
                             .to_string();
                         vec![
                             Diagnostic::error("go-output", format!("the program's output differs from its `// Output:` comment:\n{}", diff.trim_end()))
-                                .in_file(file)
-                                .at(b.first_line + line, b.indent + 1),
+                                .in_file(self.file)
+                                .at(self.b.first_line + line, self.b.indent + 1),
                         ]
                     }
                     _ => Vec::new(),
-                },
-                Err(e) => vec![at("go-run", format!("cannot run the program: {e}"))],
+                }
             }
+            Err(e) => vec![self.at("go-run", format!("cannot run the program: {e}"))],
         }
     }
 }

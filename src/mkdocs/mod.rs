@@ -197,24 +197,47 @@ fn translate(v: &Value, file: &Path) -> (Config, Imported) {
         tool: Tool::MkDocs,
         ..Imported::default()
     };
-    let warn = |x: &mut Imported, what: String| {
-        x.warnings.push(
-            Diagnostic::warning(
-                "mkdocs-config",
-                format!("{what} is not supported by handbook and is ignored"),
-            )
-            .in_file(file),
-        );
-    };
     let Some(map) = v.as_object() else {
-        warn(&mut x, "an mkdocs.yml that is not a mapping".into());
+        unsupported(&mut x, file, "an mkdocs.yml that is not a mapping".into());
         return (c, x);
     };
     for key in map.keys() {
         if !KNOWN_KEYS.contains(&key.as_str()) {
-            warn(&mut x, format!("mkdocs.yml key `{key}`"));
+            unsupported(&mut x, file, format!("mkdocs.yml key `{key}`"));
         }
     }
+    site_keys(map, &mut c, &mut x);
+    extra_files(map, &mut x);
+    theme_and_plugins(map, &mut x, file);
+    extensions(map, &mut c, &mut x, file);
+    // MkDocs' default Markdown has definition lists only with def_list, but
+    // Material and TechDocs turn it on; read them either way.
+    c.markdown.definition_lists = true;
+    if let Some(nav) = map.get("nav").and_then(Value::as_array) {
+        let mut items = Vec::new();
+        nav_items(nav, &mut items, &mut x, file);
+        x.nav = Some(items);
+    }
+    x.warnings.sort_by(|a, b| a.message.cmp(&b.message));
+    x.warnings.dedup();
+    (c, x)
+}
+
+/// A warning that `what` is ignored.
+fn unsupported(x: &mut Imported, file: &Path, what: String) {
+    x.warnings.push(
+        Diagnostic::warning(
+            "mkdocs-config",
+            format!("{what} is not supported by handbook and is ignored"),
+        )
+        .in_file(file),
+    );
+}
+
+type Map = serde_json::Map<String, Value>;
+
+/// Site name, description, author, URLs, folders and edit links.
+fn site_keys(map: &Map, c: &mut Config, x: &mut Imported) {
     if let Some(t) = string(map.get("site_name")) {
         c.book.title = t;
     }
@@ -246,6 +269,10 @@ fn translate(v: &Value, file: &Path) -> (Config, Imported) {
         };
         c.site.edit_url_template = Some(format!("{}{{file}}", join_url(repo, &uri)));
     }
+}
+
+/// `extra_css` and `extra_javascript` (strings or `{path: ...}`).
+fn extra_files(map: &Map, x: &mut Imported) {
     x.additional_css = strings(map.get("extra_css"));
     x.additional_js = map
         .get("extra_javascript")
@@ -260,6 +287,10 @@ fn translate(v: &Value, file: &Path) -> (Config, Imported) {
                 .collect()
         })
         .unwrap_or_default();
+}
+
+/// Unknown themes and plugins are reported; `redirects` is read.
+fn theme_and_plugins(map: &Map, x: &mut Imported, file: &Path) {
     if let Some(theme) = map.get("theme") {
         let name = match theme {
             Value::String(s) => Some(s.clone()),
@@ -269,7 +300,7 @@ fn translate(v: &Value, file: &Path) -> (Config, Imported) {
         if let Some(n) = name
             && !matches!(n.as_str(), "material" | "mkdocs" | "readthedocs")
         {
-            warn(&mut x, format!("theme `{n}`"));
+            unsupported(x, file, format!("theme `{n}`"));
         }
     }
     for p in map
@@ -291,9 +322,13 @@ fn translate(v: &Value, file: &Path) -> (Config, Imported) {
                 }
             }
         } else if !KNOWN_PLUGINS.contains(&name.as_str()) {
-            warn(&mut x, format!("plugin `{name}`"));
+            unsupported(x, file, format!("plugin `{name}`"));
         }
     }
+}
+
+/// `markdown_extensions`: the options handbook reads, the rest reported.
+fn extensions(map: &Map, c: &mut Config, x: &mut Imported, file: &Path) {
     for e in map
         .get("markdown_extensions")
         .and_then(Value::as_array)
@@ -333,20 +368,9 @@ fn translate(v: &Value, file: &Path) -> (Config, Imported) {
             x.snippet_auto_append = list("auto_append");
         }
         if !READ_EXTENSIONS.contains(&name.as_str()) {
-            warn(&mut x, format!("Markdown extension `{name}`"));
+            unsupported(x, file, format!("Markdown extension `{name}`"));
         }
     }
-    // MkDocs' default Markdown has definition lists only with def_list, but
-    // Material and TechDocs turn it on; read them either way.
-    c.markdown.definition_lists = true;
-    if let Some(nav) = map.get("nav").and_then(Value::as_array) {
-        let mut items = Vec::new();
-        nav_items(nav, &mut items, &mut x, file);
-        x.nav = Some(items);
-    }
-    x.warnings.sort_by(|a, b| a.message.cmp(&b.message));
-    x.warnings.dedup();
-    (c, x)
 }
 
 fn join_url(base: &str, rest: &str) -> String {
