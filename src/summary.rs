@@ -90,10 +90,7 @@ pub fn parse_lenient(text: &str, file: &Path) -> (Vec<Item>, Vec<Diagnostic>) {
             }
             continue;
         }
-        if trimmed.chars().all(|c| c == '-') && trimmed.len() >= 3
-            || trimmed.chars().all(|c| c == '*') && trimmed.len() >= 3
-            || trimmed.chars().all(|c| c == '_') && trimmed.len() >= 3
-        {
+        if is_separator(trimmed) {
             items.push(Item::Separator);
             stack.clear();
             continue;
@@ -105,24 +102,8 @@ pub fn parse_lenient(text: &str, file: &Path) -> (Vec<Item>, Vec<Diagnostic>) {
         match list {
             Some(content) => {
                 seen_numbered = true;
-                while stack.last().is_some_and(|&d| d >= indent) && !stack.is_empty() {
-                    if *stack.last().expect("non-empty") == indent {
-                        break;
-                    }
-                    stack.pop();
-                }
-                let depth = if stack.last() == Some(&indent) {
-                    stack.len() - 1
-                } else {
-                    stack.push(indent);
-                    stack.len() - 1
-                };
-                counters.truncate(depth + 1);
-                while counters.len() <= depth {
-                    counters.push(0);
-                }
-                counters[depth] += 1;
-                let number = counters.iter().map(|n| format!("{n}.")).collect::<String>();
+                let depth = list_depth(&mut stack, indent);
+                let number = next_number(&mut counters, depth);
                 let (title, path) = match parse_link(content) {
                     Some((t, p)) if p.is_empty() => (t, None),
                     Some((t, p)) => (t, Some(decode(&p))),
@@ -135,19 +116,7 @@ pub fn parse_lenient(text: &str, file: &Path) -> (Vec<Item>, Vec<Diagnostic>) {
                     line: line_no,
                     children: Vec::new(),
                 };
-                // Descend `depth` levels into the last numbered chapter.
-                // How deep the chapters above this line actually go.
-                let mut reachable = 0;
-                let mut probe: &Vec<Item> = &items;
-                while reachable < depth {
-                    match probe.last() {
-                        Some(Item::Chapter { children, .. }) => {
-                            probe = children;
-                            reachable += 1;
-                        }
-                        _ => break,
-                    }
-                }
+                let reachable = reachable_depth(&items, depth);
                 if reachable < depth {
                     problems.push(err(
                         line_no,
@@ -187,6 +156,53 @@ pub fn parse_lenient(text: &str, file: &Path) -> (Vec<Item>, Vec<Diagnostic>) {
         }
     }
     (items, problems)
+}
+
+/// `---`, `***` or `___` (three or more): a separator.
+fn is_separator(line: &str) -> bool {
+    line.len() >= 3
+        && ['-', '*', '_']
+            .iter()
+            .any(|&m| line.chars().all(|c| c == m))
+}
+
+/// The nesting depth of a list item at `indent`, given the indents of the
+/// items above it (`stack`, updated).
+fn list_depth(stack: &mut Vec<usize>, indent: usize) -> usize {
+    while stack.last().is_some_and(|&d| d > indent) {
+        stack.pop();
+    }
+    if stack.last() != Some(&indent) {
+        stack.push(indent);
+    }
+    stack.len() - 1
+}
+
+/// The chapter number (`2.1.`) of the next item at `depth`.
+fn next_number(counters: &mut Vec<usize>, depth: usize) -> String {
+    counters.truncate(depth + 1);
+    while counters.len() <= depth {
+        counters.push(0);
+    }
+    counters[depth] += 1;
+    counters.iter().map(|n| format!("{n}.")).collect()
+}
+
+/// How deep the chapters above this line actually go, up to `depth`
+/// (descending into the last chapter at each level).
+fn reachable_depth(items: &[Item], depth: usize) -> usize {
+    let mut reachable = 0;
+    let mut probe = items;
+    while reachable < depth {
+        match probe.last() {
+            Some(Item::Chapter { children, .. }) => {
+                probe = children;
+                reachable += 1;
+            }
+            _ => break,
+        }
+    }
+    reachable
 }
 
 /// The same tree without chapter numbers: GitBook shows none.

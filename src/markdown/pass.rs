@@ -164,30 +164,9 @@ impl<'a> Pass<'a> {
             }
             other => other,
         };
-        if let Some(h) = self.heading.as_mut() {
-            match event {
-                Event::End(TagEnd::Heading(_)) => {}
-                Event::Text(ref t) | Event::Code(ref t) => {
-                    h.text.push_str(t);
-                    h.events.push(event.into_static());
-                    return;
-                }
-                other => {
-                    h.events.push(other.into_static());
-                    return;
-                }
-            }
-        }
-        if let Some(c) = self.code.as_mut() {
-            match event {
-                Event::Text(t) => {
-                    c.text.push_str(&t);
-                    return;
-                }
-                Event::End(TagEnd::CodeBlock) => {}
-                _ => return,
-            }
-        }
+        let Some(event) = self.collect(event) else {
+            return;
+        };
         if separates_words(&event) {
             self.section.text.push(' ');
         }
@@ -271,6 +250,36 @@ impl<'a> Pass<'a> {
             }
             other => self.events.push(other),
         }
+    }
+
+    /// Inside a heading or code block, events are collected, not rendered:
+    /// returns the event when it is still to be handled.
+    fn collect(&mut self, event: Event<'a>) -> Option<Event<'a>> {
+        if let Some(h) = self.heading.as_mut() {
+            match event {
+                Event::End(TagEnd::Heading(_)) => {}
+                Event::Text(ref t) | Event::Code(ref t) => {
+                    h.text.push_str(t);
+                    h.events.push(event.into_static());
+                    return None;
+                }
+                other => {
+                    h.events.push(other.into_static());
+                    return None;
+                }
+            }
+        }
+        if let Some(c) = self.code.as_mut() {
+            match event {
+                Event::Text(t) => {
+                    c.text.push_str(&t);
+                    return None;
+                }
+                Event::End(TagEnd::CodeBlock) => {}
+                _ => return None,
+            }
+        }
+        Some(event)
     }
 
     fn text(&mut self, t: CowStr<'a>) {

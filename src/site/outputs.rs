@@ -108,10 +108,12 @@ fn reserved_folder(path: &str) -> bool {
     path.starts_with("static/") || path.starts_with("search/") || path == crate::output::MARKER
 }
 
+/// Every output path -> the things that want to be written there.
+type Claims = BTreeMap<String, Vec<Claim>>;
+
 /// Find every collision; fill `site.skips`.
 pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
-    let mut claims: BTreeMap<String, Vec<Claim>> = BTreeMap::new();
-    let mut bad_aliases: HashSet<String> = HashSet::new();
+    let mut claims = Claims::new();
     for (path, c) in generated_claims(site) {
         claims.entry(path).or_default().push(c);
     }
@@ -128,7 +130,36 @@ pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                 .push(Claim::Generated);
         }
     }
+    let (bad_pages, bad_aliases) = page_claims(site, &mut claims, diags);
+    if let Some(x) = &site.config.imported {
+        for (from, _) in &x.redirects {
+            claims
+                .entry(from.trim_start_matches('/').to_string())
+                .or_default()
+                .push(Claim::Redirect);
+        }
+    }
+    let bad_assets = asset_claims(site, &mut claims, diags);
+    let mut skips = Skips {
+        aliases: bad_aliases,
+        pages: bad_pages,
+        assets: bad_assets,
+        ..Skips::default()
+    };
+    settle(site, claims, &mut skips, diags);
+    site.skips = skips;
+    site.skips.generated.extend(stepped_aside);
+}
+
+/// Pages and their aliases claim their URLs; returns the pages and alias
+/// paths that cannot be written at all (a name no file system holds).
+fn page_claims(
+    site: &Site,
+    claims: &mut Claims,
+    diags: &mut Vec<Diagnostic>,
+) -> (HashSet<usize>, HashSet<String>) {
     let mut bad_pages = HashSet::new();
+    let mut bad_aliases = HashSet::new();
     for (i, p) in site.pages.iter().enumerate() {
         if let Err(e) = crate::output::check_rel(&p.url) {
             // A file name a site cannot hold (`a:b.md`).
@@ -167,14 +198,11 @@ pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             });
         }
     }
-    if let Some(x) = &site.config.imported {
-        for (from, _) in &x.redirects {
-            claims
-                .entry(from.trim_start_matches('/').to_string())
-                .or_default()
-                .push(Claim::Redirect);
-        }
-    }
+    (bad_pages, bad_aliases)
+}
+
+/// Copied files claim their paths; returns those that cannot be written.
+fn asset_claims(site: &Site, claims: &mut Claims, diags: &mut Vec<Diagnostic>) -> HashSet<String> {
     let mut bad_assets = HashSet::new();
     for a in &site.assets {
         if let Err(e) = crate::output::check_rel(a) {
@@ -191,12 +219,12 @@ pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             .or_default()
             .push(Claim::Asset(a.clone()));
     }
-    let mut skips = Skips {
-        aliases: bad_aliases,
-        pages: bad_pages,
-        assets: bad_assets,
-        ..Skips::default()
-    };
+    bad_assets
+}
+
+/// Every path claimed twice (or inside a folder only handbook writes): the
+/// highest-ranked claim wins, the others are skipped with a finding each.
+fn settle(site: &Site, claims: Claims, skips: &mut Skips, diags: &mut Vec<Diagnostic>) {
     for (path, mut cs) in claims {
         let reserved = reserved_folder(&path);
         if cs.len() < 2 && !reserved {
@@ -230,8 +258,6 @@ pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             diags.push(finding(site, &path, c, &cs[winner]));
         }
     }
-    site.skips = skips;
-    site.skips.generated.extend(stepped_aside);
 }
 
 /// A finding at the losing claim, naming the winner.
