@@ -85,184 +85,214 @@ fn main() {
         bin.exists(),
         "build the handbook binary first: cargo build --release"
     );
-    println!(
-        "machine: {} cores, {}",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1),
-        std::fs::read_to_string("/proc/cpuinfo")
-            .ok()
-            .and_then(
-                |c| c.lines().find(|l| l.starts_with("model name")).map(|l| l
-                    .split(':')
-                    .nth(1)
-                    .unwrap_or("")
-                    .trim()
-                    .to_string())
-            )
-            .unwrap_or_default()
-    );
+    println!("machine: {}", machine());
     for &n in &args.pages {
         let site = match args.commits {
             0 => args.dir.join(format!("site-{n}")),
             c => args.dir.join(format!("site-{n}-c{c}")),
         };
-        if !site.join("content").exists() {
-            let _ = std::fs::remove_dir_all(&site);
-            let bytes = synth::generate(&site, n).expect("generate site");
-            println!(
-                "generated {n} pages, {} of Markdown ({} B/page)",
-                mib(bytes),
-                bytes / n as u64
-            );
-            if args.commits > 0 {
-                let start = Instant::now();
-                history::make(&site, args.commits).expect("make the git history");
-                println!(
-                    "made a git history of {} commits in {:.1?}",
-                    args.commits,
-                    start.elapsed()
-                );
-            }
-        }
+        generate(&site, n, args.commits);
         let mut ours = None;
         if !args.serve_only {
             highlight_throughput(&site);
-            let out = site.join("public");
-            let cache = site.join(".handbook-cache");
-            let run = |cold: bool| -> (Duration, u64) {
-                if cold {
-                    let _ = std::fs::remove_dir_all(&cache);
-                }
-                let start = Instant::now();
-                let o = Command::new(&bin)
-                    .args(["build", "--root"])
-                    .arg(&site)
-                    .env("HANDBOOK_STATS", "1")
-                    .output()
-                    .expect("run handbook");
-                let t = start.elapsed();
-                let err = String::from_utf8_lossy(&o.stderr);
-                assert!(o.status.success(), "build failed: {err}");
-                let rss = err
-                    .lines()
-                    .find_map(|l| l.strip_prefix("handbook-stats peak-rss-kib "))
-                    .and_then(|k| k.trim().parse().ok())
-                    .unwrap_or(0);
-                (t, rss)
-            };
-            let mut times = Vec::new();
-            let mut rss = 0u64;
-            for _ in 0..args.runs {
-                let (t, r) = run(true);
-                rss = rss.max(r);
-                times.push(t);
-            }
-            let warm = median((0..args.runs).map(|_| run(false).0).collect());
-            let t = median(times);
-            let html = dir_size(&out, |p| p.extension().is_some_and(|e| e == "html"));
-            let total = dir_size(&out, |_| true);
-            let search_json = dir_size(&out.join("search"), |p| {
-                p.extension().is_some_and(|e| e == "json")
-            });
-            let mut search_gz = 0;
-            let mut largest_shard_gz = 0;
-            for e in std::fs::read_dir(out.join("search"))
-                .expect("search dir")
-                .flatten()
-            {
-                let p = e.path();
-                if p.extension().is_some_and(|x| x == "json") {
-                    let g = gzip_len(&std::fs::read(&p).expect("read"));
-                    search_gz += g;
-                    if p.file_name()
-                        .is_some_and(|f| f.to_string_lossy().starts_with("s-"))
-                    {
-                        largest_shard_gz = largest_shard_gz.max(g);
-                    }
-                }
-            }
-            let meta_gz = gzip_len(&std::fs::read(out.join("search/meta.json")).expect("meta"));
-            let chunk_gz = gzip_len(&std::fs::read(out.join("search/d-0.json")).expect("chunk"));
-            println!("\n== {n} pages ==");
-            println!(
-                "cold build, no cache (median of {}): {:.2?}  ({:.0} pages/s)",
-                args.runs,
-                t,
-                n as f64 / t.as_secs_f64()
-            );
-            println!(
-                "warm build, highlight cache kept (median of {}): {:.2?}",
-                args.runs, warm
-            );
-            println!("peak RSS: {}", mib(rss * 1024));
-            println!(
-                "output: {} total, HTML {} ({} B/page)",
-                mib(total),
-                mib(html),
-                html / n as u64
-            );
-            println!(
-                "search index: {} raw JSON, {} gzip; first query worst case (meta + largest shard + one doc chunk, gzip): {:.0} KB",
-                mib(search_json),
-                mib(search_gz),
-                (meta_gz + largest_shard_gz + chunk_gz) as f64 / 1000.0
-            );
-            ours = Some(t);
-            if args.commits > 0 {
-                // The same cold builds with the history turned off.
-                let toml = site.join("book.toml");
-                let original = std::fs::read_to_string(&toml).expect("book.toml");
-                std::fs::write(&toml, format!("{original}\n[history]\nenabled = false\n"))
-                    .expect("write book.toml");
-                let without = median((0..args.runs).map(|_| run(true).0).collect());
-                std::fs::write(&toml, original).expect("restore book.toml");
-                println!(
-                    "history of {} commits: cold build {:.2?} with it, {:.2?} without (+{:.1}%)",
-                    args.commits,
-                    t,
-                    without,
-                    (t.as_secs_f64() / without.as_secs_f64() - 1.0) * 100.0
-                );
-            }
+            ours = Some(measure_builds(&args, &bin, &site, n));
         }
-
-        // serve: edit one page, time until the new version is served.
-        let handle = handbook::serve::start(handbook::serve::ServeOptions {
-            root: site.clone(),
-            bind: "127.0.0.1".parse().expect("loopback"),
-            port: 0,
-            drafts: false,
-        })
-        .expect("start serve");
-        let page = site.join("content/standards/group-0/page-0.md");
-        let original = std::fs::read_to_string(&page).expect("page");
-        let mut lat = Vec::new();
-        let mut rebuilds = Vec::new();
-        for k in 0..args.edits {
-            let v = handle.version();
-            let start = Instant::now();
-            std::fs::write(&page, format!("{original}\nEdit number {k}.\n")).expect("edit");
-            let deadline = start + Duration::from_secs(30);
-            while handle.version() == v && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_micros(200));
-            }
-            lat.push(start.elapsed());
-            rebuilds.push(*handle.shared.last_rebuild.lock().expect("lock"));
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        std::fs::write(&page, original).expect("restore");
-        handle.stop();
-        println!(
-            "serve one-page edit: save to served {:.1?} median (rebuild itself {:.1?}, the rest is the 10 ms debounce)",
-            median(lat),
-            median(rebuilds)
-        );
-
+        measure_serve(&site, args.edits);
         if let Some(t) = ours.filter(|_| args.compare) {
             compare(&site, n, t);
         }
     }
+}
+
+/// Cores and CPU model.
+fn machine() -> String {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    format!("{cores} cores, {model}")
+}
+
+/// The synthetic site of `n` pages (and a git history of `commits`), unless
+/// it is there already.
+fn generate(site: &Path, n: usize, commits: usize) {
+    if site.join("content").exists() {
+        return;
+    }
+    let _ = std::fs::remove_dir_all(site);
+    let bytes = synth::generate(site, n).expect("generate site");
+    println!(
+        "generated {n} pages, {} of Markdown ({} B/page)",
+        mib(bytes),
+        bytes / n as u64
+    );
+    if commits > 0 {
+        let start = Instant::now();
+        history::make(site, commits).expect("make the git history");
+        println!(
+            "made a git history of {commits} commits in {:.1?}",
+            start.elapsed()
+        );
+    }
+}
+
+/// One `handbook build` (cold: without the highlight cache): its wall time
+/// and peak RSS in KiB.
+fn build_once(bin: &Path, site: &Path, cold: bool) -> (Duration, u64) {
+    if cold {
+        let _ = std::fs::remove_dir_all(site.join(".handbook-cache"));
+    }
+    let start = Instant::now();
+    let o = Command::new(bin)
+        .args(["build", "--root"])
+        .arg(site)
+        .env("HANDBOOK_STATS", "1")
+        .output()
+        .expect("run handbook");
+    let t = start.elapsed();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "build failed: {err}");
+    let rss = err
+        .lines()
+        .find_map(|l| l.strip_prefix("handbook-stats peak-rss-kib "))
+        .and_then(|k| k.trim().parse().ok())
+        .unwrap_or(0);
+    (t, rss)
+}
+
+/// Cold and warm builds, peak memory, output and search index sizes (and,
+/// with a history, the cost of reading it); returns the median cold time.
+fn measure_builds(args: &Args, bin: &Path, site: &Path, n: usize) -> Duration {
+    let mut times = Vec::new();
+    let mut rss = 0u64;
+    for _ in 0..args.runs {
+        let (t, r) = build_once(bin, site, true);
+        rss = rss.max(r);
+        times.push(t);
+    }
+    let warm = median(
+        (0..args.runs)
+            .map(|_| build_once(bin, site, false).0)
+            .collect(),
+    );
+    let t = median(times);
+    println!("\n== {n} pages ==");
+    println!(
+        "cold build, no cache (median of {}): {:.2?}  ({:.0} pages/s)",
+        args.runs,
+        t,
+        n as f64 / t.as_secs_f64()
+    );
+    println!(
+        "warm build, highlight cache kept (median of {}): {:.2?}",
+        args.runs, warm
+    );
+    println!("peak RSS: {}", mib(rss * 1024));
+    report_output(&site.join("public"), n);
+    if args.commits > 0 {
+        // The same cold builds with the history turned off.
+        let toml = site.join("book.toml");
+        let original = std::fs::read_to_string(&toml).expect("book.toml");
+        std::fs::write(&toml, format!("{original}\n[history]\nenabled = false\n"))
+            .expect("write book.toml");
+        let without = median(
+            (0..args.runs)
+                .map(|_| build_once(bin, site, true).0)
+                .collect(),
+        );
+        std::fs::write(&toml, original).expect("restore book.toml");
+        println!(
+            "history of {} commits: cold build {:.2?} with it, {:.2?} without (+{:.1}%)",
+            args.commits,
+            t,
+            without,
+            (t.as_secs_f64() / without.as_secs_f64() - 1.0) * 100.0
+        );
+    }
+    t
+}
+
+/// Output size, HTML per page, and the search index (raw, gzip, and what the
+/// first query downloads at worst: meta + largest shard + one doc chunk).
+fn report_output(out: &Path, n: usize) {
+    let html = dir_size(out, |p| p.extension().is_some_and(|e| e == "html"));
+    let total = dir_size(out, |_| true);
+    let search_json = dir_size(&out.join("search"), |p| {
+        p.extension().is_some_and(|e| e == "json")
+    });
+    let mut search_gz = 0;
+    let mut largest_shard_gz = 0;
+    for e in std::fs::read_dir(out.join("search"))
+        .expect("search dir")
+        .flatten()
+    {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let g = gzip_len(&std::fs::read(&p).expect("read"));
+            search_gz += g;
+            if p.file_name()
+                .is_some_and(|f| f.to_string_lossy().starts_with("s-"))
+            {
+                largest_shard_gz = largest_shard_gz.max(g);
+            }
+        }
+    }
+    let meta_gz = gzip_len(&std::fs::read(out.join("search/meta.json")).expect("meta"));
+    let chunk_gz = gzip_len(&std::fs::read(out.join("search/d-0.json")).expect("chunk"));
+    println!(
+        "output: {} total, HTML {} ({} B/page)",
+        mib(total),
+        mib(html),
+        html / n as u64
+    );
+    println!(
+        "search index: {} raw JSON, {} gzip; first query worst case (meta + largest shard + one doc chunk, gzip): {:.0} KB",
+        mib(search_json),
+        mib(search_gz),
+        (meta_gz + largest_shard_gz + chunk_gz) as f64 / 1000.0
+    );
+}
+
+/// `serve`: edit one page `edits` times, timing each save until the new
+/// version is served.
+fn measure_serve(site: &Path, edits: usize) {
+    let handle = handbook::serve::start(handbook::serve::ServeOptions {
+        root: site.to_path_buf(),
+        bind: "127.0.0.1".parse().expect("loopback"),
+        port: 0,
+        drafts: false,
+    })
+    .expect("start serve");
+    let page = site.join("content/standards/group-0/page-0.md");
+    let original = std::fs::read_to_string(&page).expect("page");
+    let mut lat = Vec::new();
+    let mut rebuilds = Vec::new();
+    for k in 0..edits {
+        let v = handle.version();
+        let start = Instant::now();
+        std::fs::write(&page, format!("{original}\nEdit number {k}.\n")).expect("edit");
+        let deadline = start + Duration::from_secs(30);
+        while handle.version() == v && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        lat.push(start.elapsed());
+        rebuilds.push(*handle.shared.last_rebuild.lock().expect("lock"));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::fs::write(&page, original).expect("restore");
+    handle.stop();
+    println!(
+        "serve one-page edit: save to served {:.1?} median (rebuild itself {:.1?}, the rest is the 10 ms debounce)",
+        median(lat),
+        median(rebuilds)
+    );
 }
 
 /// Emit the same pages for mdBook and Hugo and time them when installed.
