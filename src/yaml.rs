@@ -12,7 +12,7 @@ use serde_json::Value;
 
 /// A YAML syntax error: message, 1-based line, 1-based column.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     /// What is wrong.
     pub message: String,
     /// 1-based line.
@@ -22,7 +22,7 @@ pub struct YamlError {
 }
 
 /// Parse the first document of `text` into a JSON value (`Null` when empty).
-pub fn parse(text: &str) -> Result<Value, YamlError> {
+pub(crate) fn parse(text: &str) -> Result<Value, YamlError> {
     let docs = Yaml::load_from_str(text).map_err(|e| YamlError {
         message: e.info().to_string(),
         line: e.marker().line(),
@@ -43,7 +43,7 @@ fn scalar(s: &Scalar<'_>) -> Value {
 }
 
 /// One loaded YAML document as JSON (tags resolved as in [`parse`]).
-pub fn to_json_value(y: &Yaml<'_>) -> Value {
+pub(crate) fn to_json_value(y: &Yaml<'_>) -> Value {
     to_json(y)
 }
 
@@ -94,7 +94,7 @@ fn env(node: &Yaml<'_>) -> Value {
 }
 
 /// Convert a JSON value to TOML (which has no null: nulls are dropped).
-pub fn to_toml(v: Value) -> Option<toml::Value> {
+pub(crate) fn to_toml(v: Value) -> Option<toml::Value> {
     Some(match v {
         Value::Null => return None,
         Value::Bool(b) => toml::Value::Boolean(b),

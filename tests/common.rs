@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// 2026-03-01T00:00:00Z: fixed build date for reproducible assertions.
-pub const BUILD_EPOCH: &str = "1772323200";
+pub(crate) const BUILD_EPOCH: &str = "1772323200";
 
 /// Test helper: `copy_dir`.
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
@@ -23,7 +23,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A private copy of `tests/fixtures/<name>`.
-pub fn fixture(name: &str) -> tempfile::TempDir {
+pub(crate) fn fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let src = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -33,7 +33,7 @@ pub fn fixture(name: &str) -> tempfile::TempDir {
 }
 
 /// Test helper: `handbook`.
-pub fn handbook(root: &Path, args: &[&str]) -> Output {
+pub(crate) fn handbook(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_handbook"))
         .args(args)
         .current_dir(root)
@@ -44,23 +44,23 @@ pub fn handbook(root: &Path, args: &[&str]) -> Output {
 }
 
 /// Test helper: `build`.
-pub fn build(root: &Path) -> Output {
+pub(crate) fn build(root: &Path) -> Output {
     handbook(root, &["build"])
 }
 
 /// Test helper: `stderr`.
-pub fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Test helper: `read`.
-pub fn read(root: &Path, rel: &str) -> String {
+pub(crate) fn read(root: &Path, rel: &str) -> String {
     let p: PathBuf = root.join(rel);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
 }
 
 /// Test helper: `write`.
-pub fn write(root: &Path, rel: &str, text: &str) {
+pub(crate) fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();
@@ -68,7 +68,7 @@ pub fn write(root: &Path, rel: &str, text: &str) {
 
 /// Local `href`/`src` links of every HTML file under `dir` that lead to no
 /// file: (page, link). Absolute paths (`/`) and URLs are not followed.
-pub fn dangling_links(dir: &Path) -> Vec<(String, String)> {
+pub(crate) fn dangling_links(dir: &Path) -> Vec<(String, String)> {
     let mut bad = Vec::new();
     for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
         if e.path().extension().is_none_or(|x| x != "html") {

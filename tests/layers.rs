@@ -87,3 +87,88 @@ fn no_module_cycles() {
     }
     assert!(g.len() > 20, "the walk found the modules: {g:?}");
 }
+
+/// Every `.rs` file under `src/` and `bench/src/`, with its text.
+fn sources() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["src", "bench/src"] {
+        for e in walkdir::WalkDir::new(root.join(dir)).into_iter().flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "rs") {
+                let rel = p.strip_prefix(root).unwrap().display().to_string();
+                files.push((rel, std::fs::read_to_string(p).unwrap()));
+            }
+        }
+    }
+    files
+}
+
+/// Functions as (name, first line, length in lines): a `fn` line and the
+/// first line after it that closes at the same indentation (rustfmt's layout).
+fn functions(text: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim_start();
+        let indent = &l[..l.len() - t.len()];
+        let t = t
+            .trim_start_matches("pub(crate) ")
+            .trim_start_matches("pub(super) ")
+            .trim_start_matches("pub ")
+            .trim_start_matches("const ")
+            .trim_start_matches("unsafe ");
+        let Some(rest) = t.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let close = format!("{indent}}}");
+        if let Some(len) = lines[i + 1..]
+            .iter()
+            .position(|x| *x == close)
+            .map(|k| k + 2)
+        {
+            // A declaration without a body (`fn f();` in a trait) ends at once.
+            if !l.trim_end().ends_with(';') {
+                out.push((name, i + 1, len));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_function_finder_measures_functions() {
+    let text = "fn a() {\n    x();\n}\n\nimpl T {\n    pub fn b(&self) {\n        y();\n        z();\n    }\n}\n";
+    assert_eq!(
+        functions(text),
+        vec![("a".to_string(), 1, 3), ("b".to_string(), 6, 4)]
+    );
+}
+
+/// The architecture's size limits: a file is read in one sitting (600
+/// lines), a function on one or two screens (120 lines). Split by job, not
+/// by count, when one grows past them.
+#[test]
+fn files_and_functions_stay_small() {
+    let mut over = Vec::new();
+    let files = sources();
+    assert!(files.len() > 40, "the walk found the sources");
+    for (path, text) in &files {
+        let n = text.lines().count();
+        if n > 600 {
+            over.push(format!("{path}: {n} lines (limit 600)"));
+        }
+        for (name, line, len) in functions(text) {
+            if len > 120 {
+                over.push(format!(
+                    "{path}:{line}: fn {name} is {len} lines (limit 120)"
+                ));
+            }
+        }
+    }
+    assert!(over.is_empty(), "split these:\n{}", over.join("\n"));
+}

@@ -29,14 +29,14 @@ struct Entry {
 }
 
 /// The cache: what the previous build stored, and what this build used.
-pub struct Cache {
+pub(super) struct Cache {
     path: PathBuf,
     old: HashMap<[u8; 32], Entry>,
     used: Mutex<HashMap<[u8; 32], Entry>>,
 }
 
 /// The cache key of a block.
-pub fn key(code: &str, info: &FenceInfo, pkg_url: &str) -> [u8; 32] {
+pub(super) fn key(code: &str, info: &FenceInfo, pkg_url: &str) -> [u8; 32] {
     let mut h = blake3::Hasher::new();
     h.update(VERSION);
     h.update(pkg_url.as_bytes());
@@ -48,7 +48,7 @@ pub fn key(code: &str, info: &FenceInfo, pkg_url: &str) -> [u8; 32] {
 
 impl Cache {
     /// Load the cache file at `path` (missing or corrupt: empty).
-    pub fn load(path: &Path) -> Cache {
+    pub(super) fn load(path: &Path) -> Cache {
         let old = std::fs::read(path)
             .ok()
             .and_then(|b| decode(&b))
@@ -62,7 +62,7 @@ impl Cache {
 
     /// A cached result (from the previous build, or from a block with the
     /// same code earlier in this one), recorded as used.
-    pub fn get(&self, key: &[u8; 32]) -> Option<Highlighted> {
+    pub(super) fn get(&self, key: &[u8; 32]) -> Option<Highlighted> {
         let mut used = self.used.lock().ok()?;
         let e = match self.old.get(key) {
             Some(e) => used.entry(*key).or_insert_with(|| e.clone()),
@@ -76,7 +76,7 @@ impl Cache {
     }
 
     /// Record a freshly highlighted block.
-    pub fn put(&self, key: [u8; 32], h: &Highlighted) {
+    pub(super) fn put(&self, key: [u8; 32], h: &Highlighted) {
         if let Ok(mut used) = self.used.lock() {
             used.insert(
                 key,
@@ -90,7 +90,7 @@ impl Cache {
     }
 
     /// Write the entries this build used (atomically: temp file, then rename).
-    pub fn save(&self) -> std::io::Result<()> {
+    pub(super) fn save(&self) -> std::io::Result<()> {
         let used = self
             .used
             .lock()

@@ -106,7 +106,7 @@ fn imports(code: &str) -> HashMap<&str, &str> {
 
 /// Link ranges (byte range of `pkg.Name`, href, import path), sorted,
 /// outside strings and comments.
-pub fn links<'a>(
+pub(super) fn links<'a>(
     code: &'a str,
     segments: &[(Category, Range<usize>)],
     pkg_url: &str,

@@ -75,7 +75,7 @@ fn category_of_stack(
 }
 
 /// Category runs over `code`. A grammar error leaves the rest plain.
-pub fn highlight(
+pub(super) fn highlight(
     ss: &SyntaxSet,
     syntax: &SyntaxReference,
     code: &str,

@@ -19,7 +19,7 @@ pub struct RuleText {
 /// Rule sections of a Markdown file: id -> title and text. A rule heading is
 /// a `##`..`####` heading carrying `{#ID ...}` where ID matches `pattern`.
 /// Headings inside code fences are code, not headings.
-pub fn rules(markdown: &str, pattern: &Regex) -> BTreeMap<String, RuleText> {
+pub(super) fn rules(markdown: &str, pattern: &Regex) -> BTreeMap<String, RuleText> {
     let mut out = BTreeMap::new();
     let mut open: Option<(String, String, usize, Vec<&str>)> = None;
     let mut fence: Option<&str> = None;
@@ -101,7 +101,7 @@ fn front_and_body(text: &str) -> (&str, &str) {
 
 /// A front matter value written `key = value` (TOML) or `key: value`
 /// (YAML), unquoted.
-pub fn front_value(text: &str, key: &str) -> Option<String> {
+pub(super) fn front_value(text: &str, key: &str) -> Option<String> {
     front_and_body(text).0.lines().find_map(|l| {
         let rest = l.trim().strip_prefix(key)?.trim_start();
         let value = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':'))?;
@@ -112,7 +112,7 @@ pub fn front_value(text: &str, key: &str) -> Option<String> {
 
 /// The page's title: front matter `title`, else its first `# ` heading,
 /// else `fallback`.
-pub fn title(text: &str, fallback: &str) -> String {
+pub(super) fn title(text: &str, fallback: &str) -> String {
     front_value(text, "title")
         .or_else(|| {
             body(text)

@@ -19,7 +19,7 @@ use crate::project::Project;
 /// Render the Markdown of every file. A file is rendered again only when its
 /// bytes, the set of files (links resolve against it) or the Markdown options
 /// changed.
-pub fn render_markdown(
+pub(super) fn render_markdown(
     project: &Project,
     rule_pattern: &Regex,
     files: &[Arc<SourceFile>],
@@ -112,7 +112,7 @@ pub fn render_markdown(
 }
 
 /// Pages and sections, ordered for navigation.
-pub struct Assembled {
+pub(super) struct Assembled {
     /// Pages; index pages included.
     pub pages: Vec<Page>,
     /// Sections; `sections[0]` is the root.
@@ -120,7 +120,7 @@ pub struct Assembled {
 }
 
 /// Build pages and sections from rendered sources.
-pub fn assemble(
+pub(super) fn assemble(
     project: &Project,
     files: Vec<Arc<SourceFile>>,
     rendered: Vec<Arc<Rendered>>,
