@@ -41,7 +41,7 @@ pub struct CheckReport {
 /// Run every check. `Err` only for configuration problems that stop loading.
 pub fn run(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
     let hl = Highlighter::new();
-    let site = site::load_all(
+    let site = site::load(
         &site::LoadOptions {
             root: opts.root.clone(),
             drafts: opts.drafts,

@@ -460,7 +460,7 @@ mod tests {
             first_line: 1,
             indent: 0,
             proven_valid: false,
-            section: 0,
+            part: 0,
         };
         assert!(is_vettable(&b(
             "package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\nfunc main() {}\n"

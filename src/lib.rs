@@ -56,18 +56,3 @@ pub mod summary;
 mod yaml;
 
 pub use pipeline::{BuildOptions, BuildReport, PageCache, build, render_site};
-
-/// Load and validate a site: configuration, content, Markdown, model.
-pub fn load_site(
-    root: &std::path::Path,
-    drafts: bool,
-    hl: &highlight::Highlighter,
-) -> Result<site::Site, diag::Diagnostics> {
-    site::load(
-        &site::LoadOptions {
-            root: root.to_path_buf(),
-            drafts,
-        },
-        hl,
-    )
-}

@@ -53,9 +53,9 @@ enum KindArg {
     Page,
 }
 
-impl From<KindArg> for handbook::scaffold::Kind {
+impl From<KindArg> for handbook::scaffold::Skeleton {
     fn from(k: KindArg) -> Self {
-        use handbook::scaffold::Kind;
+        use handbook::scaffold::Skeleton as Kind;
         match k {
             KindArg::Runbook => Kind::Runbook,
             KindArg::Standard => Kind::Standard,
@@ -355,7 +355,7 @@ fn report_reviews(root: PathBuf, within: String, format: ReviewFormat) -> ExitCo
         root,
         drafts: false,
     };
-    let site = match handbook::site::load_all(&opts, &hl, None) {
+    let site = match handbook::site::load(&opts, &hl, None) {
         Ok(s) => s,
         Err(d) => {
             print_diagnostics(&d);
@@ -391,7 +391,7 @@ fn test(args: TestArgs) -> ExitCode {
         root: root.clone(),
         drafts,
     };
-    let site = match handbook::site::load_all(&opts, &hl, None) {
+    let site = match handbook::site::load(&opts, &hl, None) {
         Ok(s) => s,
         Err(d) => {
             print!("{}", handbook::report::render(&d, format, &root, color, 0));

@@ -9,7 +9,7 @@ use crate::paths::slugify;
 
 /// What `handbook new` creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum Skeleton {
     /// A runbook in the runbook section.
     Runbook,
     /// A coding-standards page with a first rule.
@@ -127,7 +127,7 @@ fn inside_content(flag: &str, value: &str) -> Result<(), Diagnostic> {
 /// Create a new page of `kind` titled `title`; returns the file written.
 pub fn new_page(
     root: &Path,
-    kind: Kind,
+    kind: Skeleton,
     title: &str,
     track: Option<&str>,
     section: Option<&str>,
@@ -143,19 +143,19 @@ pub fn new_page(
     let quoted = toml_string(title);
     let file = format!("{slug}.md");
     let (path, text) = match kind {
-        Kind::Runbook => (
+        Skeleton::Runbook => (
             section_of_kind(&content, "runbook", "runbooks").join(file),
             runbook_text(&quoted, today),
         ),
-        Kind::Standard => (
+        Skeleton::Standard => (
             section_of_kind(&content, "standard", "standards").join(file),
             standard_text(&quoted, today, &fresh_rule_id(&content, title)),
         ),
-        Kind::Track => (
+        Skeleton::Track => (
             tracks_dir(&content).join(&slug).join("_index.md"),
             track_text(&quoted, &slug),
         ),
-        Kind::Module => {
+        Skeleton::Module => {
             let dir = module_dir(&content, track)?;
             // After the modules already there.
             let weight = std::fs::read_dir(&dir)
@@ -168,7 +168,7 @@ pub fn new_page(
                 + 1;
             (dir.join(file), module_text(&quoted, weight))
         }
-        Kind::Page => (
+        Skeleton::Page => (
             section
                 .map_or(content.clone(), |s| content.join(s))
                 .join(file),

@@ -325,7 +325,12 @@ mod tests {
             std::fs::read(b.path().join(p)).unwrap()
         );
         let hl = handbook::highlight::Highlighter::new();
-        let site = handbook::load_site(a.path(), false, &hl).unwrap_or_else(|d| panic!("{d}"));
+        let opts = handbook::site::LoadOptions {
+            root: a.path().to_path_buf(),
+            drafts: false,
+        };
+        let site = handbook::site::load(&opts, &hl, None).unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(site.diagnostics.error_count(), 0, "{}", site.diagnostics);
         assert_eq!(site.pages.iter().filter(|p| !p.is_index).count(), 24);
     }
 }

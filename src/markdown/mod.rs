@@ -108,13 +108,13 @@ pub struct CodeBlock {
     pub indent: usize,
     /// Go: the highlighter's parse already proved it valid, so `check` need not parse it again.
     pub proven_valid: bool,
-    /// Index into `Rendered::sections` of the part of the page it is in.
-    pub section: usize,
+    /// Index into `Rendered::parts` of the part of the page it is in.
+    pub part: usize,
 }
 
 /// Text of one heading-delimited part of a page, for the search index.
 #[derive(Debug, Clone, Default)]
-pub struct TextSection {
+pub struct TextPart {
     /// Index into `headings` of the heading that opens it (None: before the first).
     pub heading: Option<usize>,
     /// Prose (code is in `Rendered::code_blocks`, tagged with its section).
@@ -135,7 +135,7 @@ pub struct Rendered {
     /// Code blocks to check.
     pub code_blocks: Vec<CodeBlock>,
     /// Search text.
-    pub sections: Vec<TextSection>,
+    pub parts: Vec<TextPart>,
     /// Warnings (unknown code languages, fence options).
     pub warnings: Vec<Diagnostic>,
     /// Number of task-list checkboxes.

@@ -16,7 +16,7 @@ use pulldown_cmark::{
 
 use super::blocks::{self, TOC_MARK, hide_rust_lines, inline_toc, is_comment_only, labelled};
 use super::links::{html_links, rewrite_link};
-use super::{CodeBlock, Context, Heading, Rendered, RuleLevel, TextSection};
+use super::{CodeBlock, Context, Heading, Rendered, RuleLevel, TextPart};
 use crate::config::MarkdownConfig;
 use crate::diag::{Diagnostic, LineIndex};
 use crate::highlight::{self, FenceInfo, PairSide};
@@ -54,7 +54,7 @@ pub fn render(
         last_pair: None,
         seen_block: false,
         in_rule_autolink: None,
-        section: TextSection::default(),
+        part: TextPart::default(),
         html_block: None,
         paragraph_start: 0,
     };
@@ -140,7 +140,7 @@ struct Pass<'a> {
     /// Destination of the `<rule:ID>` autolink being read.
     in_rule_autolink: Option<String>,
     /// Search text of the part of the page being read.
-    section: TextSection,
+    part: TextPart,
     /// Text of the HTML block being read, to tell comments from content.
     html_block: Option<String>,
     /// Index in `events` of the paragraph being read.
@@ -168,7 +168,7 @@ impl<'a> Pass<'a> {
             return;
         };
         if separates_words(&event) {
-            self.section.text.push(' ');
+            self.part.text.push(' ');
         }
         match event {
             Event::Start(Tag::Heading {
@@ -196,7 +196,7 @@ impl<'a> Pass<'a> {
             }
             Event::Text(t) => self.text(t),
             Event::Code(t) => {
-                self.section.text.push_str(&t);
+                self.part.text.push_str(&t);
                 self.events.push(Event::Code(t));
             }
             Event::End(TagEnd::Link) => {
@@ -288,11 +288,11 @@ impl<'a> Pass<'a> {
             && t.as_ref() == dest.as_str()
         {
             let id = dest.trim_start_matches("rule:").to_string();
-            self.section.text.push_str(&id);
+            self.part.text.push_str(&id);
             self.events.push(Event::Text(CowStr::from(id)));
             return;
         }
-        self.section.text.push_str(&t);
+        self.part.text.push_str(&t);
         self.events.push(Event::Text(t));
     }
 
@@ -333,8 +333,8 @@ impl<'a> Pass<'a> {
             line: h.line,
             rule,
         });
-        self.out.sections.push(std::mem::take(&mut self.section));
-        self.section.heading = Some(self.out.headings.len() - 1);
+        self.out.parts.push(std::mem::take(&mut self.part));
+        self.part.heading = Some(self.out.headings.len() - 1);
     }
 
     /// The heading's explicit id, or its slug made unique on the page.
@@ -438,7 +438,7 @@ impl<'a> Pass<'a> {
             first_line,
             indent,
             proven_valid,
-            section: self.out.sections.len(),
+            part: self.out.parts.len(),
         });
     }
 
@@ -465,7 +465,7 @@ impl<'a> Pass<'a> {
     }
 
     fn finish(mut self) -> Rendered {
-        self.out.sections.push(self.section);
+        self.out.parts.push(self.part);
         let mut html = String::with_capacity(self.body.len() * 2);
         pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
         if html.contains(TOC_MARK) {

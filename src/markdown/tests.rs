@@ -250,7 +250,7 @@ fn search_text_keeps_inline_code_next_to_its_punctuation() {
         &[],
     );
     let text: String = r
-        .sections
+        .parts
         .iter()
         .map(|s| s.text.as_str())
         .collect::<Vec<_>>()

@@ -194,9 +194,9 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
         page.rendered
             .code_blocks
             .iter()
-            .filter(move |b| b.section == k)
+            .filter(move |b| b.part == k)
     };
-    for (k, part) in page.rendered.sections.iter().enumerate() {
+    for (k, part) in page.rendered.parts.iter().enumerate() {
         let heading = part.heading.map(|h| &page.rendered.headings[h]);
         if let Some(h) = heading {
             heading_trail.retain(|(l, _)| *l < h.level);

@@ -148,7 +148,7 @@ impl Shared {
 
     /// Load the site through the shared caches.
     fn load(&self) -> Result<site::Site, Diagnostics> {
-        site::load_all(
+        site::load(
             &site::LoadOptions {
                 root: self.opts.root.clone(),
                 drafts: self.opts.drafts,

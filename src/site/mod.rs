@@ -256,20 +256,11 @@ impl MarkdownCache {
     }
 }
 
-/// Load configuration, content and Markdown into a [`Site`].
-/// Returns every error found, not only the first.
-pub fn load(opts: &LoadOptions, hl: &Highlighter) -> Result<Site, Diagnostics> {
-    let project = crate::project::open(&opts.root)?;
-    let mut site = load_project(project, opts.drafts, hl, None)?;
-    if site.diagnostics.error_count() > 0 {
-        return Err(std::mem::take(&mut site.diagnostics));
-    }
-    Ok(site)
-}
-
-/// Like [`load`], but content errors stay in `site.diagnostics` so `check`
-/// can report everything; only configuration and I/O problems are `Err`.
-pub fn load_all(
+/// Load configuration, content and Markdown into a validated [`Site`].
+/// Content errors stay in `site.diagnostics` (every one, not only the first)
+/// so `check` can report them all; only configuration and I/O problems are
+/// `Err`.
+pub fn load(
     opts: &LoadOptions,
     hl: &Highlighter,
     cache: Option<&MarkdownCache>,
