@@ -166,6 +166,9 @@ pub struct SourceFile {
     /// For preprocessed sources (MkDocs): per line of the text, the author's
     /// 1-based line and the columns removed before it.
     pub line_map: Option<std::sync::Arc<Vec<(u32, u32)>>>,
+    /// Canonical paths of the files its text includes (mdBook `{{#include}}`,
+    /// MkDocs snippets): a change to one is a change to the page.
+    pub includes: Vec<PathBuf>,
 }
 
 impl SourceFile {
@@ -371,6 +374,7 @@ pub fn parse_source_lenient(
                 front_text: String::new(),
                 findings: Vec::new(),
                 line_map: None,
+                includes: Vec::new(),
             };
             (f, d)
         }
@@ -504,6 +508,7 @@ pub fn parse_source(rel: &str, display: &Path, text: &str) -> Result<SourceFile,
         front_text,
         findings: Vec::new(),
         line_map: None,
+        includes: Vec::new(),
     })
 }
 

@@ -23,6 +23,8 @@ pub struct Expanded {
     pub title: Option<String>,
     /// One finding per directive that could not be expanded.
     pub errors: Vec<Diagnostic>,
+    /// Canonical paths of the files included, sorted.
+    pub files: Vec<PathBuf>,
 }
 
 /// Deepest include nesting; deeper is a runaway (or a bomb), not a document.
@@ -48,10 +50,13 @@ pub fn expand(text: &str, file: &Path, root: &Path, bound: &Path) -> Expanded {
         read_count: 0,
     };
     let text = cx.expand_in(text, file);
+    let mut files: Vec<PathBuf> = cx.read.into_keys().collect();
+    files.sort();
     Expanded {
         text,
         title: cx.title,
         errors: cx.errors,
+        files,
     }
 }
 

@@ -637,3 +637,75 @@ fn soak_pages_polls_edits_and_hostile_requests_together() {
     );
     assert!(rss < 1024 * 1024, "resident memory {rss} KiB");
 }
+
+#[test]
+fn an_edited_include_refreshes_the_pages_that_include_it() {
+    let d = fixture("basic");
+    std::fs::create_dir_all(d.path().join("examples")).unwrap();
+    std::fs::write(
+        d.path().join("examples/hello.go"),
+        "package main\n\nfunc main() { println(\"first version\") }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("content/guide/included.md"),
+        "+++\ntitle = \"Included\"\n+++\n\n```go\n{{#include ../../examples/hello.go}}\n```\n",
+    )
+    .unwrap();
+    let h = server(d.path());
+    assert!(
+        get(h.addr, "/guide/included.html")
+            .1
+            .contains("first version")
+    );
+    let v = h.version();
+    std::fs::write(
+        d.path().join("examples/hello.go"),
+        "package main\n\nfunc main() { println(\"second version\") }\n",
+    )
+    .unwrap();
+    eventually("the edit to the included file makes a new version", || {
+        h.version() > v
+    });
+    let body = get(h.addr, "/guide/included.html").1;
+    assert!(body.contains("second version"), "{body}");
+    h.stop();
+}
+
+#[test]
+fn an_include_outside_the_site_root_is_watched_too() {
+    // mdBook's layout: the book in a folder of a repository whose examples
+    // live beside it; includes may reach anywhere in the work tree.
+    let repo = tempfile::tempdir().unwrap();
+    git2::Repository::init(repo.path()).unwrap();
+    let book = repo.path().join("book");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
+        &book,
+    );
+    std::fs::create_dir_all(repo.path().join("examples")).unwrap();
+    let example = repo.path().join("examples/hello.go");
+    std::fs::write(&example, "package main\n\n// first version\n").unwrap();
+    std::fs::write(
+        book.join("content/guide/included.md"),
+        "+++\ntitle = \"Included\"\n+++\n\n```go\n{{#include ../../../examples/hello.go}}\n```\n",
+    )
+    .unwrap();
+    let h = server(&book);
+    assert!(
+        get(h.addr, "/guide/included.html")
+            .1
+            .contains("first version")
+    );
+    let v = h.version();
+    std::fs::write(&example, "package main\n\n// second version\n").unwrap();
+    eventually("the edit outside the root makes a new version", || {
+        h.version() > v
+    });
+    assert!(
+        get(h.addr, "/guide/included.html")
+            .1
+            .contains("second version")
+    );
+    h.stop();
+}

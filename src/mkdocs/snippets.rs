@@ -7,6 +7,7 @@
 //! the docs folder and the including file's folder, and must stay inside the
 //! enclosing git work tree (the project root outside one).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::markdown::Line;
@@ -31,14 +32,18 @@ const MAX_DEPTH: usize = 8;
 const MAX_LINES: usize = 200_000;
 
 /// Expand snippets and includes in `lines` (from `file`), recursively.
+/// Returns the lines and the canonical paths of the files inserted.
 pub fn expand(
     lines: Vec<Line>,
     file: &Path,
     display: &Path,
     cx: &SnippetCx<'_>,
     errors: &mut Vec<Diagnostic>,
-) -> Vec<Line> {
-    let mut budget = MAX_LINES;
+) -> (Vec<Line>, Vec<PathBuf>) {
+    let mut walk = Walk {
+        lines_left: MAX_LINES,
+        files: BTreeSet::new(),
+    };
     let mut lines = lines;
     if !cx.auto_append.is_empty() {
         let last = lines.last().map_or(1, |l| l.src);
@@ -55,7 +60,16 @@ pub fn expand(
             });
         }
     }
-    expand_in(lines, file, display, cx, errors, 0, &mut budget)
+    let lines = expand_in(lines, file, display, cx, errors, 0, &mut walk);
+    (lines, walk.files.into_iter().collect())
+}
+
+/// What expanding one page has used up and read.
+struct Walk {
+    /// Lines the page's snippets may still add.
+    lines_left: usize,
+    /// Canonical paths of the files inserted.
+    files: BTreeSet<PathBuf>,
 }
 
 fn expand_in(
@@ -65,7 +79,7 @@ fn expand_in(
     cx: &SnippetCx<'_>,
     errors: &mut Vec<Diagnostic>,
     depth: usize,
-    budget: &mut usize,
+    walk: &mut Walk,
 ) -> Vec<Line> {
     let mut out = Vec::with_capacity(lines.len());
     let mut block: Option<(Line, Vec<String>)> = None;
@@ -77,9 +91,7 @@ fn expand_in(
                 let (open, paths) = (open.clone(), std::mem::take(paths));
                 block = None;
                 for p in paths {
-                    insert(
-                        &open, &p, file, display, cx, errors, depth, budget, &mut out,
-                    );
+                    insert(&open, &p, file, display, cx, errors, depth, walk, &mut out);
                 }
             } else if !trimmed.is_empty() && !trimmed.starts_with(';') {
                 paths.push(trimmed.to_string());
@@ -97,13 +109,13 @@ fn expand_in(
                 continue;
             }
             if !arg.is_empty() {
-                insert(&l, arg, file, display, cx, errors, depth, budget, &mut out);
+                insert(&l, arg, file, display, cx, errors, depth, walk, &mut out);
                 continue;
             }
         }
         if trimmed.starts_with("{!") && trimmed.ends_with("!}") && trimmed.len() > 4 {
             let arg = trimmed[2..trimmed.len() - 2].trim();
-            insert(&l, arg, file, display, cx, errors, depth, budget, &mut out);
+            insert(&l, arg, file, display, cx, errors, depth, walk, &mut out);
             continue;
         }
         out.push(l);
@@ -130,7 +142,7 @@ fn insert(
     cx: &SnippetCx<'_>,
     errors: &mut Vec<Diagnostic>,
     depth: usize,
-    budget: &mut usize,
+    walk: &mut Walk,
     out: &mut Vec<Line>,
 ) {
     let fail = |errors: &mut Vec<Diagnostic>, msg: String| {
@@ -194,15 +206,16 @@ fn insert(
             return;
         }
     };
-    if selected.len() > *budget {
+    if selected.len() > walk.lines_left {
         fail(
             errors,
             format!("snippet `{arg}`: the page's snippets add up to more than {MAX_LINES} lines"),
         );
-        *budget = 0;
+        walk.lines_left = 0;
         return;
     }
-    *budget -= selected.len();
+    walk.lines_left -= selected.len();
+    walk.files.insert(canon);
     // Inserted lines keep the directive's indentation (inside lists, tabs).
     let indent = &at.text[..at.text.len() - at.text.trim_start().len()];
     let lines: Vec<Line> = selected
@@ -220,7 +233,7 @@ fn insert(
         cx,
         errors,
         depth + 1,
-        budget,
+        walk,
     ));
 }
 

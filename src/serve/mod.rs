@@ -8,17 +8,14 @@
 //! good site with an error overlay. The browser learns of new versions by
 //! long-polling `__handbook/poll` on the same port.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use notify::RecursiveMode;
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use tiny_http::Server;
 
-use crate::content::is_ignored_name;
 use crate::diag::Diagnostics;
 use crate::highlight::Highlighter;
 use crate::site::{self, MarkdownCache};
@@ -26,6 +23,7 @@ use crate::{PageCache, render_site, search};
 
 mod http;
 mod nudge;
+mod watch;
 
 pub use http::clean_path;
 
@@ -80,6 +78,9 @@ pub struct Shared {
     rebuilds: std::sync::atomic::AtomicU64,
     /// Set when the server can no longer serve (the listener died).
     fatal: (Mutex<Option<String>>, Condvar),
+    /// Canonical paths of the files the pages include (the last load's):
+    /// an edit to one rebuilds the site even outside the content folder.
+    included: RwLock<Arc<HashSet<PathBuf>>>,
 }
 
 /// A running dev server.
@@ -148,14 +149,28 @@ impl Shared {
 
     /// Load the site through the shared caches.
     fn load(&self) -> Result<site::Site, Diagnostics> {
-        site::load(
+        let site = site::load(
             &site::LoadOptions {
                 root: self.opts.root.clone(),
                 drafts: self.opts.drafts,
             },
             &self.hl,
             Some(&self.markdown),
-        )
+        )?;
+        let included: HashSet<PathBuf> = site
+            .pages
+            .iter()
+            .flat_map(|p| p.src.includes.iter().cloned())
+            .collect();
+        if let Ok(mut i) = self.included.write() {
+            *i = Arc::new(included);
+        }
+        Ok(site)
+    }
+
+    /// The files the pages include, as of the last load.
+    fn included(&self) -> Arc<HashSet<PathBuf>> {
+        self.included.read().map(|i| i.clone()).unwrap_or_default()
     }
 
     /// Rebuild the site; on success swap it in, on failure keep the last good
@@ -325,31 +340,6 @@ fn describe(d: &Diagnostics) -> String {
     crate::report::compact(d, false)
 }
 
-/// Is `path` something a rebuild should react to?
-fn relevant(root: &Path, out: &Path, cache: &Path, git: Option<&Path>, path: &Path) -> bool {
-    if path.starts_with(out) || path.starts_with(cache) {
-        return false;
-    }
-    // A commit or a checkout moves a ref: the dates from git change.
-    if let Some(rel) = git.and_then(|g| path.strip_prefix(g).ok()) {
-        return rel == Path::new("HEAD")
-            || rel == Path::new("packed-refs")
-            || rel.starts_with("refs");
-    }
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    if rel.components().any(|c| {
-        let n = c.as_os_str().to_string_lossy();
-        is_ignored_name(&n) || n == "target" || n == "node_modules"
-    }) {
-        return false;
-    }
-    rel == Path::new("book.toml")
-        || rel.starts_with("content")
-        || rel.starts_with("themes")
-        || rel.starts_with("static")
-        || rel.extension().is_some_and(|e| e == "md")
-}
-
 /// Start the server: initial build, watcher, HTTP workers. Does not block.
 pub fn start(opts: ServeOptions) -> Result<Handle, String> {
     let root = opts
@@ -377,6 +367,7 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
         polls: Default::default(),
         rebuilds: Default::default(),
         fatal: Default::default(),
+        included: Default::default(),
     });
     shared.rebuild();
     let server = Server::http(SocketAddr::new(opts.bind, opts.port))
@@ -387,68 +378,13 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
         .ok_or("the server has no IP address")?;
     let server = Arc::new(server);
 
-    // Watch the whole root (so atomic replaces of book.toml and editors that
-    // save by rename are seen), filter out what does not matter, debounce
-    // bursts (a git checkout) into one rebuild.
-    let out_dir = root.join(&config.build.output_dir);
-    let cache_dir = root.join(&config.build.cache_dir);
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    let watch_root = root.clone();
-    // The repository's git folder, when the site has its history.
-    let git_dir = config
-        .history
-        .enabled
-        .then(|| git2::Repository::discover(&root).ok())
-        .flatten()
-        .and_then(|r| r.path().canonicalize().ok());
-    let watch_git = git_dir.clone();
-    let mut debouncer = new_debouncer(
-        Duration::from_millis(10),
-        None,
-        move |res: DebounceEventResult| {
-            if let Ok(events) = res {
-                // Reads (our own rebuild opens every file) are not changes.
-                if events
-                    .iter()
-                    .filter(|e| !e.kind.is_access() && !e.kind.is_other())
-                    .flat_map(|e| e.paths.iter())
-                    .any(|p| relevant(&watch_root, &out_dir, &cache_dir, watch_git.as_deref(), p))
-                {
-                    let _ = tx.send(());
-                }
-            }
-        },
-    )
-    .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    debouncer
-        .watch(&root, RecursiveMode::Recursive)
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    // A git folder outside the site root is watched too; failing to watch
-    // it only means dates refresh on the next edit instead of the commit.
-    if let Some(g) = git_dir.as_ref().filter(|g| !g.starts_with(&root)) {
-        let _ = debouncer.watch(g, RecursiveMode::Recursive);
-    }
-    let rebuilder = shared.clone();
-    std::thread::spawn(move || {
-        while rx.recv().is_ok() {
-            // Coalesce anything that arrived while the last rebuild ran.
-            while rx.try_recv().is_ok() {}
-            let v = rebuilder.rebuild();
-            let t = rebuilder
-                .last_rebuild
-                .lock()
-                .map(|t| *t)
-                .unwrap_or_default();
-            eprintln!("rebuilt (version {v}) in {t:.1?}");
-        }
-    });
-
+    let watcher = watch::spawn(&shared, &config)?;
     http::spawn_workers(&server, &shared);
     nudge::spawn(Arc::downgrade(&server), addr);
     Ok(Handle {
         addr,
         shared,
         server,
-        _watcher: Some(Box::new(debouncer)),
+        _watcher: Some(watcher),
     })
 }

@@ -216,7 +216,22 @@ pub struct LoadOptions {
 }
 
 /// A loaded source with the modification time and size it was read at.
-type StampedSource = (SystemTime, u64, Arc<SourceFile>);
+/// A file's modification time and size: what the source cache compares.
+pub(crate) type Stamp = (SystemTime, u64);
+
+/// The stamp of the file at `path` (None: it cannot be read).
+pub(crate) fn stamp(path: &std::path::Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
+
+/// A cached source with the stamps it was read at: its own and those of the
+/// files it includes (an edited include makes it stale too).
+struct StampedSource {
+    stamp: Stamp,
+    includes: Vec<Option<Stamp>>,
+    file: Arc<SourceFile>,
+}
 
 /// Rendered Markdown kept between builds (`serve`), keyed by a hash of the
 /// file's path and bytes and of everything else rendering depends on (the set
@@ -244,14 +259,31 @@ impl MarkdownCache {
             map.extend(entries);
         }
     }
-    fn source(&self, rel: &str, stamp: (SystemTime, u64)) -> Option<Arc<SourceFile>> {
+    fn source(&self, rel: &str, now: Stamp) -> Option<Arc<SourceFile>> {
         let map = self.sources.lock().ok()?;
-        let (t, len, f) = map.get(rel)?;
-        ((*t, *len) == stamp).then(|| f.clone())
+        let e = map.get(rel)?;
+        let fresh = e.stamp == now
+            && e.file.includes.len() == e.includes.len()
+            && e.file
+                .includes
+                .iter()
+                .zip(&e.includes)
+                .all(|(p, then)| stamp(p) == *then);
+        fresh.then(|| e.file.clone())
     }
-    fn put_source(&self, rel: &str, stamp: (SystemTime, u64), f: &Arc<SourceFile>) {
+    /// Keep `f`, read when its file had stamp `at` (its includes' stamps are
+    /// taken now, just after reading them).
+    fn put_source(&self, rel: &str, at: Stamp, f: &Arc<SourceFile>) {
+        let includes = f.includes.iter().map(|p| stamp(p)).collect();
         if let Ok(mut map) = self.sources.lock() {
-            map.insert(rel.to_string(), (stamp.0, stamp.1, f.clone()));
+            map.insert(
+                rel.to_string(),
+                StampedSource {
+                    stamp: at,
+                    includes,
+                    file: f.clone(),
+                },
+            );
         }
     }
 }

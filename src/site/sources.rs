@@ -134,9 +134,7 @@ fn read_one(
     cache: Option<&MarkdownCache>,
 ) -> (Option<Arc<SourceFile>>, Vec<Diagnostic>) {
     let path = project.content_dir.join(rel);
-    let stamp = std::fs::metadata(&path)
-        .ok()
-        .and_then(|m| Some((m.modified().ok()?, m.len())));
+    let stamp = super::stamp(&path);
     if let Some(f) = cache.zip(stamp).and_then(|(c, s)| c.source(rel, s)) {
         let found = f.findings.clone();
         return (Some(f), found);
@@ -155,9 +153,11 @@ fn read_one(
         }
     };
     // mdBook directives ({{#include}}, {{#title}}); other {{ }} text is left alone.
+    let mut includes = Vec::new();
     let (mut text, title) = if text.contains("{{#") {
         let x = crate::include::expand(&text, &path, &project.root, bound);
         findings.extend(x.errors);
+        includes.extend(x.files);
         (x.text, x.title)
     } else {
         (text, None)
@@ -174,6 +174,7 @@ fn read_one(
         let cx = snippets_cx(project, bound);
         let p = crate::mkdocs::markdown::preprocess(&text, &path, &display, &cx);
         findings.extend(p.errors);
+        includes.extend(p.files);
         text = p.text;
         // Compose with an earlier rewrite: map through it to the source.
         line_map = Some(match line_map {
@@ -192,6 +193,9 @@ fn read_one(
     let line_map = line_map.map(Arc::new);
     let (mut f, bad_front) = content::parse_source_lenient(rel, &display, &text);
     f.line_map = line_map;
+    includes.sort();
+    includes.dedup();
+    f.includes = includes;
     findings.extend(bad_front);
     if f.front.title.is_none() {
         f.front.title = title;

@@ -37,13 +37,15 @@ pub struct Preprocessed {
     pub line_map: Vec<(u32, u32)>,
     /// Snippets that could not be inserted.
     pub errors: Vec<Diagnostic>,
+    /// Canonical paths of the files snippets inserted.
+    pub files: Vec<std::path::PathBuf>,
 }
 
 /// Rewrite a page's whole text (front matter included: it passes unchanged).
 pub fn preprocess(text: &str, file: &Path, display: &Path, cx: &SnippetCx<'_>) -> Preprocessed {
     let lines = crate::lines::split(text);
     let mut errors = Vec::new();
-    let lines = snippets::expand(lines, file, display, cx, &mut errors);
+    let (lines, files) = snippets::expand(lines, file, display, cx, &mut errors);
     let (lines, abbrs) = take_abbreviations(lines);
     let mut out = Vec::with_capacity(lines.len() + 16);
     convert(&lines, &mut out, 0);
@@ -55,6 +57,7 @@ pub fn preprocess(text: &str, file: &Path, display: &Path, cx: &SnippetCx<'_>) -
         text,
         line_map,
         errors,
+        files,
     }
 }
 
