@@ -57,7 +57,21 @@ pub fn page_history(site: &Site, page: usize) -> Option<PageHistory> {
     if p.src.front.updated.is_some() {
         return None;
     }
-    if let Some(&mtime) = h.uncommitted.get(&p.src.rel) {
+    // The page's own file and every file it includes: the newest change wins.
+    let mut uncommitted = h.uncommitted.get(&p.src.rel).copied();
+    let mut last = h.files.get(&p.src.rel).copied();
+    for inc in &p.src.includes {
+        let (mtime, commit) = match inc.strip_prefix(&h.content_dir) {
+            Ok(rel) => {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                (h.uncommitted.get(&rel), h.files.get(&rel))
+            }
+            Err(_) => (h.uncommitted_extra.get(inc), h.extra.get(inc)),
+        };
+        uncommitted = uncommitted.max(mtime.copied());
+        last = last.max(commit.copied());
+    }
+    if let Some(mtime) = uncommitted {
         return Some(PageHistory {
             date: Date::from_days(mtime.div_euclid(86_400)),
             author: None,
@@ -66,7 +80,7 @@ pub fn page_history(site: &Site, page: usize) -> Option<PageHistory> {
             uncommitted: true,
         });
     }
-    let c = &h.commits[*h.files.get(&p.src.rel)?];
+    let c = &h.commits[last?];
     Some(PageHistory {
         date: c.date(),
         author: Some(c.author.clone()),

@@ -366,3 +366,69 @@ fn an_authors_changes_page_wins_over_the_generated_one() {
     assert!(html.contains("Our own release notes."), "{html}");
     assert!(!html.contains("Week of "));
 }
+
+#[test]
+fn a_page_was_last_updated_when_a_file_it_includes_was() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    write(root, "book.toml", "[book]\ntitle = \"T\"\n");
+    write(root, ".gitignore", "public/\n.handbook-cache/\n");
+    // One page includes a file outside the content folder and one inside
+    // it; another includes only the outside one; a third includes nothing.
+    write(
+        root,
+        "content/guide/usage.md",
+        "+++\ntitle = \"Usage\"\n+++\n\n```go\n{{#include ../../examples/hello.go}}\n```\n\n{{#include part.txt}}\n",
+    );
+    write(
+        root,
+        "content/guide/example.md",
+        "+++\ntitle = \"Example\"\n+++\n\n```go\n{{#include ../../examples/hello.go}}\n```\n",
+    );
+    write(
+        root,
+        "content/guide/plain.md",
+        "+++\ntitle = \"Plain\"\n+++\n\nText.\n",
+    );
+    write(root, "content/guide/part.txt", "First part.\n");
+    write(root, "examples/hello.go", "package main\n\n// v1\n");
+    let repo = Repository::init(root).unwrap();
+    commit(&repo, "Alice", JAN5, "Add the guide");
+    write(root, "examples/hello.go", "package main\n\n// v2\n");
+    commit(&repo, "Bob", JAN5 + 10 * DAY, "Change the example");
+    write(root, "content/guide/part.txt", "Second part.\n");
+    commit(&repo, "Carol", JAN5 + 20 * DAY, "Change the part");
+
+    let out = build(root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let by = |page: &str, who: &str, date: &str| {
+        let html = read(root, &format!("public/guide/{page}.html"));
+        assert!(
+            html.contains(&format!(
+                "Last updated <time datetime=\"{date}\">{date}</time> by {who}"
+            )),
+            "{page} should be last updated by {who} on {date}"
+        );
+    };
+    by("usage", "Carol", "2026-01-25");
+    by("example", "Bob", "2026-01-15");
+    by("plain", "Alice", "2026-01-05");
+    // The same from the history cache.
+    let out = build(root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    by("example", "Bob", "2026-01-15");
+
+    // An uncommitted edit to the outside file marks the pages that include it.
+    write(
+        root,
+        "examples/hello.go",
+        "package main\n\n// v3, not committed\n",
+    );
+    let out = build(root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for page in ["usage", "example"] {
+        let html = read(root, &format!("public/guide/{page}.html"));
+        assert!(html.contains("(uncommitted changes)"), "{page}");
+    }
+    by("plain", "Alice", "2026-01-05");
+}

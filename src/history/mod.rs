@@ -15,7 +15,7 @@ mod text;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -136,6 +136,9 @@ pub struct History {
     pub commits: Vec<Commit>,
     /// Content-relative path -> the last commit that changed the file.
     pub files: BTreeMap<String, usize>,
+    /// Files outside the content folder that pages include (canonical
+    /// path) -> the last commit that changed them.
+    pub extra: BTreeMap<PathBuf, usize>,
     /// Rule id -> its life.
     pub rules: BTreeMap<String, RuleLife>,
     /// The newest changes, newest first (at most [`MAX_EVENTS`]).
@@ -144,6 +147,13 @@ pub struct History {
     /// modification times (seconds since the epoch). Not cached.
     #[serde(skip)]
     pub uncommitted: BTreeMap<String, i64>,
+    /// The same for the included files outside the content folder
+    /// (canonical paths). Not cached.
+    #[serde(skip)]
+    pub uncommitted_extra: BTreeMap<PathBuf, i64>,
+    /// The content folder (canonical), which `files` is relative to. Not cached.
+    #[serde(skip)]
+    pub content_dir: PathBuf,
     /// The cache key it was read for (HEAD, content folder, rule pattern,
     /// tracks). Not cached.
     #[serde(skip)]
@@ -165,6 +175,9 @@ pub struct Inputs<'a> {
     pub rule_pattern: &'a Regex,
     /// Content-relative folders of tracks.
     pub track_dirs: &'a BTreeSet<String>,
+    /// Canonical paths of the files pages include (mdBook `{{#include}}`,
+    /// MkDocs snippets): a page was last updated when it or one of them was.
+    pub includes: &'a BTreeSet<PathBuf>,
     /// The history read by the previous build of this process (`serve`),
     /// with the cache key it was read for.
     pub previous: Option<(&'a str, &'a History)>,
@@ -206,19 +219,27 @@ pub fn read(inputs: &Inputs<'_>) -> Result<History, (Missing, Option<Diagnostic>
     let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
         return Err((Missing::Nothing, None));
     };
-    let content = inputs
+    let content_abs = inputs
         .content_dir
         .canonicalize()
-        .ok()
-        .and_then(|c| c.strip_prefix(&workdir).ok().map(Path::to_path_buf))
-        .ok_or((Missing::Nothing, None))?;
-    let content_rel = content.to_string_lossy().replace('\\', "/");
+        .map_err(|_| (Missing::Nothing, None))?;
+    let content = content_abs
+        .strip_prefix(&workdir)
+        .map_err(|_| (Missing::Nothing, None))?;
+    let content_rel = slashed(content);
+    // Included files outside the content folder, but in the repository.
+    let extra: Vec<(String, PathBuf)> = inputs
+        .includes
+        .iter()
+        .filter(|p| !p.starts_with(&content_abs))
+        .filter_map(|p| Some((slashed(p.strip_prefix(&workdir).ok()?), p.clone())))
+        .collect();
     let head = repo
         .head()
         .ok()
         .and_then(|h| h.peel_to_commit().ok())
         .ok_or((Missing::Nothing, None))?;
-    let key = cache_key(&head.id().to_string(), &content_rel, inputs);
+    let key = cache_key(&head.id().to_string(), &content_rel, &extra, inputs);
     let cache_file = inputs.cache_dir.join("history.json");
     // `serve` hands back the history it read last: at the same key it is
     // reused as it is, without reading the cache file again.
@@ -229,7 +250,7 @@ pub fn read(inputs: &Inputs<'_>) -> Result<History, (Missing, Option<Diagnostic>
     let mut history = match previous.or_else(|| load_cache(&cache_file, &key)) {
         Some(h) => h,
         None => {
-            let h = walk::walk(&repo, &content_rel, inputs).map_err(|e| {
+            let h = walk::walk(&repo, &content_rel, &extra, inputs).map_err(|e| {
                 (
                     Missing::Nothing,
                     Some(Diagnostic::warning(
@@ -243,19 +264,34 @@ pub fn read(inputs: &Inputs<'_>) -> Result<History, (Missing, Option<Diagnostic>
         }
     };
     history.uncommitted = status::uncommitted(&repo, &content_rel, inputs.content_dir);
+    history.uncommitted_extra = status::uncommitted_files(&repo, &extra);
+    history.content_dir = content_abs;
     history.key = key;
     Ok(history)
 }
 
-/// The cache is valid for one HEAD, content folder, rule pattern and set of
-/// track folders, and this version of the format.
-fn cache_key(head: &str, content_rel: &str, inputs: &Inputs<'_>) -> String {
+/// The cache is valid for one HEAD, content folder, rule pattern, set of
+/// track folders and set of included files outside the content folder, and
+/// this version of the format.
+fn cache_key(
+    head: &str,
+    content_rel: &str,
+    extra: &[(String, PathBuf)],
+    inputs: &Inputs<'_>,
+) -> String {
     let tracks: Vec<&str> = inputs.track_dirs.iter().map(String::as_str).collect();
+    let extra: Vec<&str> = extra.iter().map(|(r, _)| r.as_str()).collect();
     format!(
-        "v1 {head} {content_rel} {} {}",
+        "v2 {head} {content_rel} {} {} {}",
         inputs.rule_pattern.as_str(),
-        tracks.join(",")
+        tracks.join(","),
+        extra.join(",")
     )
+}
+
+/// A relative path with `/` separators, as git writes them.
+fn slashed(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
 }
 
 #[derive(Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! The one pass over the commits that builds a [`History`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository, Sort};
 
@@ -41,9 +41,14 @@ struct State {
 }
 
 /// Walk every commit reachable from HEAD, oldest first.
+///
+/// `extra` are files outside the content folder that pages include:
+/// (repository-relative path, canonical path); their last commits land in
+/// [`History::extra`].
 pub(super) fn walk(
     repo: &Repository,
     content_rel: &str,
+    extra: &[(String, PathBuf)],
     inputs: &Inputs<'_>,
 ) -> Result<History, git2::Error> {
     let head = repo.head()?.peel_to_commit()?;
@@ -60,19 +65,20 @@ pub(super) fn walk(
     // handle on the repository).
     let oids: Vec<Oid> = revwalk.collect::<Result<_, _>>()?;
     let path = repo.path().to_path_buf();
-    let runs: Vec<Vec<(Commit, Vec<Touched>)>> = {
+    let extra_rel: Vec<&str> = extra.iter().map(|(r, _)| r.as_str()).collect();
+    let runs: Vec<Vec<Changed>> = {
         use rayon::prelude::*;
         oids.par_chunks(512)
             .map_init(
                 || Repository::open(&path),
                 |r, run| match r {
-                    Ok(r) => changes_of(r, run, content_rel),
+                    Ok(r) => changes_of(r, run, content_rel, &extra_rel),
                     Err(e) => Err(git2::Error::from_str(&e.to_string())),
                 },
             )
             .collect::<Result<_, _>>()?
     };
-    let commits: Vec<(Commit, Vec<Touched>)> = runs.into_iter().flatten().collect();
+    let commits: Vec<Changed> = runs.into_iter().flatten().collect();
     let stats = std::env::var_os("HANDBOOK_STATS").is_some();
     if stats {
         eprintln!("handbook-stats history trees {:.1?}", t0.elapsed());
@@ -84,9 +90,12 @@ pub(super) fn walk(
     }
     // 3. The commits applied in order.
     let mut state = State::default();
-    for (commit, touched) in commits {
+    for (commit, touched, extras) in commits {
         let index = history.commits.len();
         history.commits.push(commit);
+        for i in extras {
+            history.extra.insert(extra[i].1.clone(), index);
+        }
         apply(index, &touched, &parsed, inputs, &mut state, &mut history);
     }
     if stats {
@@ -162,7 +171,7 @@ fn parse(
 /// cache. Each thread has its own handle on the repository.
 fn parse_all(
     repo: &Repository,
-    commits: &[(Commit, Vec<Touched>)],
+    commits: &[Changed],
     inputs: &Inputs<'_>,
 ) -> Result<HashMap<Oid, Parsed>, git2::Error> {
     use rayon::prelude::*;
@@ -170,7 +179,7 @@ fn parse_all(
     let wanted: Vec<(Oid, &str)> = commits
         .iter()
         .rev()
-        .flat_map(|(_, touched)| touched.iter())
+        .flat_map(|(_, touched, _)| touched.iter())
         .filter(|t| t.path.ends_with(".md"))
         .filter_map(|t| t.new.map(|id| (id, t.path.as_str())))
         .filter(|(id, _)| seen.insert(*id))
@@ -189,18 +198,55 @@ fn parse_all(
         .collect()
 }
 
-/// The id of the content folder's tree at `commit` (the root tree when the
-/// content folder is the repository's root).
-fn content_tree(commit: &git2::Commit<'_>, content_rel: &str) -> Result<Option<Oid>, git2::Error> {
-    let tree = commit.tree()?;
-    if content_rel.is_empty() {
-        return Ok(Some(tree.id()));
+/// A commit that changed content files (or included files outside the
+/// content folder: indexes into the `extra` paths).
+type Changed = (Commit, Vec<Touched>, Vec<usize>);
+
+/// The id of the object at `rel` in `tree` (None when there is none).
+fn id_at(
+    tree: &git2::Tree<'_>,
+    rel: &str,
+) -> Result<Option<(Oid, Option<ObjectType>)>, git2::Error> {
+    if rel.is_empty() {
+        return Ok(Some((tree.id(), Some(ObjectType::Tree))));
     }
-    match tree.get_path(Path::new(content_rel)) {
-        Ok(e) if e.kind() == Some(ObjectType::Tree) => Ok(Some(e.id())),
-        Ok(_) => Ok(None),
+    match tree.get_path(Path::new(rel)) {
+        Ok(e) => Ok(Some((e.id(), e.kind()))),
         Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
         Err(e) => Err(e),
+    }
+}
+
+/// What `changes_of` compares between a commit and its parent: the content
+/// folder's tree id and the ids of the extra files.
+#[derive(PartialEq, Eq, Clone)]
+struct Snapshot {
+    content: Option<Oid>,
+    extra: Vec<Option<Oid>>,
+}
+
+impl Snapshot {
+    fn of(
+        commit: &git2::Commit<'_>,
+        content_rel: &str,
+        extra: &[&str],
+    ) -> Result<Self, git2::Error> {
+        let tree = commit.tree()?;
+        let content = id_at(&tree, content_rel)?
+            .filter(|(_, kind)| *kind == Some(ObjectType::Tree))
+            .map(|(id, _)| id);
+        let extra = extra
+            .iter()
+            .map(|p| Ok(id_at(&tree, p)?.map(|(id, _)| id)))
+            .collect::<Result<_, git2::Error>>()?;
+        Ok(Snapshot { content, extra })
+    }
+
+    fn empty(extra: usize) -> Self {
+        Snapshot {
+            content: None,
+            extra: vec![None; extra],
+        }
     }
 }
 
@@ -210,31 +256,37 @@ fn changes_of(
     repo: &Repository,
     run: &[Oid],
     content_rel: &str,
-) -> Result<Vec<(Commit, Vec<Touched>)>, git2::Error> {
+    extra: &[&str],
+) -> Result<Vec<Changed>, git2::Error> {
     let mut out = Vec::new();
     let mut trees = Trees::default();
-    // The previous commit and its content tree: usually the next one's parent.
-    let mut last: Option<(Oid, Option<Oid>)> = None;
+    // The previous commit and what it held: usually the next one's parent.
+    let mut last: Option<(Oid, Snapshot)> = None;
     for &oid in run {
         let commit = repo.find_commit(oid)?;
         // A merge's changes are its branch's commits, already walked.
         if commit.parent_count() > 1 {
             continue;
         }
-        let new = content_tree(&commit, content_rel)?;
-        let old = match (commit.parent_id(0), last) {
-            (Ok(p), Some((id, tree))) if p == id => tree,
-            (Ok(_), _) => content_tree(&commit.parent(0)?, content_rel)?,
-            (Err(_), _) => None,
+        let new = Snapshot::of(&commit, content_rel, extra)?;
+        let old = match (commit.parent_id(0), last.take()) {
+            (Ok(p), Some((id, snap))) if p == id => snap,
+            (Ok(_), _) => Snapshot::of(&commit.parent(0)?, content_rel, extra)?,
+            (Err(_), _) => Snapshot::empty(extra.len()),
         };
-        last = Some((commit.id(), new));
+        last = Some((commit.id(), new.clone()));
         if old == new {
             continue;
         }
-        trees.next_commit();
         let mut touched = Vec::new();
-        diff_trees(repo, &mut trees, old, new, "", &mut touched)?;
-        if touched.is_empty() {
+        if old.content != new.content {
+            trees.next_commit();
+            diff_trees(repo, &mut trees, old.content, new.content, "", &mut touched)?;
+        }
+        let extras: Vec<usize> = (0..extra.len())
+            .filter(|&i| old.extra[i] != new.extra[i])
+            .collect();
+        if touched.is_empty() && extras.is_empty() {
             continue;
         }
         out.push((
@@ -245,6 +297,7 @@ fn changes_of(
                 summary: commit.summary().ok().flatten().unwrap_or("").to_string(),
             },
             touched,
+            extras,
         ));
     }
     Ok(out)

@@ -315,12 +315,15 @@ pub fn load_project(
     // (it needs only the sources' paths): on a long history it is mostly
     // serial object reads.
     let tracks = track_dirs(&src.files);
+    let includes: std::collections::BTreeSet<std::path::PathBuf> = src
+        .files
+        .iter()
+        .flat_map(|f| f.includes.iter().cloned())
+        .collect();
     let (rendered, history) = std::thread::scope(|scope| {
-        let history = project
-            .config
-            .history
-            .enabled
-            .then(|| scope.spawn(|| read_history(&project, &rule_pattern, &tracks, cache)));
+        let history = project.config.history.enabled.then(|| {
+            scope.spawn(|| read_history(&project, &rule_pattern, (&tracks, &includes), cache))
+        });
         let rendered =
             assemble::render_markdown(&project, &rule_pattern, &src.files, &src.assets, hl, cache);
         (rendered, history.map(|h| h.join()))
@@ -405,7 +408,10 @@ fn track_dirs(
 fn read_history(
     project: &Project,
     rule_pattern: &Regex,
-    track_dirs: &std::collections::BTreeSet<String>,
+    (track_dirs, includes): (
+        &std::collections::BTreeSet<String>,
+        &std::collections::BTreeSet<std::path::PathBuf>,
+    ),
     cache: Option<&MarkdownCache>,
 ) -> (
     Option<std::sync::Arc<crate::history::History>>,
@@ -419,6 +425,7 @@ fn read_history(
         cache_dir: &cache_dir,
         rule_pattern,
         track_dirs,
+        includes,
         previous: previous.as_deref().map(|h| (h.key.as_str(), h)),
     };
     let start = std::time::Instant::now();
