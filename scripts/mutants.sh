@@ -15,8 +15,9 @@ files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
   files=(
     src/output.rs src/paths.rs src/diag.rs src/summary.rs src/search/tokenize.rs
-    src/slug.rs src/site/links.rs src/site/outputs.rs src/markdown.rs
-    src/serve.rs src/search/mod.rs src/include.rs src/mkdocs/snippets.rs
+    src/slug.rs src/html.rs src/markdown/links.rs src/site/links.rs
+    src/site/outputs.rs src/site/rules.rs src/serve/http.rs src/search/mod.rs
+    src/include.rs src/mkdocs/snippets.rs
   )
 fi
 args=()
