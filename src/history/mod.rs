@@ -10,6 +10,7 @@
 //! shallow clone build as before, without git dates (a shallow clone says
 //! so once: its oldest commit would look like the author of everything).
 
+mod apply;
 mod status;
 mod text;
 mod walk;
