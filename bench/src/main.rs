@@ -97,7 +97,9 @@ fn main() {
             highlight_throughput(&site);
             ours = Some(measure_builds(&args, &bin, &site, n));
         }
-        measure_serve(&site, args.edits);
+        if args.edits > 0 {
+            measure_serve(&site, args.edits);
+        }
         if let Some(t) = ours.filter(|_| args.compare) {
             compare(&site, n, t);
         }
