@@ -50,28 +50,39 @@ pub(super) fn walk(
     let oids: Vec<Oid> = revwalk.collect::<Result<_, _>>()?;
     let path = repo.path().to_path_buf();
     let extra_rel: Vec<&str> = extra.iter().map(|(r, _)| r.as_str()).collect();
-    let runs: Vec<Vec<Changed>> = {
-        use rayon::prelude::*;
-        oids.par_chunks(512)
-            .map_init(
-                || Repository::open(&path),
-                |r, run| match r {
-                    Ok(r) => changes_of(r, run, content_rel, &extra_rel),
-                    Err(e) => Err(git2::Error::from_str(&e.to_string())),
-                },
-            )
-            .collect::<Result<_, _>>()?
-    };
-    let commits: Vec<Changed> = runs.into_iter().flatten().collect();
     let stats = std::env::var_os("HANDBOOK_STATS").is_some();
-    if stats {
-        eprintln!("handbook-stats history trees {:.1?}", t0.elapsed());
-    }
-    // 2. Every version of every Markdown file, parsed in parallel.
-    let parsed = parse_all(repo, &commits, inputs)?;
-    if stats {
-        eprintln!("handbook-stats history parse {:.1?}", t0.elapsed());
-    }
+    // The walk runs beside the Markdown rendering, which keeps rayon's
+    // global pool busy: jobs queued there would wait behind it, so the walk
+    // has threads of its own and the OS shares the cores between the two.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(std::thread::available_parallelism().map_or(2, |n| n.get().min(4)))
+        .thread_name(|i| format!("history-{i}"))
+        .build()
+        .map_err(|e| git2::Error::from_str(&e.to_string()))?;
+    let (commits, parsed) = pool.install(|| -> Result<_, git2::Error> {
+        let runs: Vec<Vec<Changed>> = {
+            use rayon::prelude::*;
+            oids.par_chunks(512)
+                .map_init(
+                    || Repository::open(&path),
+                    |r, run| match r {
+                        Ok(r) => changes_of(r, run, content_rel, &extra_rel),
+                        Err(e) => Err(git2::Error::from_str(&e.to_string())),
+                    },
+                )
+                .collect::<Result<_, _>>()?
+        };
+        let commits: Vec<Changed> = runs.into_iter().flatten().collect();
+        if stats {
+            eprintln!("handbook-stats history trees {:.1?}", t0.elapsed());
+        }
+        // 2. Every version of every Markdown file, parsed in parallel.
+        let parsed = parse_all(&path, &commits, inputs)?;
+        if stats {
+            eprintln!("handbook-stats history parse {:.1?}", t0.elapsed());
+        }
+        Ok((commits, parsed))
+    })?;
     // 3. The commits applied in order.
     let mut state = State::default();
     for (commit, touched, extras) in commits {
@@ -154,7 +165,7 @@ fn parse(
 /// against newer ones, so this order keeps the delta bases in libgit2's
 /// cache. Each thread has its own handle on the repository.
 fn parse_all(
-    repo: &Repository,
+    repo_path: &Path,
     commits: &[Changed],
     inputs: &Inputs<'_>,
 ) -> Result<HashMap<Oid, Parsed>, git2::Error> {
@@ -168,7 +179,7 @@ fn parse_all(
         .filter_map(|t| t.new.map(|id| (id, t.path.as_str())))
         .filter(|(id, _)| seen.insert(*id))
         .collect();
-    let path = repo.path().to_path_buf();
+    let path = repo_path;
     wanted
         .par_iter()
         .with_min_len(256)
