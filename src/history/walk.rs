@@ -179,12 +179,11 @@ fn parse_all(
         .filter_map(|t| t.new.map(|id| (id, t.path.as_str())))
         .filter(|(id, _)| seen.insert(*id))
         .collect();
-    let path = repo_path;
     wanted
         .par_iter()
         .with_min_len(256)
         .map_init(
-            || Repository::open(&path),
+            || Repository::open(repo_path),
             |r, &(id, p)| match r {
                 Ok(r) => parse(r, id, p, inputs).map(|x| (id, x)),
                 Err(e) => Err(git2::Error::from_str(&e.to_string())),
