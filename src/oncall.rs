@@ -167,7 +167,7 @@ fn resolves(site: &Site, path: &str) -> bool {
     }
     match site.pages.iter().find(|p| p.url == path) {
         Some(p) => anchor.is_none_or(|a| p.rendered.headings.iter().any(|h| h.id == a)),
-        None => path == "alerts/index.html" && !site.alerts.is_empty(),
+        None => path == crate::paths::generated::ALERTS && !site.alerts.is_empty(),
     }
 }
 

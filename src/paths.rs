@@ -29,6 +29,41 @@ pub fn url_for_source(rel: &str) -> String {
 /// folder has several.
 pub const INDEX_NAMES: [&str; 3] = ["_index.md", "index.md", "README.md"];
 
+/// Files handbook generates for a site as a whole: one list that the
+/// renderer writes, the output plan reserves and Markdown links may name.
+pub mod generated {
+    /// The not-found page.
+    pub const NOT_FOUND: &str = "404.html";
+    /// Every rule, by id.
+    pub const RULES: &str = "rules.html";
+    /// The search page.
+    pub const SEARCH: &str = "search.html";
+    /// Every tag.
+    pub const TAGS: &str = "tags/index.html";
+    /// What each owner owns.
+    pub const OWNERS: &str = "owners.html";
+    /// What changed, from git.
+    pub const CHANGES: &str = "changes.html";
+    /// The same as an Atom feed.
+    pub const FEED: &str = "changes.xml";
+    /// Every alert and its runbook.
+    pub const ALERTS: &str = "alerts/index.html";
+    /// The same for bots.
+    pub const ALERTS_JSON: &str = "alerts.json";
+    /// For search engines, with `[site] site-url`.
+    pub const SITEMAP: &str = "sitemap.xml";
+
+    /// The page of one tag.
+    pub fn tag(name: &str) -> String {
+        format!("tags/{}.html", super::slugify(name))
+    }
+
+    /// Generated pages content may link to (`[all rules](rules.html)`).
+    pub fn is_linkable(url: &str) -> bool {
+        matches!(url, RULES | SEARCH | TAGS) || (url.starts_with("tags/") && url.ends_with(".html"))
+    }
+}
+
 /// True for file names that hold a section's own page.
 pub fn is_index_name(file: &str) -> bool {
     INDEX_NAMES.contains(&file)

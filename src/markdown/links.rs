@@ -113,7 +113,7 @@ pub(super) fn resolve_link(
             }
             (LinkTarget::Generated(url), Some(href))
         }
-        None if is_generated(&resolved) => {
+        None if crate::paths::generated::is_linkable(&resolved) => {
             let mut href = format!("{root}{resolved}");
             if let Some(a) = &anchor {
                 let _ = write!(href, "#{a}");
@@ -151,12 +151,6 @@ pub(super) fn resolve_through_parent(
     let inside =
         parts.len() >= content.len() && parts.iter().zip(content).all(|(a, b)| *a == b.as_str());
     inside.then(|| parts[content.len()..].join("/"))
-}
-
-/// Pages handbook generates itself, which content may link to.
-pub(super) fn is_generated(url: &str) -> bool {
-    matches!(url, "rules.html" | "search.html" | "tags/index.html")
-        || (url.starts_with("tags/") && url.ends_with(".html"))
 }
 
 pub(super) fn index_candidates(dir: &str) -> Vec<String> {

@@ -172,7 +172,7 @@ pub fn render_site(
     }
     if let Some(url) = &site.config.site.site_url {
         outputs.push(Output {
-            path: "sitemap.xml".into(),
+            path: crate::paths::generated::SITEMAP.into(),
             bytes: Arc::new(sitemap(site, url).into_bytes()),
         });
     }
@@ -490,7 +490,7 @@ fn alert_pages(site: &Site) -> Vec<Output> {
         });
     }
     out.push(Output {
-        path: "alerts.json".into(),
+        path: crate::paths::generated::ALERTS_JSON.into(),
         bytes: Arc::new(
             (serde_json::to_string_pretty(&rows).expect("alert rows serialise") + "\n")
                 .into_bytes(),

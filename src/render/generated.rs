@@ -1,6 +1,7 @@
 //! Pages that belong to the site rather than to a source file: owners,
 //! alerts, the rules index, tags, search, 404 and the changes page and feed.
 
+use crate::paths::generated;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -18,7 +19,7 @@ impl<'a> Renderer<'a> {
         let Some(h) = self.site.history.as_deref() else {
             return Ok(Vec::new());
         };
-        let url = "changes.html";
+        let url = generated::CHANGES;
         let body = crate::changes::page_body(self.site, h, "");
         let mut ctx = self.base_context(url, None);
         let mut page = GeneratedPage::new("What changed", url);
@@ -29,7 +30,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("page", &page);
         let html = self.render("page.html", &ctx, url)?;
         let feed = Output {
-            path: "changes.xml".into(),
+            path: generated::FEED.into(),
             bytes: std::sync::Arc::new(crate::changes::atom(self.site, h).into_bytes()),
         };
         Ok(vec![html, feed])
@@ -38,7 +39,7 @@ impl<'a> Renderer<'a> {
     /// `owners.html`: for each owner named in front matter, what they own:
     /// runbooks (with their review state), standards, tracks and pages.
     pub fn owners(&self) -> Result<Output, Diagnostic> {
-        let url = "owners.html";
+        let url = generated::OWNERS;
         let e = crate::html::escape;
         let mut by_owner: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for &i in &self.site.order {
@@ -93,7 +94,7 @@ impl<'a> Renderer<'a> {
     /// `alerts/index.html`: every alert with its runbook, owner, severity
     /// and last review, in a table a reader can filter and sort (on a phone too).
     pub fn alerts_index(&self) -> Result<Output, Diagnostic> {
-        let url = "alerts/index.html";
+        let url = generated::ALERTS;
         let mut body = String::from(
             "<p><label>Filter <input type=\"search\" class=\"table-filter\" data-filter=\"#alerts-table\" placeholder=\"Alert, runbook, owner…\"></label></p>\n<div class=\"table-wrap\"><table id=\"alerts-table\" class=\"alerts-table\" data-sortable>\n<thead><tr><th>Alert</th><th>Runbook</th><th>Owner</th><th>Severity</th><th>Last reviewed</th></tr></thead>\n<tbody>\n",
         );
@@ -139,7 +140,7 @@ impl<'a> Renderer<'a> {
 
     /// The rules index.
     pub fn rules(&self) -> Result<Output, Diagnostic> {
-        let url = "rules.html";
+        let url = generated::RULES;
         #[derive(Serialize)]
         struct Group<'a> {
             title: &'a str,
@@ -239,7 +240,7 @@ impl<'a> Renderer<'a> {
             url: String,
             count: usize,
         }
-        let index_url = "tags/index.html";
+        let index_url = generated::TAGS;
         let tags: Vec<Tag<'_>> = self
             .site
             .tags
@@ -257,7 +258,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("pages", &Vec::<EntryCtx<'_>>::new());
         out.push(self.render("tags.html", &ctx, index_url)?);
         for (t, ps) in &self.site.tags {
-            let url = format!("tags/{}.html", crate::paths::slugify(t));
+            let url = generated::tag(t);
             let mut ctx = self.base_context(&url, None);
             ctx.insert("page", &GeneratedPage::new(&format!("Tagged “{t}”"), &url));
             ctx.insert("tags", &Vec::<Tag<'_>>::new());
@@ -271,7 +272,7 @@ impl<'a> Renderer<'a> {
 
     /// The full search results page.
     pub fn search_page(&self) -> Result<Output, Diagnostic> {
-        let url = "search.html";
+        let url = generated::SEARCH;
         let mut ctx = self.base_context(url, None);
         ctx.insert("page", &GeneratedPage::new("Search", url));
         // Filters only for the kinds of content the site has.
@@ -304,7 +305,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("site", &self.site_ctx());
         ctx.insert("home", &home);
         ctx.insert("css", css);
-        self.render("404.html", &ctx, "404.html")
+        self.render("404.html", &ctx, generated::NOT_FOUND)
     }
 }
 

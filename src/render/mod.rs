@@ -360,13 +360,7 @@ impl<'a> Renderer<'a> {
                 .front
                 .tags
                 .iter()
-                .map(|t| {
-                    self.link(
-                        &p.url,
-                        t,
-                        &format!("tags/{}.html", crate::paths::slugify(t)),
-                    )
-                })
+                .map(|t| self.link(&p.url, t, &crate::paths::generated::tag(t)))
                 .collect(),
             date: p.src.front.date,
             updated: p.src.front.updated,

@@ -231,9 +231,9 @@ fn handle(shared: &Shared, req: Request) {
             return;
         } else {
             (
-                cur.files.get("404.html").cloned(),
+                cur.files.get(crate::paths::generated::NOT_FOUND).cloned(),
                 404,
-                "404.html".to_string(),
+                crate::paths::generated::NOT_FOUND.to_string(),
                 error,
             )
         }

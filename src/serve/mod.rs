@@ -328,7 +328,7 @@ fn only_css_changed(
             let Some(o) = old.get(k) else { return false };
             // 404.html inlines the stylesheet.
             k.ends_with(".css")
-                || k == "404.html"
+                || k == crate::paths::generated::NOT_FOUND
                 || Arc::ptr_eq(o, v)
                 || o == v
                 || (k.ends_with(".html")

@@ -6,6 +6,7 @@
 //! alias or redirect; the first of two aliases wins. `check` reports the
 //! same findings, since they are computed here, before anything is rendered.
 
+use crate::paths::generated;
 use std::collections::{BTreeMap, HashSet};
 
 use super::{Site, alias_url};
@@ -55,39 +56,36 @@ impl Claim {
 
 /// Paths handbook writes for the site as a whole.
 fn generated_claims(site: &Site) -> Vec<(String, Claim)> {
-    let mut v: Vec<(String, Claim)> = vec![("404.html".into(), Claim::Generated)];
+    let mut v: Vec<(String, Claim)> = vec![(generated::NOT_FOUND.into(), Claim::Generated)];
     for s in &site.sections {
         if s.index.is_none() {
             v.push((s.url.clone(), Claim::Generated));
         }
     }
     if !site.rules.is_empty() {
-        v.push(("rules.html".into(), Claim::Generated));
+        v.push((generated::RULES.into(), Claim::Generated));
     }
     if !site.tags.is_empty() {
-        v.push(("tags/index.html".into(), Claim::Generated));
+        v.push((generated::TAGS.into(), Claim::Generated));
         for t in site.tags.keys() {
-            v.push((
-                format!("tags/{}.html", crate::paths::slugify(t)),
-                Claim::Generated,
-            ));
+            v.push((generated::tag(t), Claim::Generated));
         }
     }
     if site.config.search.enabled {
-        v.push(("search.html".into(), Claim::Reserved));
+        v.push((generated::SEARCH.into(), Claim::Reserved));
     }
     if site.pages.iter().any(|p| p.src.front.owner.is_some()) {
-        v.push(("owners.html".into(), Claim::Generated));
+        v.push((generated::OWNERS.into(), Claim::Generated));
     }
     if !site.alerts.is_empty() {
-        v.push(("alerts/index.html".into(), Claim::Generated));
-        v.push(("alerts.json".into(), Claim::Reserved));
+        v.push((generated::ALERTS.into(), Claim::Generated));
+        v.push((generated::ALERTS_JSON.into(), Claim::Reserved));
         for name in site.alerts.keys() {
             v.push((super::alerts::alert_url(name), Claim::Reserved));
         }
     }
     if site.config.site.site_url.is_some() {
-        v.push(("sitemap.xml".into(), Claim::Reserved));
+        v.push((generated::SITEMAP.into(), Claim::Reserved));
     }
     v
 }
@@ -97,7 +95,7 @@ fn generated_claims(site: &Site) -> Vec<(String, Claim)> {
 /// when the history feature arrives.
 fn optional_generated(site: &Site) -> Vec<&'static str> {
     if site.history.is_some() {
-        vec!["changes.html", "changes.xml"]
+        vec![generated::CHANGES, generated::FEED]
     } else {
         Vec::new()
     }
