@@ -108,7 +108,8 @@ fn github_and_gitlab_formats() {
         "{gh}"
     );
     // One annotation per finding of the JSON report, errors as errors.
-    let (_, json) = check(d.path(), &["--format", "json"]);
+    let (code, json) = check(d.path(), &["--format", "json"]);
+    assert_eq!(code, 1, "the same findings, the same exit code: {json}");
     let findings: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
     let errors = findings.iter().filter(|f| f["severity"] == "error").count();
     let warnings = findings.len() - errors;
