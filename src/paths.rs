@@ -154,12 +154,17 @@ pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
+    let hex = |b: u8| char::from(b).to_digit(16);
     while i < bytes.len() {
+        // Bytes, not `&s[..]`: the two after a `%` need not be characters
+        // (`%aé` must not split the `é`).
         if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+            && let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
         {
-            out.push(b);
+            out.push((hi * 16 + lo) as u8);
             i += 3;
             continue;
         }
@@ -213,6 +218,16 @@ pub fn slugify(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_decode_leaves_broken_escapes_alone() {
+        assert_eq!(percent_decode("my%20page.md"), "my page.md");
+        assert_eq!(percent_decode("%C3%9Cberblick"), "Überblick");
+        // Too short at the end, not hex, or followed by a multi-byte character.
+        for s in ["100%", "a%2", "%zz.md", "%aé.md", "%é1", "%"] {
+            assert_eq!(percent_decode(s), s);
+        }
+    }
 
     #[test]
     fn only_safe_schemes_are_links() {

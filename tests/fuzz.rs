@@ -19,7 +19,7 @@ fn fragment() -> impl Strategy<Value = String> {
             "[a](other.md) [b](../../x.md) [c](./) [d](rule:GO-ERR-001) [e]() [f](<a b.md>)\n"
                 .to_string()
         ),
-        Just("[x](%zz) [y](#) [z](//host) [w](javascript:alert(1)) [v](a?b#c)\n".to_string()),
+        Just("[x](%zz) [y](#) [z](//host) [w](javascript:alert(1)) [v](a?b#c) [u](%aé.md) [t](a%2)\n".to_string()),
         Just("![i](img.png) ![j](../../../etc/passwd)\n".to_string()),
         Just("{{#include other.md}}\n".to_string()),
         Just("{{#include ../../../../etc/hostname}}\n{{#include }}\n{{#title T}}\n".to_string()),
