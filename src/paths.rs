@@ -151,27 +151,47 @@ pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
+    let bytes = unescape(s, true).unwrap_or_else(|| s.as_bytes().to_vec());
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Decode `%XX` escapes strictly (a request path): None when an escape is
+/// not two hex digits.
+pub fn percent_decode_strict(s: &str) -> Option<Vec<u8>> {
+    unescape(s, false)
+}
+
+/// The one `%XX` decoder. An invalid escape is kept as written (`lenient`)
+/// or fails the whole decode.
+fn unescape(s: &str, lenient: bool) -> Option<Vec<u8>> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
     let hex = |b: u8| char::from(b).to_digit(16);
+    let mut i = 0;
     while i < bytes.len() {
-        // Bytes, not `&s[..]`: the two after a `%` need not be characters
-        // (`%aé` must not split the `é`).
-        if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push((hi * 16 + lo) as u8);
-            i += 3;
+        if bytes[i] != b'%' {
+            out.push(bytes[i]);
+            i += 1;
             continue;
         }
-        out.push(bytes[i]);
-        i += 1;
+        // Bytes, not `&s[..]`: the two after a `%` need not be characters
+        // (`%aé` must not split the `é`).
+        match (
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            _ if lenient => {
+                out.push(b'%');
+                i += 1;
+            }
+            _ => return None,
+        }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Some(out)
 }
 
 /// Apply a relative path's segments to `parts` (`.` stays, `..` climbs);
@@ -226,7 +246,12 @@ mod tests {
         // Too short at the end, not hex, or followed by a multi-byte character.
         for s in ["100%", "a%2", "%zz.md", "%aé.md", "%é1", "%"] {
             assert_eq!(percent_decode(s), s);
+            assert_eq!(percent_decode_strict(s), None, "{s}");
         }
+        assert_eq!(
+            percent_decode_strict("/a%2Fb").as_deref(),
+            Some(&b"/a/b"[..])
+        );
     }
 
     #[test]

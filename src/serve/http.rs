@@ -116,20 +116,7 @@ fn header(name: &str, value: &str) -> Header {
 /// the site: `..`, encoded slashes or dots that form `..`, backslashes, NUL.
 pub fn clean_path(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next().unwrap_or("");
-    let bytes = path.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = path.get(i + 1..i + 3)?;
-            decoded.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            decoded.push(bytes[i]);
-            i += 1;
-        }
-    }
-    let decoded = String::from_utf8(decoded).ok()?;
+    let decoded = String::from_utf8(crate::paths::percent_decode_strict(path)?).ok()?;
     if !decoded.starts_with('/')
         || decoded.chars().any(char::is_control)
         || decoded.contains('\\')
