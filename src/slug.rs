@@ -105,6 +105,7 @@ mod tests {
         let m = |t| slug(SlugStyle::MdBook, t);
         assert_eq!(m("Prometheus/Thanos"), "prometheusthanos");
         assert_eq!(m("Überblick"), "Überblick");
+        assert_eq!(m("snake_case - Names"), "snake_case---names");
         let p = |t| slug(SlugStyle::PythonMarkdown, t);
         assert_eq!(p("Prometheus/Thanos"), "prometheusthanos");
         assert_eq!(p("A -- B"), "a-b");
