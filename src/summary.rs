@@ -308,6 +308,27 @@ mod tests {
     }
 
     #[test]
+    fn parts_fences_and_separators() {
+        let items = |t: &str| parse_lenient(t, Path::new("SUMMARY.md")).0;
+        // A part right after the title is a part, not a second title.
+        let got = items("# Summary\n\n# Part One\n\n- [A](a.md)\n");
+        assert_eq!(got[0], Item::Part("Part One".into()));
+        assert!(matches!(&got[1], Item::Chapter { title, .. } if title == "A"));
+        // Without `# Summary`, a heading after chapters is a part.
+        let got = items("- [A](a.md)\n\n# Part\n\n- [B](b.md)\n");
+        assert_eq!(got[1], Item::Part("Part".into()));
+        // Lines inside a code fence are not chapters.
+        let got = items("# Summary\n\n```\n- [Not](not.md)\n```\n\n- [Yes](yes.md)\n");
+        let paths: Vec<&str> = links(&got).iter().map(|(p, _)| *p).collect();
+        assert_eq!(paths, ["yes.md"]);
+        // Every thematic break is a separator.
+        for sep in ["---", "***", "___", "-----"] {
+            let got = items(&format!("- [A](a.md)\n\n{sep}\n\n- [B](b.md)\n"));
+            assert_eq!(got[1], Item::Separator, "{sep}");
+        }
+    }
+
+    #[test]
     fn rejects_what_mdbook_rejects() {
         let e = parse(
             "# Summary\n\nSome paragraph text.\n",
