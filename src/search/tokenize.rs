@@ -170,6 +170,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn stemming_keeps_ss_us_and_leaves_names_alone() {
+        for (word, stemmed) in [
+            ("caches", "cache"),
+            ("retries", "retry"),
+            ("classes", "class"),
+            ("timeouts", "timeout"),
+            ("focused", "focus"),
+            ("running", "runn"),
+            // -ss and -us words are not plurals.
+            ("class", "class"),
+            ("status", "status"),
+            // Short words and anything not plain lowercase stay as written.
+            ("was", "was"),
+            ("Tests", "Tests"),
+            ("http2s", "http2s"),
+        ] {
+            assert_eq!(stem(word), stemmed, "{word}");
+        }
+    }
+
+    #[test]
     fn shared_vectors() {
         let text = include_str!("../../tests/search/vectors.json");
         let vectors: Vec<serde_json::Value> = serde_json::from_str(text).unwrap();
