@@ -1,32 +1,19 @@
 //! Abbreviations: `*[ABBR]: expansion` definitions and `<abbr title>`.
 
-use super::{Line, indent_of};
-use crate::lines::{fence_closes, fence_open};
+use super::{Line, indent_of, outside_fences};
 
 /// Remove `*[ABBR]: expansion` lines (left blank, so lines keep their numbers).
 pub(super) fn take_abbreviations(mut lines: Vec<Line>) -> (Vec<Line>, Vec<(String, String)>) {
     let mut abbrs = Vec::new();
-    let mut fence: Option<(char, usize)> = None;
-    for l in lines.iter_mut() {
-        let t = l.text.trim_start();
-        if let Some((c, n)) = fence {
-            if fence_closes(t, c, n) {
-                fence = None;
-            }
-            continue;
-        }
-        if let Some((c, n, _)) = fence_open(t) {
-            fence = Some((c, n));
-            continue;
-        }
-        if let Some(rest) = t.strip_prefix("*[")
+    outside_fences(&mut lines, |l| {
+        if let Some(rest) = l.text.trim_start().strip_prefix("*[")
             && let Some((abbr, def)) = rest.split_once("]:")
             && !abbr.is_empty()
         {
             abbrs.push((abbr.to_string(), def.trim().to_string()));
             l.text.clear();
         }
-    }
+    });
     // Longest first, so `HTTPS` wins over `HTTP`.
     abbrs.sort_by_key(|a| std::cmp::Reverse(a.0.len()));
     (lines, abbrs)
@@ -35,24 +22,11 @@ pub(super) fn take_abbreviations(mut lines: Vec<Line>) -> (Vec<Line>, Vec<(Strin
 /// Wrap whole-word occurrences of abbreviations in `<abbr title>`, outside
 /// code fences, code spans, HTML tags and link destinations.
 pub(super) fn apply_abbreviations(lines: &mut [Line], abbrs: &[(String, String)]) {
-    let mut fence: Option<(char, usize)> = None;
-    for l in lines.iter_mut() {
-        let t = l.text.trim_start();
-        if let Some((c, n)) = fence {
-            if fence_closes(t, c, n) {
-                fence = None;
-            }
-            continue;
+    outside_fences(lines, |l| {
+        if !l.text.trim_start().starts_with('<') && indent_of(&l.text) < 4 {
+            l.text = abbreviate(&l.text, abbrs);
         }
-        if let Some((c, n, _)) = fence_open(t) {
-            fence = Some((c, n));
-            continue;
-        }
-        if t.starts_with('<') || indent_of(&l.text) >= 4 {
-            continue;
-        }
-        l.text = abbreviate(&l.text, abbrs);
-    }
+    });
 }
 
 fn abbreviate(text: &str, abbrs: &[(String, String)]) -> String {

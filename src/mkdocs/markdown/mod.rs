@@ -285,7 +285,19 @@ pub(super) fn copy_fence(
     out: &mut Vec<Line>,
 ) -> usize {
     out.push(lines[start].clone());
-    let mut i = start + 1;
+    copy_fence_body(lines, start + 1, c, n, out)
+}
+
+/// Copy a code fence's lines from `from` through its closing line; returns
+/// the index after it.
+pub(super) fn copy_fence_body(
+    lines: &[Line],
+    from: usize,
+    c: char,
+    n: usize,
+    out: &mut Vec<Line>,
+) -> usize {
+    let mut i = from;
     while i < lines.len() {
         let closes = fence_closes(lines[i].text.trim_start(), c, n);
         out.push(lines[i].clone());
@@ -295,6 +307,25 @@ pub(super) fn copy_fence(
         }
     }
     i
+}
+
+/// Call `f` on every line outside code fences (the fence lines excluded).
+pub(super) fn outside_fences(lines: &mut [Line], mut f: impl FnMut(&mut Line)) {
+    let mut fence: Option<(char, usize)> = None;
+    for l in lines.iter_mut() {
+        let t = l.text.trim_start();
+        if let Some((c, n)) = fence {
+            if fence_closes(t, c, n) {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some((c, n, _)) = fence_open(t) {
+            fence = Some((c, n));
+            continue;
+        }
+        f(l);
+    }
 }
 
 /// `!!! type "Title"` (a callout) or `??? type` / `???+ type` (a folded

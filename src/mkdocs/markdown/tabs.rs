@@ -1,7 +1,7 @@
 //! Content tabs: `=== "Label"` groups and consecutive `tab="Label"` fences.
 
-use super::{Line, body_end, convert, dedent, indent_of, synth, tab_attr};
-use crate::lines::{fence_closes, fence_open};
+use super::{Line, body_end, convert, copy_fence_body, dedent, indent_of, synth, tab_attr};
+use crate::lines::fence_open;
 
 /// The indentation a block's lines keep.
 fn prefix_of(l: &Line) -> String {
@@ -95,15 +95,7 @@ pub(super) fn tab_fences(lines: &[Line], start: usize, out: &mut Vec<Line>) -> u
         open_tab(out, &prefix, &label, false, l);
         let fence: String = std::iter::repeat_n(c, n).collect();
         out.push(synth(format!("{prefix}{fence}{cleaned}"), l));
-        i += 1;
-        while i < lines.len() {
-            let closes = fence_closes(lines[i].text.trim_start(), c, n);
-            out.push(lines[i].clone());
-            i += 1;
-            if closes {
-                break;
-            }
-        }
+        i = copy_fence_body(lines, i + 1, c, n, out);
         close_div(out, &prefix, &lines[i - 1]);
         let next = next_content(lines, i);
         let more = next < lines.len()
