@@ -215,7 +215,6 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
-/// A loaded source with the modification time and size it was read at.
 /// A file's modification time and size: what the source cache compares.
 pub(crate) type Stamp = (SystemTime, u64);
 
@@ -263,7 +262,6 @@ impl MarkdownCache {
         let map = self.sources.lock().ok()?;
         let e = map.get(rel)?;
         let fresh = e.stamp == now
-            && e.file.includes.len() == e.includes.len()
             && e.file
                 .includes
                 .iter()
