@@ -71,12 +71,14 @@ pub(super) fn spawn(
             let _ = d.watch(g, RecursiveMode::Recursive);
         }
     }
+    // The folders the first build's pages include from, watched before
+    // `serve` says it is up; later builds add theirs after each rebuild.
+    let mut outside: HashSet<PathBuf> = HashSet::new();
+    watch_outside_folders(shared, &debouncer, &mut outside);
     let rebuilder = shared.clone();
     let watcher = debouncer.clone();
     std::thread::spawn(move || {
-        let mut outside: HashSet<PathBuf> = HashSet::new();
         loop {
-            watch_outside_folders(&rebuilder, &watcher, &mut outside);
             if rx.recv().is_err() {
                 break;
             }
@@ -89,6 +91,7 @@ pub(super) fn spawn(
                 .map(|t| *t)
                 .unwrap_or_default();
             eprintln!("rebuilt (version {v}) in {t:.1?}");
+            watch_outside_folders(&rebuilder, &watcher, &mut outside);
         }
     });
     Ok(Box::new(debouncer))
