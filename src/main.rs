@@ -506,11 +506,14 @@ fn new(args: NewArgs) -> ExitCode {
             eprintln!("created {}", path.display());
             ExitCode::SUCCESS
         }
-        Err(d) => {
-            print_diagnostics(&Diagnostics(vec![d]));
-            ExitCode::from(2)
-        }
+        Err(d) => scaffold_failed(d),
     }
+}
+
+/// `new` and `init` refuse with one finding (a file that exists, a bad flag).
+fn scaffold_failed(d: handbook::diag::Diagnostic) -> ExitCode {
+    print_diagnostics(&Diagnostics(vec![d]));
+    ExitCode::from(2)
 }
 
 fn init(args: InitArgs) -> ExitCode {
@@ -523,10 +526,7 @@ fn init(args: InitArgs) -> ExitCode {
             eprintln!("next: handbook serve --root {}", dir.display());
             ExitCode::SUCCESS
         }
-        Err(d) => {
-            print_diagnostics(&Diagnostics(vec![d]));
-            ExitCode::from(2)
-        }
+        Err(d) => scaffold_failed(d),
     }
 }
 
