@@ -46,7 +46,7 @@ fn mkdocs_yml_is_read() {
     assert!(!nav.contains("Payments runbook"), "not in nav: {nav}");
     // Pages outside nav are built and found by search.
     assert!(site.join("ops/runbook.html").exists());
-    assert!(read(&site, "search/s-.json").contains("\"gateway\""));
+    assert!(read(&site, "search/s-.js").contains("\"gateway\""));
     // extra_css linked, redirects written, edit links from edit_uri.
     assert!(home.contains("href=\"css/extra.css\""), "{home}");
     assert!(site.join("css/extra.css").exists());

@@ -4,33 +4,95 @@ mod common;
 
 use common::*;
 
+/// An index file's data: `search/NAME.js` is `handbookSearchLoaded("NAME",DATA);`.
+fn index_file(dir: &std::path::Path, name: &str) -> serde_json::Value {
+    let text = read(dir, &format!("{name}.js"));
+    let head = format!("handbookSearchLoaded({name:?},");
+    let data = text
+        .strip_prefix(&head)
+        .and_then(|t| t.trim_end().strip_suffix(");"))
+        .unwrap_or_else(|| panic!("{name}.js is not a loader call: {text:.80}"));
+    serde_json::from_str(data).unwrap()
+}
+
+/// Postings as (document, score), decoded from the base-64 string format
+/// described in src/search/mod.rs.
+fn postings(v: &serde_json::Value) -> Vec<(usize, usize)> {
+    const DIGITS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let value = |c: char| DIGITS.find(c).expect("base-64 digit");
+    let (mut out, mut doc, mut n) = (Vec::new(), 0, 0);
+    let mut chars = v.as_str().expect("postings are a string").chars();
+    while let Some(c) = chars.next() {
+        let v = value(c);
+        n = n * 32 + (v & 31);
+        if v & 32 == 0 {
+            doc += n;
+            n = 0;
+            out.push((doc, value(chars.next().expect("a score"))));
+        }
+    }
+    out
+}
+
 #[test]
 fn index_files_hold_docs_terms_and_exact_keys() {
     let d = fixture("basic");
     assert!(build(d.path()).status.success());
     let p = d.path().join("public/search");
-    let meta: serde_json::Value = serde_json::from_str(&read(&p, "meta.json")).unwrap();
-    let docs = meta["docs"].as_u64().unwrap();
+    let meta = index_file(&p, "meta");
+    let docs = meta["docs"].as_u64().unwrap() as usize;
     assert!(docs >= 10, "documents are split at headings: {docs}");
     let shards = meta["shards"].as_array().unwrap();
     assert!(!shards.is_empty());
-    // Small site: one shard holding every term; `.js` twin for file://.
-    let shard: serde_json::Value = serde_json::from_str(&read(&p, "s-.json")).unwrap();
-    assert!(read(&p, "s-.js").starts_with("handbookSearchLoaded(\"s-\","));
-    let postings = shard["go-err-002"].as_array().expect("rule id is a term");
-    assert_eq!(postings.len(), 2);
-    assert_eq!(postings[1], 1000, "rule ids are exact keys");
-    assert_eq!(shard["freshalert"][1], 1000, "alert names are exact keys");
+    // Small site: one shard holding every term, written once, as a script.
+    let shard = index_file(&p, "s-");
+    assert!(!p.join("s-.json").exists(), "no second copy of the index");
+    let rule = postings(&shard["go-err-002"]);
+    assert_eq!(rule.len(), 1, "{rule:?}");
+    assert_eq!(rule[0].1, 63, "rule ids are exact keys: {rule:?}");
+    let alert = postings(&shard["freshalert"]);
+    assert_eq!(alert[0].1, 63, "alert names are exact keys");
     assert!(shard.get("context.withtimeout").is_none());
     assert!(shard.get("comparable").is_some(), "code is indexed");
-    // Documents point at page#heading with a breadcrumb.
-    let chunk: serde_json::Value = serde_json::from_str(&read(&p, "d-0.json")).unwrap();
-    let rows = chunk.as_array().unwrap();
+    // Every posting names a document that exists, in ascending order, with a
+    // score; only exact keys have 63.
+    let obj = shard.as_object().unwrap();
+    for (term, v) in obj {
+        let list = postings(v);
+        assert!(!list.is_empty(), "{term}");
+        assert!(list.windows(2).all(|w| w[0].0 < w[1].0), "{term}: {list:?}");
+        assert!(
+            list.iter().all(|&(d, s)| d < docs && (1..=63).contains(&s)),
+            "{term}: {list:?}"
+        );
+    }
+    // Documents point at page#heading with a breadcrumb; page fields are
+    // stored once per chunk.
+    let chunk = index_file(&p, "d-0");
+    let pages = chunk["p"].as_array().unwrap();
+    let rows = chunk["d"].as_array().unwrap();
+    assert_eq!(rows.len(), docs.min(256));
     let log_once = rows
         .iter()
-        .find(|r| r[1] == "Errors › Log once")
+        .find(|r| r[2] == "Log once")
         .expect("doc for heading");
-    assert_eq!(log_once[0], "std/errors.html#GO-ERR-002");
-    assert_eq!(log_once[2], "Standards › Errors");
-    assert_eq!(log_once[3], "standard");
+    assert_eq!(log_once[1], "GO-ERR-002");
+    let page = &pages[log_once[0].as_u64().unwrap() as usize];
+    assert_eq!(page[0], "std/errors.html");
+    assert_eq!(page[1], "Errors");
+    assert_eq!(page[2], "Standards › Errors");
+    assert_eq!(page[3], "standard");
+    let (doc, _) = rule[0];
+    assert_eq!(
+        rows[doc][1], "GO-ERR-002",
+        "the exact key names its section"
+    );
+    assert_eq!(
+        pages.len(),
+        rows.iter()
+            .map(|r| r[0].as_u64())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        "one entry per page in the chunk"
+    );
 }

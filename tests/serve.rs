@@ -106,7 +106,7 @@ fn serves_pages_with_the_live_script_and_writes_nothing() {
             .1
             .contains("image/svg+xml")
     );
-    assert_eq!(get(h.addr, "/search/meta.json").0, 200);
+    assert_eq!(get(h.addr, "/search/meta.js").0, 200);
     let (status, body) = get(h.addr, "/no/such/page.html");
     assert_eq!(status, 404);
     assert!(body.contains("This page is not in the handbook"));
@@ -542,7 +542,7 @@ fn a_site_broken_from_the_start_shows_the_overlay_and_search_survives_breakage()
             .1
             .contains("handbook-error")
     });
-    let (status, body) = get(h.addr, "/search/meta.json");
+    let (status, body) = get(h.addr, "/search/meta.js");
     assert_eq!(status, 200, "{body}");
 }
 

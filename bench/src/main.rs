@@ -246,8 +246,8 @@ fn report_output(out: &Path, n: usize) {
             }
         }
     }
-    let meta_gz = gzip_len(&std::fs::read(out.join("search/meta.json")).expect("meta"));
-    let chunk_gz = gzip_len(&std::fs::read(out.join("search/d-0.json")).expect("chunk"));
+    let meta_gz = gzip_len(&std::fs::read(out.join("search/meta.js")).expect("meta"));
+    let chunk_gz = gzip_len(&std::fs::read(out.join("search/d-0.js")).expect("chunk"));
     println!(
         "output: {} total, HTML {} ({} B/page)",
         mib(total),

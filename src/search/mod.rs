@@ -4,13 +4,21 @@
 //! by prefix, and a shard whose postings grow past a limit is split by a longer
 //! prefix, so a query fetches only the shards of its own words; document
 //! metadata comes in fixed-size chunks fetched only for shown results. Every
-//! file is written as `.json` (fetched over HTTP) and `.js` (loaded with a
-//! script tag, which also works from `file://`).
+//! file is a script (`handbookSearchLoaded(name, data)`) the browser loads
+//! with a script tag: the same file works over HTTP, from a sub-path and from
+//! `file://`, so the index is written once.
 //!
 //! Scores are BM25 term frequencies (k1 1.2, b 0.75) computed at build time
-//! from field-weighted counts (title 6, heading 4, prose 2, code 1, times the
-//! token's weight), quantised to integers; the browser adds idf. Rule ids and
-//! alert names are exact keys, stored with a score of 1000 so they rank first.
+//! from field-weighted counts (title 10, heading 5, prose 2, code 1, times the
+//! token's weight), quantised to 1-62; the browser adds idf. Rule ids and
+//! alert names are exact keys, stored with the score 63 so they rank first.
+//!
+//! Size (the index is most of what a site adds per page): a term's postings
+//! are one string of base-64 digits, each posting the document's distance
+//! from the previous one as a variable-length number (5 bits per digit, the
+//! sixth bit saying "more digits follow"), then its score as one digit; a
+//! documents chunk lists each page's URL, title and breadcrumb once, and its
+//! sections refer to it.
 
 pub mod tokenize;
 
@@ -31,20 +39,35 @@ pub const CHUNK: usize = 256;
 const SHARD_POSTINGS: usize = 12_000;
 /// Characters of text kept per document for snippets.
 const SNIPPET: usize = 280;
-/// Score marking an exact key.
-const EXACT: u32 = 1000;
+/// Score marking an exact key; BM25 scores are 1 to `EXACT - 1`.
+const EXACT: u32 = 63;
+/// The digits of the postings strings (URL-safe base 64: nothing to escape
+/// in JSON or in a script).
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// One searchable document: a page part under one heading.
-#[derive(Debug, Serialize)]
-struct Doc {
-    /// Page URL plus `#anchor`.
+/// What every searchable part of one page shares.
+#[derive(Debug)]
+struct PageRow {
+    /// Page URL, encoded for an `href`.
     url: String,
-    /// Heading (or page title for the part before the first heading).
     title: String,
-    /// Page title and heading trail.
+    /// The sections above the page, then its title, joined by ` › `.
     crumb: String,
     /// standard, runbook, track or page.
     kind: Kind,
+}
+
+/// One searchable document: a page part under one heading.
+#[derive(Debug)]
+struct Doc {
+    /// Index of its page in [`Collected::pages`].
+    page: usize,
+    /// Heading id (empty for the part before the first heading).
+    anchor: String,
+    /// Heading text (empty for the part before the first heading).
+    heading: String,
+    /// The headings above this one, joined by ` › `.
+    trail: String,
     /// Start of the text, for snippets.
     text: String,
 }
@@ -94,18 +117,46 @@ fn shard_id(prefix: &str) -> String {
     s
 }
 
-fn emit(name: &str, json: String) -> [Output; 2] {
-    let js = format!("handbookSearchLoaded({:?},{json});\n", name);
-    [
-        Output {
-            path: format!("search/{name}.json"),
-            bytes: std::sync::Arc::new(json.into_bytes()),
-        },
-        Output {
-            path: format!("search/{name}.js"),
-            bytes: std::sync::Arc::new(js.into_bytes()),
-        },
-    ]
+/// One index file: `search/NAME.js`, handing `json` to the page's loader.
+fn emit(name: &str, json: &str) -> Output {
+    Output {
+        path: format!("search/{name}.js"),
+        bytes: std::sync::Arc::new(
+            format!("handbookSearchLoaded({name:?},{json});\n").into_bytes(),
+        ),
+    }
+}
+
+/// Append `n` as base-64 digits, most significant first; every digit but the
+/// last has its sixth bit set.
+fn push_varint(out: &mut String, n: usize) {
+    let mut groups = [0u8; 13];
+    let mut len = 0;
+    let mut n = n;
+    loop {
+        groups[len] = (n & 31) as u8;
+        len += 1;
+        n >>= 5;
+        if n == 0 {
+            break;
+        }
+    }
+    for i in (0..len).rev() {
+        let more = if i > 0 { 32 } else { 0 };
+        out.push(char::from(DIGITS[usize::from(groups[i] | more)]));
+    }
+}
+
+/// A term's postings (documents ascending, scores below 64) as one string.
+fn encode_postings(list: &[(usize, u32)]) -> String {
+    let mut out = String::with_capacity(list.len() * 3);
+    let mut last = 0;
+    for &(d, s) in list {
+        push_varint(&mut out, d - last);
+        out.push(char::from(DIGITS[s.min(EXACT) as usize]));
+        last = d;
+    }
+    out
 }
 
 /// A document with its weighted term counts, length and exact keys.
@@ -184,10 +235,16 @@ impl TermCounts {
     }
 }
 
-/// Split one page into documents and count their terms.
-fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
+/// Split one page into documents and count their terms. Documents refer to
+/// their page by `row`, the index its [`PageRow`] will have.
+fn analyse_page(site: &Site, pi: usize, row: usize) -> (PageRow, Vec<Analysed>) {
     let page = &site.pages[pi];
-    let trail = breadcrumb(site, pi);
+    let page_row = PageRow {
+        url: crate::paths::encode_href(&page.url).into_owned(),
+        title: page.title.clone(),
+        crumb: breadcrumb(site, pi).join(" › "),
+        kind: page.kind,
+    };
     let mut out = Vec::new();
     let mut heading_trail: Vec<(u8, String)> = Vec::new();
     let code_of = |k: usize| {
@@ -246,24 +303,17 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
                     .map(|a| a.name().to_lowercase()),
             );
         }
-        let anchor = heading.map(|h| format!("#{}", h.id)).unwrap_or_default();
-        let mut crumb = trail.clone();
-        crumb.extend(
-            heading_trail
-                .iter()
-                .take(heading_trail.len().saturating_sub(1))
-                .map(|(_, t)| t.clone()),
-        );
+        let trail: Vec<&str> = heading_trail
+            .iter()
+            .take(heading_trail.len().saturating_sub(1))
+            .map(|(_, t)| t.as_str())
+            .collect();
         out.push(Analysed {
             doc: Doc {
-                url: format!("{}{anchor}", crate::paths::encode_href(&page.url)),
-                // A section reads as "Page › Section": "Impact" alone says nothing.
-                title: heading.map_or_else(
-                    || page.title.clone(),
-                    |h| format!("{} › {}", page.title, h.text),
-                ),
-                crumb: crumb.join(" › "),
-                kind: page.kind,
+                page: row,
+                anchor: heading.map(|h| h.id.clone()).unwrap_or_default(),
+                heading: heading.map(|h| h.text.clone()).unwrap_or_default(),
+                trail: trail.join(" › "),
                 text: truncate_chars(&part.text, SNIPPET),
             },
             len: counts.len.max(1),
@@ -275,11 +325,12 @@ fn analyse_page(site: &Site, pi: usize) -> Vec<Analysed> {
             exact,
         });
     }
-    out
+    (page_row, out)
 }
 
 /// Documents and their raw postings, before scoring.
 struct Collected {
+    pages: Vec<PageRow>,
     docs: Vec<Doc>,
     doc_len: Vec<u32>,
     /// Exact keys (rule ids, alert names) -> the document they name.
@@ -288,9 +339,22 @@ struct Collected {
     postings: HashMap<String, Vec<(usize, u32)>>,
 }
 
+impl Collected {
+    /// Number a document and keep what the index needs of it; returns its
+    /// number and term counts for the postings.
+    fn add_doc(&mut self, a: Analysed) -> (usize, HashMap<String, u32>) {
+        let id = self.docs.len();
+        self.exact.extend(a.exact.into_iter().map(|k| (k, id)));
+        self.docs.push(a.doc);
+        self.doc_len.push(a.len);
+        (id, a.terms)
+    }
+}
+
 /// Build all index files for `site`.
 pub fn build_index(site: &Site) -> Vec<Output> {
     let Collected {
+        pages,
         docs,
         doc_len,
         exact,
@@ -301,29 +365,16 @@ pub fn build_index(site: &Site) -> Vec<Output> {
     let prefixes: Vec<String> = shards.keys().cloned().collect();
     let mut out: Vec<Output> = shards
         .par_iter()
-        .flat_map_iter(|(prefix, terms)| emit(&shard_id(prefix), shard_json(terms, &postings)))
+        .map(|(prefix, terms)| emit(&shard_id(prefix), &shard_json(terms, &postings)))
         .collect();
-    for (i, chunk) in docs.chunks(CHUNK).enumerate() {
-        let rows: Vec<(&str, &str, &str, Kind, &str)> = chunk
-            .iter()
-            .map(|d| {
-                (
-                    d.url.as_str(),
-                    d.title.as_str(),
-                    d.crumb.as_str(),
-                    d.kind,
-                    d.text.as_str(),
-                )
-            })
-            .collect();
-        out.extend(emit(
-            &format!("d-{i}"),
-            serde_json::to_string(&rows).expect("docs serialise"),
-        ));
-    }
-    let mut kinds: Vec<Kind> = docs
+    out.extend(
+        docs.chunks(CHUNK)
+            .enumerate()
+            .map(|(i, chunk)| emit(&format!("d-{i}"), &chunk_json(chunk, &pages))),
+    );
+    let mut kinds: Vec<Kind> = pages
         .iter()
-        .map(|d| d.kind)
+        .map(|p| p.kind)
         .filter(|k| *k != Kind::Page)
         .collect();
     kinds.sort_by_key(|k| *k as u8);
@@ -335,11 +386,43 @@ pub fn build_index(site: &Site) -> Vec<Output> {
         shards: &prefixes,
         kinds,
     };
-    out.extend(emit(
+    out.push(emit(
         "meta",
-        serde_json::to_string(&meta).expect("meta serialises"),
+        &serde_json::to_string(&meta).expect("meta serialises"),
     ));
     out
+}
+
+/// One documents chunk: `{"p": [[url, title, crumb, kind], ...], "d":
+/// [[page, anchor, heading, trail, text], ...]}`, where `page` indexes `p`.
+/// A document's URL is its page's plus `#anchor`; its title is the page's
+/// title, then ` › heading`; its breadcrumb is the page's, then ` › trail`.
+fn chunk_json(chunk: &[Doc], pages: &[PageRow]) -> String {
+    let mut local: Vec<usize> = Vec::new();
+    let rows: Vec<(usize, &str, &str, &str, &str)> = chunk
+        .iter()
+        .map(|d| {
+            // A page's documents are consecutive.
+            if local.last() != Some(&d.page) {
+                local.push(d.page);
+            }
+            (
+                local.len() - 1,
+                d.anchor.as_str(),
+                d.heading.as_str(),
+                d.trail.as_str(),
+                d.text.as_str(),
+            )
+        })
+        .collect();
+    let page_rows: Vec<(&str, &str, &str, Kind)> = local
+        .iter()
+        .map(|&p| {
+            let p = &pages[p];
+            (p.url.as_str(), p.title.as_str(), p.crumb.as_str(), p.kind)
+        })
+        .collect();
+    serde_json::json!({ "p": page_rows, "d": rows }).to_string()
 }
 
 /// Analyse every page and gather the postings.
@@ -350,6 +433,7 @@ pub fn build_index(site: &Site) -> Vec<Output> {
 /// BM25 needs the average length, so scores come at the end.
 fn collect(site: &Site) -> Collected {
     let mut c = Collected {
+        pages: Vec::new(),
         docs: Vec::new(),
         doc_len: Vec::new(),
         exact: Vec::new(),
@@ -369,15 +453,16 @@ fn collect(site: &Site) -> Collected {
         .filter(|i| !site.skips.pages.contains(i))
         .collect();
     for chunk in pages.chunks(512) {
-        let analysed: Vec<Vec<Analysed>> =
-            chunk.par_iter().map(|&pi| analyse_page(site, pi)).collect();
+        let first_row = c.pages.len();
+        let analysed: Vec<(PageRow, Vec<Analysed>)> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(k, &pi)| analyse_page(site, pi, first_row + k))
+            .collect();
         let mut numbered: Vec<(usize, HashMap<String, u32>)> = Vec::new();
-        for a in analysed.into_iter().flatten() {
-            let id = c.docs.len();
-            c.exact.extend(a.exact.into_iter().map(|k| (k, id)));
-            c.docs.push(a.doc);
-            c.doc_len.push(a.len);
-            numbered.push((id, a.terms));
+        for (row, docs) in analysed {
+            c.pages.push(row);
+            numbered.extend(docs.into_iter().map(|a| c.add_doc(a)));
         }
         // Group the chunk's postings by term in parallel, then fold them in
         // with one lookup per term instead of one per posting.
@@ -405,7 +490,8 @@ fn collect(site: &Site) -> Collected {
     c
 }
 
-/// BM25 scores from the raw counts (1-999, or [`EXACT`] for an exact key),
+/// BM25 scores from the raw counts (1 to `EXACT - 1`, or [`EXACT`] for an
+/// exact key),
 /// each term's postings sorted by document.
 fn score(
     mut postings: HashMap<String, Vec<(usize, u32)>>,
@@ -420,7 +506,11 @@ fn score(
             let body = f64::from(body) / (1.0 - b + b * f64::from(doc_len[*d]) / avg);
             // One whole-word mention in the body (weight 2 x 2) is tf 1.
             let t = (f64::from(fields) + body) / 4.0;
-            *tf = (t * (k1 + 1.0) / (t + k1) * 40.0).round().clamp(1.0, 999.0) as u32;
+            // t (k1 + 1) / (t + k1) approaches k1 + 1 = 2.2: 28 steps per
+            // unit spread it over 1-62 (61.6 at most).
+            *tf = (t * (k1 + 1.0) / (t + k1) * 28.0)
+                .round()
+                .clamp(1.0, f64::from(EXACT - 1)) as u32;
         }
     });
     for (key, d) in exact {
@@ -487,7 +577,7 @@ fn shard(postings: &Postings) -> BTreeMap<String, Vec<&String>> {
     by_prefix
 }
 
-/// One shard's JSON: term -> [document delta, score, ...].
+/// One shard's JSON: term -> its postings string ([`encode_postings`]).
 fn shard_json(terms: &[&String], postings: &Postings) -> String {
     let mut json = String::from("{");
     for (i, t) in terms.iter().enumerate() {
@@ -495,16 +585,9 @@ fn shard_json(terms: &[&String], postings: &Postings) -> String {
             json.push(',');
         }
         json.push_str(&serde_json::to_string(t).expect("string serialises"));
-        json.push_str(":[");
-        let mut last = 0;
-        for (j, (d, s)) in postings[*t].iter().enumerate() {
-            if j > 0 {
-                json.push(',');
-            }
-            let _ = write!(json, "{},{s}", d - last);
-            last = *d;
-        }
-        json.push(']');
+        json.push_str(":\"");
+        json.push_str(&encode_postings(&postings[*t]));
+        json.push('"');
     }
     json.push('}');
     json
@@ -512,7 +595,48 @@ fn shard_json(terms: &[&String], postings: &Postings) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::truncate_chars;
+    use super::{DIGITS, EXACT, encode_postings, truncate_chars};
+
+    /// The browser's decoder, written again from the format's description.
+    fn decode(s: &str) -> Vec<(usize, u32)> {
+        let value = |c: u8| DIGITS.iter().position(|&d| d == c).unwrap();
+        let (mut out, mut doc, mut n) = (Vec::new(), 0, 0);
+        let mut bytes = s.bytes();
+        while let Some(c) = bytes.next() {
+            let v = value(c);
+            n = n * 32 + (v & 31);
+            if v & 32 == 0 {
+                doc += n;
+                n = 0;
+                out.push((doc, value(bytes.next().unwrap()) as u32));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn postings_round_trip_through_the_string_format() {
+        let list = vec![
+            (0, 1),
+            (1, 62),
+            (31, 5),
+            (32, EXACT),
+            (1055, 40),
+            (1056, 2),
+            (40_000, 7),
+            (1_200_000, 62),
+        ];
+        let s = encode_postings(&list);
+        assert_eq!(decode(&s), list);
+        // Small gaps take one digit, then one for the score.
+        assert_eq!(encode_postings(&[(3, 1), (4, 2)]), "DBBC");
+        // 32 = 1 * 32 + 0: a digit with the "more" bit, then 0.
+        assert_eq!(encode_postings(&[(32, 0)]), "hAA");
+        assert!(
+            s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+    }
 
     #[test]
     fn snippets_collapse_whitespace_and_cut_at_n_characters() {

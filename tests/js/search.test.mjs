@@ -29,7 +29,7 @@ test("the index loads lazily, on first focus", async () => {
   page.on("request", (r) => { if (r.url().includes("/search/")) fetched.push(r.url()); });
   await page.goto(site.base + "guide/second.html", { waitUntil: "networkidle" });
   assert.deepEqual(fetched, [], "nothing fetched on page view");
-  const meta = page.waitForRequest((r) => r.url().endsWith("search/meta.json"), { timeout: 5000 });
+  const meta = page.waitForRequest((r) => r.url().endsWith("search/meta.js"), { timeout: 5000 });
   await page.focus("#search-input");
   await meta;
   await page.close();

@@ -72,31 +72,62 @@
     return;
   }
 
-  // ---- Index loading: fetch over HTTP, <script> from file:// ----
+  // ---- Index loading: every index file is a script calling
+  // handbookSearchLoaded, so one file works over HTTP, from a sub-path and
+  // from file:// alike ----
   var base = (document.body && document.body.dataset.root || "") + "search/";
   var cache = {}, waiting = {};
   global.handbookSearchLoaded = function (name, data) {
     cache[name] = data;
-    (waiting[name] || []).forEach(function (cb) { cb(data); });
+    (waiting[name] || []).forEach(function (w) { w[0](data); });
     delete waiting[name];
   };
   function load(name) {
     if (cache[name]) return Promise.resolve(cache[name]);
     return new Promise(function (resolve, reject) {
-      if (waiting[name]) { waiting[name].push(resolve); return; }
-      waiting[name] = [resolve];
-      if (location.protocol === "file:") {
-        var s = document.createElement("script");
-        s.src = base + name + ".js";
-        s.onerror = function () { reject(new Error("cannot load " + name)); };
-        document.head.appendChild(s);
-      } else {
-        fetch(base + name + ".json").then(function (r) {
-          if (!r.ok) throw new Error("HTTP " + r.status + " for " + name);
-          return r.json();
-        }).then(function (d) { global.handbookSearchLoaded(name, d); }, reject);
-      }
+      if (waiting[name]) { waiting[name].push([resolve, reject]); return; }
+      waiting[name] = [[resolve, reject]];
+      var s = document.createElement("script");
+      s.src = base + name + ".js";
+      s.onerror = function () {
+        (waiting[name] || []).forEach(function (w) { w[1](new Error("cannot load search/" + name + ".js")); });
+        delete waiting[name];
+        s.remove();
+      };
+      document.head.appendChild(s);
     });
+  }
+  // Postings: one string per term, base-64 digits (see src/search/mod.rs):
+  // per document its distance from the previous one (5 bits a digit, the
+  // sixth saying more follow), then its score as one digit. Decoded to
+  // [doc, score, doc, score, ...] once per term.
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var VALUE = new Int8Array(128).fill(-1);
+  for (var di = 0; di < 64; di++) VALUE[DIGITS.charCodeAt(di)] = di;
+  var decoded = {};
+  function postings(term, str) {
+    if (decoded[term]) return decoded[term];
+    var out = [], doc = 0, n = 0;
+    for (var i = 0; i < str.length; i++) {
+      var v = VALUE[str.charCodeAt(i)];
+      n = n * 32 + (v & 31);
+      if (v & 32) continue;
+      doc += n; n = 0;
+      out.push(doc, VALUE[str.charCodeAt(++i)]);
+    }
+    return (decoded[term] = out);
+  }
+  /** Document `d` of a loaded chunk, as {url, title, crumb, kind, text}. */
+  function docRow(d) {
+    var chunk = cache["d-" + Math.floor(d / meta.chunk)], row = chunk.d[d % meta.chunk], page = chunk.p[row[0]];
+    return {
+      url: page[0] + (row[1] ? "#" + row[1] : ""),
+      // A section reads as "Page › Section": "Impact" alone says nothing.
+      title: row[2] ? page[1] + " › " + row[2] : page[1],
+      crumb: row[3] ? page[2] + " › " + row[3] : page[2],
+      kind: page[3],
+      text: row[4]
+    };
   }
   var meta = null;
   function loadMeta() { return meta ? Promise.resolve(meta) : load("meta").then(function (m) { meta = m; return m; }); }
@@ -164,17 +195,17 @@
         var prefix = prefixOf(term, i);
         var candidates = [];
         shards.forEach(function (sh) {
-          if (sh[term]) candidates.push([term, sh[term], 1]);
+          if (sh[term]) candidates.push([term, postings(term, sh[term]), 1]);
           if (prefix && term.length >= 2) {
             for (var t in sh) {
               if (candidates.length >= 40) break;
-              if (t !== term && t.lastIndexOf(term, 0) === 0) candidates.push([t, sh[t], typing ? 0.7 : 0.5]);
+              if (t !== term && t.lastIndexOf(term, 0) === 0) candidates.push([t, postings(t, sh[t]), typing ? 0.7 : 0.5]);
             }
           }
         });
         if (!candidates.length && term.length >= 5) {
           shards.forEach(function (sh) {
-            for (var t in sh) { if (editDistanceOne(term, t)) { candidates.push([t, sh[t], 0.5]); fuzzy[t] = 1; } }
+            for (var t in sh) { if (editDistanceOne(term, t)) { candidates.push([t, postings(t, sh[t]), 0.5]); fuzzy[t] = 1; } }
           });
         }
         // A query word is worth its rarest form's idf: matching "goroutine"
@@ -189,14 +220,13 @@
         var mine = [];
         candidates.forEach(function (c) {
           var list = c[1];
-          var w = idfOf(list) * tw * c[2] / 40;
+          var w = idfOf(list) * tw * c[2] / 28;
           hitTerms[c[0]] = 1;
-          for (var k = 0, doc = 0; k < list.length; k += 2) {
-            doc += list[k];
-            var s = list[k + 1];
-            // An exact key (rule id, alert name) counts as one only when
-            // typed in full, not reached by a prefix or a typo.
-            var v = s >= 1000 && c[2] === 1 ? 1e6 : Math.min(s, 999) * w;
+          for (var k = 0; k < list.length; k += 2) {
+            var doc = list[k], s = list[k + 1];
+            // An exact key (rule id, alert name, score 63) counts as one only
+            // when typed in full, not reached by a prefix or a typo.
+            var v = s >= 63 && c[2] === 1 ? 1e6 : Math.min(s, 62) * w;
             if (lastTok[doc] !== i + 1) {
               if (lastTok[doc] === 0) touched.push(doc);
               lastTok[doc] = i + 1;
@@ -225,9 +255,11 @@
       return Promise.all(Object.keys(chunksNeeded).map(load)).then(function () {
         var results = [];
         top.forEach(function (d) {
-          var row = cache["d-" + Math.floor(d / meta.chunk)][d % meta.chunk];
-          if (kind && kind !== "all" && row[3] !== kind) return;
-          results.push({ url: row[0], title: row[1], crumb: row[2], kind: row[3], text: row[4], score: scoresOf[d], coverage: covered[d] / (totalIdf || 1) });
+          var row = docRow(d);
+          if (kind && kind !== "all" && row.kind !== kind) return;
+          row.score = scoresOf[d];
+          row.coverage = covered[d] / (totalIdf || 1);
+          results.push(row);
         });
         return { results: results, terms: Object.keys(hitTerms), fuzzy: Object.keys(fuzzy) };
       });
