@@ -71,7 +71,22 @@ fn index_files_hold_docs_terms_and_exact_keys() {
     let chunk = index_file(&p, "d-0");
     let pages = chunk["p"].as_array().unwrap();
     let rows = chunk["d"].as_array().unwrap();
-    assert_eq!(rows.len(), docs.min(256));
+    let chunk_len = meta["chunk"].as_u64().unwrap() as usize;
+    assert_eq!(rows.len(), docs.min(chunk_len));
+    // Kinds by runs of documents, so the browser filters before loading chunks.
+    let runs = meta["runs"].as_array().unwrap();
+    assert_eq!(runs[0][0], 0);
+    assert!(
+        runs.windows(2)
+            .all(|w| w[0][0].as_u64() < w[1][0].as_u64() && w[0][1] != w[1][1])
+    );
+    let kind_of = |d: usize| {
+        runs.iter()
+            .rev()
+            .find(|r| r[0].as_u64().unwrap() as usize <= d)
+            .map(|r| r[1].clone())
+            .unwrap()
+    };
     let log_once = rows
         .iter()
         .find(|r| r[2] == "Log once")
@@ -82,6 +97,15 @@ fn index_files_hold_docs_terms_and_exact_keys() {
     assert_eq!(page[1], "Errors");
     assert_eq!(page[2], "Standards › Errors");
     assert_eq!(page[3], "standard");
+    let log_once_doc = rows.iter().position(|r| r[2] == "Log once").unwrap();
+    assert_eq!(kind_of(log_once_doc), "standard");
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(
+            kind_of(i),
+            pages[r[0].as_u64().unwrap() as usize][3],
+            "doc {i}"
+        );
+    }
     let (doc, _) = rule[0];
     assert_eq!(
         rows[doc][1], "GO-ERR-002",

@@ -221,33 +221,42 @@ fn measure_builds(args: &Args, bin: &Path, site: &Path, n: usize) -> Duration {
     t
 }
 
-/// Output size, HTML per page, and the search index (raw, gzip, and what the
-/// first query downloads at worst: meta + largest shard + one doc chunk).
+/// Output size, HTML per page, and the search index: raw (and against the
+/// Markdown it indexes), gzip, and an upper bound of what one query
+/// downloads: meta, the largest shard and the ten largest documents chunks
+/// (the header's list shows ten results).
 fn report_output(out: &Path, n: usize) {
     let html = dir_size(out, |p| p.extension().is_some_and(|e| e == "html"));
     let total = dir_size(out, |_| true);
-    let search_json = dir_size(&out.join("search"), |p| {
-        p.extension().is_some_and(|e| e == "json")
-    });
+    let markdown = out
+        .parent()
+        .map(|site| {
+            dir_size(&site.join("content"), |p| {
+                p.extension().is_some_and(|e| e == "md")
+            })
+        })
+        .unwrap_or(0);
+    let search_raw = dir_size(&out.join("search"), |_| true);
     let mut search_gz = 0;
     let mut largest_shard_gz = 0;
+    let mut chunks_gz = Vec::new();
     for e in std::fs::read_dir(out.join("search"))
         .expect("search dir")
         .flatten()
     {
         let p = e.path();
-        if p.extension().is_some_and(|x| x == "json") {
-            let g = gzip_len(&std::fs::read(&p).expect("read"));
-            search_gz += g;
-            if p.file_name()
-                .is_some_and(|f| f.to_string_lossy().starts_with("s-"))
-            {
-                largest_shard_gz = largest_shard_gz.max(g);
-            }
+        let g = gzip_len(&std::fs::read(&p).expect("read"));
+        search_gz += g;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("s-") {
+            largest_shard_gz = largest_shard_gz.max(g);
+        } else if name.starts_with("d-") {
+            chunks_gz.push(g);
         }
     }
+    chunks_gz.sort_unstable_by(|a, b| b.cmp(a));
+    let chunks_gz: u64 = chunks_gz.iter().take(10).sum();
     let meta_gz = gzip_len(&std::fs::read(out.join("search/meta.js")).expect("meta"));
-    let chunk_gz = gzip_len(&std::fs::read(out.join("search/d-0.js")).expect("chunk"));
     println!(
         "output: {} total, HTML {} ({} B/page)",
         mib(total),
@@ -255,10 +264,12 @@ fn report_output(out: &Path, n: usize) {
         html / n as u64
     );
     println!(
-        "search index: {} raw JSON, {} gzip; first query worst case (meta + largest shard + one doc chunk, gzip): {:.0} KB",
-        mib(search_json),
+        "search index: {} raw ({:.2}x the {} of Markdown), {} gzip; one query at most (meta + largest shard + ten largest documents chunks, gzip): {:.0} KB",
+        mib(search_raw),
+        search_raw as f64 / markdown.max(1) as f64,
+        mib(markdown),
         mib(search_gz),
-        (meta_gz + largest_shard_gz + chunk_gz) as f64 / 1000.0
+        (meta_gz + largest_shard_gz + chunks_gz) as f64 / 1000.0
     );
 }
 

@@ -163,7 +163,18 @@
   var QUESTION = ["how", "do", "does", "did", "can", "could", "should", "would", "what", "why", "when", "where", "which", "who", "i", "we", "you", "my", "our", "me"];
 
   /** Run a query. Returns [{doc, score, terms}] best first. */
-  function search(query, kind) {
+  /** Kind of document `d`, from meta.runs ([first document, kind], ascending). */
+  function kindOf(d) {
+    var runs = meta.runs, lo = 0, hi = runs.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (runs[mid][0] <= d) lo = mid; else hi = mid - 1;
+    }
+    return runs.length ? runs[lo][1] : "page";
+  }
+
+  /** Run a query; `limit` results at most (60 when not given). */
+  function search(query, kind, limit) {
     var tokens = tokenize(query);
     var topical = tokens.filter(function (tk) { return QUESTION.indexOf(tk[0]) < 0; });
     if (topical.length && topical.length < tokens.length) {
@@ -247,16 +258,17 @@
         return (scores[d] >= 1e6 ? 1e12 : 0) + coverage * 1e9 + scores[d];
       };
       touched.sort(function (a, b) { return rank(b) - rank(a) || a - b; });
-      var ids = touched;
+      // Filter by kind before loading documents: only the chunks of the
+      // results shown are fetched.
+      var ids = kind && kind !== "all" ? touched.filter(function (d) { return kindOf(d) === kind; }) : touched;
       var scoresOf = scores;
       var chunksNeeded = {};
-      var top = ids.slice(0, 60);
+      var top = ids.slice(0, limit || 60);
       top.forEach(function (d) { chunksNeeded["d-" + Math.floor(d / meta.chunk)] = 1; });
       return Promise.all(Object.keys(chunksNeeded).map(load)).then(function () {
         var results = [];
         top.forEach(function (d) {
           var row = docRow(d);
-          if (kind && kind !== "all" && row.kind !== kind) return;
           row.score = scoresOf[d];
           row.coverage = covered[d] / (totalIdf || 1);
           results.push(row);
@@ -399,10 +411,10 @@
   function run() {
     var q = input.value, my = ++seq;
     if (!q.trim()) { box.hidden = true; return; }
-    search(q, kind).then(function (res) {
+    search(q, kind, 10).then(function (res) {
       if (my !== seq) return;
       selected = -1;
-      var list = res.results.slice(0, 10);
+      var list = res.results;
       var marks = marksFor(q, res.fuzzy);
       show(chipsHtml(), list.length ? "" : "No results for “" + q + "”",
         list.map(function (r, i) { return resultHtml(r, q, marks, i, true); }).join(""));
