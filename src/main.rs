@@ -247,17 +247,13 @@ fn exit_code(d: &Diagnostics) -> ExitCode {
 }
 
 /// Peak resident memory of this process in KiB (Linux), for the benchmark.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
 fn main() -> ExitCode {
     // SAFETY: first thing in main, one thread, no tree-sitter object yet.
     unsafe { handbook::alloc::tree_sitter_uses_mimalloc() };
     let code = run();
-    if let Some(kib) = std::env::var_os("HANDBOOK_STATS").and_then(|_| peak_rss_kib()) {
+    if let Some(kib) =
+        std::env::var_os("HANDBOOK_STATS").and_then(|_| handbook::pipeline::memory_kib("VmHWM:"))
+    {
         eprintln!("handbook-stats peak-rss-kib {kib}");
     }
     code

@@ -120,3 +120,74 @@ fn index_files_hold_docs_terms_and_exact_keys() {
         "one entry per page in the chunk"
     );
 }
+
+/// A site large enough that terms under "go" are split into many shards:
+/// every page says "goroutine", every third "gofer", and each 50 of 676
+/// rarer "go??" words.
+fn prefix_heavy_site() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "book.toml", "[book]\ntitle = \"Prefixes\"\n");
+    let letters: Vec<char> = ('a'..='z').collect();
+    for i in 0..300 {
+        let mut body = format!("# Page {i}\n\nEvery goroutine here.\n\n");
+        if i % 3 == 0 {
+            body.push_str("A gofer too.\n\n");
+        }
+        for k in 0..50 {
+            let n = i * 50 + k;
+            let (a, b) = (letters[n % 26], letters[(n / 26) % 26]);
+            body.push_str(&format!("go{a}{b}x "));
+        }
+        write(d.path(), &format!("content/p{i}.md"), &body);
+    }
+    d
+}
+
+#[test]
+fn a_split_prefix_lists_its_most_frequent_completions() {
+    let d = prefix_heavy_site();
+    let out = build(d.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p = d.path().join("public/search");
+    let meta = index_file(&p, "meta");
+    let shards: Vec<&str> = meta["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let under_go = shards
+        .iter()
+        .filter(|s| s.starts_with("go") && s.len() > 2)
+        .count();
+    assert!(under_go >= 20, "terms under go are split: {shards:?}");
+    let shard_file = |prefix: &str| {
+        let id: String = prefix.bytes().map(|b| format!("{b:02x}")).collect();
+        index_file(&p, &format!("s-{id}"))
+    };
+    // The split prefixes have a shard of their own listing the four most
+    // frequent terms under them, most frequent first.
+    for prefix in ["g", "go"] {
+        assert!(shards.contains(&prefix), "{prefix} in {shards:?}");
+        let completions = shard_file(prefix)[""].clone();
+        let list: Vec<&str> = completions
+            .as_array()
+            .unwrap_or_else(|| panic!("{prefix}: no completions"))
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert_eq!(list.len(), 4, "{list:?}");
+        assert_eq!(&list[..2], ["goroutine", "gofer"], "{prefix}");
+    }
+    // Each completion is found in the shard of its longest prefix, with its
+    // documents: every page for "goroutine".
+    let home = shards
+        .iter()
+        .filter(|s| "goroutine".starts_with(**s))
+        .max_by_key(|s| s.len())
+        .unwrap();
+    assert_eq!(*home, "gor");
+    assert_eq!(postings(&shard_file(home)["goroutine"]).len(), 300);
+    // A shard that was not split has no completions.
+    assert!(shard_file("gor").get("").is_none());
+}

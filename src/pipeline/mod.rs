@@ -225,13 +225,26 @@ fn refuse_output_inside_content(
     Ok(())
 }
 
+/// A memory figure of this process in KiB from `/proc/self/status`
+/// (`VmRSS:` now, `VmHWM:` peak); `None` where there is no such file.
+pub fn memory_kib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// `handbook build`: load, render and atomically write the site.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let stats = std::env::var_os("HANDBOOK_STATS").is_some();
     let phase = |name: &str, since: Instant| {
         if stats {
-            eprintln!("handbook-stats phase {name} {:.1?}", since.elapsed());
+            eprintln!(
+                "handbook-stats phase {name} {:.1?} (rss {} MiB, peak {} MiB)",
+                since.elapsed(),
+                memory_kib("VmRSS:").unwrap_or(0) / 1024,
+                memory_kib("VmHWM:").unwrap_or(0) / 1024,
+            );
         }
     };
     let t = Instant::now();

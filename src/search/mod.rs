@@ -371,7 +371,7 @@ pub fn build_index(site: &Site) -> Vec<Output> {
     let prefixes: Vec<String> = shards.keys().cloned().collect();
     let mut out: Vec<Output> = shards
         .par_iter()
-        .map(|(prefix, terms)| emit(&shard_id(prefix), &shard_json(terms, &postings)))
+        .map(|(prefix, sh)| emit(&shard_id(prefix), &shard_json(sh, &postings)))
         .collect();
     out.extend(
         docs.chunks(CHUNK)
@@ -393,7 +393,7 @@ pub fn build_index(site: &Site) -> Vec<Output> {
         }
     }
     let meta = Meta {
-        version: 1,
+        version: 2,
         docs: docs.len(),
         chunk: CHUNK,
         shards: &prefixes,
@@ -545,14 +545,28 @@ fn score(
 
 type Postings = BTreeMap<String, Vec<(usize, u32)>>;
 
+/// Completions listed in a split shard: the most frequent terms under its
+/// prefix, which a word being typed loads instead of every deeper shard.
+const COMPLETIONS: usize = 4;
+
+/// One shard: its terms, and for a prefix whose terms were split into deeper
+/// shards, the most frequent of all terms under it.
+#[derive(Default)]
+struct Shard<'a> {
+    terms: Vec<&'a String>,
+    completions: Vec<&'a String>,
+}
+
 /// Shards: split prefixes until each is small enough (or 4 characters long).
-/// Shard prefix -> its terms.
-fn shard(postings: &Postings) -> BTreeMap<String, Vec<&String>> {
+/// Shard prefix -> its terms. A split prefix always has a shard (holding the
+/// terms no longer than the prefix, and the completions), so the browser
+/// finds the completions of any word typed as a prefix.
+fn shard(postings: &Postings) -> BTreeMap<String, Shard<'_>> {
     fn split<'a>(
         terms: Vec<&'a String>,
         len: usize,
         postings: &Postings,
-        out: &mut Vec<(String, Vec<&'a String>)>,
+        out: &mut BTreeMap<String, Shard<'a>>,
     ) {
         let mut groups: BTreeMap<String, Vec<&'a String>> = BTreeMap::new();
         for t in terms {
@@ -565,37 +579,46 @@ fn shard(postings: &Postings) -> BTreeMap<String, Vec<&String>> {
             let size: usize = terms.iter().map(|t| postings[*t].len()).sum();
             // Terms shorter than the next prefix stay in this shard.
             if size > SHARD_POSTINGS && len < 4 {
+                let mut by_df = terms.clone();
+                by_df.sort_by(|a, b| postings[*b].len().cmp(&postings[*a].len()).then(a.cmp(b)));
+                by_df.truncate(COMPLETIONS);
                 let (short, long): (Vec<_>, Vec<_>) =
                     terms.into_iter().partition(|t| t.chars().count() <= len);
-                if !short.is_empty() {
-                    out.push((prefix.clone(), short));
-                }
+                let here = out.entry(prefix).or_default();
+                here.terms.extend(short);
+                here.completions = by_df;
                 split(long, len + 1, postings, out);
             } else {
-                out.push((prefix, terms));
+                out.entry(prefix).or_default().terms.extend(terms);
             }
         }
     }
-    let mut shards: Vec<(String, Vec<&String>)> = Vec::new();
+    let mut shards = BTreeMap::new();
     let total: usize = postings.values().map(Vec::len).sum();
     if total <= SHARD_POSTINGS {
-        shards.push((String::new(), postings.keys().collect()));
+        shards.insert(
+            String::new(),
+            Shard {
+                terms: postings.keys().collect(),
+                completions: Vec::new(),
+            },
+        );
     } else {
         split(postings.keys().collect(), 1, postings, &mut shards);
     }
-    // A short-terms shard and a split child can share a prefix; merge them by name.
-    let mut by_prefix: BTreeMap<String, Vec<&String>> = BTreeMap::new();
-    for (p, t) in shards {
-        by_prefix.entry(p).or_default().extend(t);
-    }
-    by_prefix
+    shards
 }
 
-/// One shard's JSON: term -> its postings string ([`encode_postings`]).
-fn shard_json(terms: &[&String], postings: &Postings) -> String {
+/// One shard's JSON: term -> its postings string ([`encode_postings`]), and
+/// under the key `""` (never a term) the completions of a split prefix.
+fn shard_json(shard: &Shard<'_>, postings: &Postings) -> String {
     let mut json = String::from("{");
-    for (i, t) in terms.iter().enumerate() {
-        if i > 0 {
+    if !shard.completions.is_empty() {
+        json.push_str("\"\":");
+        json.push_str(&serde_json::to_string(&shard.completions).expect("strings serialise"));
+    }
+    for (i, t) in shard.terms.iter().enumerate() {
+        if i > 0 || !shard.completions.is_empty() {
             json.push(',');
         }
         json.push_str(&serde_json::to_string(t).expect("string serialises"));

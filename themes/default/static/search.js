@@ -136,13 +136,24 @@
     bytes.forEach(function (b) { s += (b < 16 ? "0" : "") + b.toString(16); });
     return s;
   }
-  /** Shards that may hold terms starting with `t` (or equal to it). */
-  function shardsFor(t, prefixOnly) {
-    return meta.shards.filter(function (p) {
-      return (t.slice(0, p.length) === p) || (prefixOnly && p.slice(0, t.length) === t);
-    }).filter(function (p, _, all) {
-      // Prefer the longest shard prefix that contains the whole term.
-      return prefixOnly || !all.some(function (q) { return q.length > p.length && t.slice(0, q.length) === q; }) || t.length <= p.length;
+  /** The shard holding term `t`: the longest shard prefix `t` starts with. */
+  function homeShard(t) {
+    var best = null;
+    meta.shards.forEach(function (p) {
+      if (t.slice(0, p.length) === p && (best === null || p.length > best.length)) best = p;
+    });
+    return best;
+  }
+  /** Whether terms starting with `t` were split into shards of longer prefixes. */
+  function splitUnder(t) {
+    return meta.shards.some(function (p) { return p.length > t.length && p.slice(0, t.length) === t; });
+  }
+  /** Load the named shards; resolves to {name: shard}. */
+  function loadShards(names) {
+    return Promise.all(names.map(load)).then(function (list) {
+      var out = {};
+      names.forEach(function (n, i) { out[n] = list[i]; });
+      return out;
     });
   }
 
@@ -188,13 +199,28 @@
     // word, more weakly ("cancel" finds "cancelled" and "cancellation", which
     // the light stemmer keeps apart).
     var prefixOf = function (term, i) { return (lastIsPrefix && i === tokens.length - 1) || term.length >= 5; };
+    // Each word loads the shard that holds it. A word matched as a prefix
+    // whose terms were split into deeper shards (a few letters typed on a
+    // large site) loads, instead of all of them, the shards of the most
+    // frequent terms under it, which its own shard lists under "".
+    var loaded = {};
     return loadMeta().then(function () {
-      var wanted = {};
+      var names = {};
+      tokens.forEach(function (tk) { var h = homeShard(tk[0]); if (h !== null) names[shardId(h)] = 1; });
+      return loadShards(Object.keys(names));
+    }).then(function (first) {
+      Object.assign(loaded, first);
+      var names = {};
       tokens.forEach(function (tk, i) {
-        shardsFor(tk[0], prefixOf(tk[0], i)).forEach(function (p) { wanted[shardId(p)] = 1; });
+        var t = tk[0];
+        if (!prefixOf(t, i) || t.length < 2 || !splitUnder(t)) return;
+        var own = loaded[shardId(homeShard(t))];
+        ((own && own[""]) || []).forEach(function (c) { var h = homeShard(c); if (h !== null) names[shardId(h)] = 1; });
       });
-      return Promise.all(Object.keys(wanted).map(load));
-    }).then(function (shards) {
+      return loadShards(Object.keys(names).filter(function (n) { return !loaded[n]; }));
+    }).then(function (more) {
+      Object.assign(loaded, more);
+      var shards = Object.keys(loaded).map(function (n) { return loaded[n]; });
       // Typed arrays indexed by document: no per-document objects, so common
       // words on large sites stay fast.
       var N = meta.docs;
@@ -204,19 +230,28 @@
         var term = tk[0], tw = tk[1] === 2 ? 1 : 0.6;
         var typing = lastIsPrefix && i === tokens.length - 1;
         var prefix = prefixOf(term, i);
-        var candidates = [];
-        shards.forEach(function (sh) {
-          if (sh[term]) candidates.push([term, postings(term, sh[term]), 1]);
-          if (prefix && term.length >= 2) {
+        var candidates = [], seen = {};
+        var add = function (t, w) {
+          if (seen[t]) return;
+          var sh = loaded[shardId(homeShard(t))];
+          if (sh && sh[t]) { seen[t] = 1; candidates.push([t, postings(t, sh[t]), w]); }
+        };
+        add(term, 1);
+        if (prefix && term.length >= 2) {
+          // The most frequent completions first (large sites), then the
+          // loaded shards' other terms under the prefix, 40 at most.
+          var own = loaded[shardId(homeShard(term))];
+          ((own && own[""]) || []).forEach(function (t) { if (t !== term && t.lastIndexOf(term, 0) === 0) add(t, typing ? 0.7 : 0.5); });
+          shards.forEach(function (sh) {
             for (var t in sh) {
               if (candidates.length >= 40) break;
-              if (t !== term && t.lastIndexOf(term, 0) === 0) candidates.push([t, postings(t, sh[t]), typing ? 0.7 : 0.5]);
+              if (t && t !== term && t.lastIndexOf(term, 0) === 0) add(t, typing ? 0.7 : 0.5);
             }
-          }
-        });
+          });
+        }
         if (!candidates.length && term.length >= 5) {
           shards.forEach(function (sh) {
-            for (var t in sh) { if (editDistanceOne(term, t)) { candidates.push([t, postings(t, sh[t]), 0.5]); fuzzy[t] = 1; } }
+            for (var t in sh) { if (t && editDistanceOne(term, t)) { candidates.push([t, postings(t, sh[t]), 0.5]); fuzzy[t] = 1; } }
           });
         }
         // A query word is worth its rarest form's idf: matching "goroutine"
