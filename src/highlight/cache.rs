@@ -7,35 +7,128 @@
 //! without bound. The format is a small length-prefixed binary file; anything
 //! unreadable is treated as an empty cache.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::{FenceInfo, Highlighted};
 
-/// Bump when highlighting output changes, to invalidate old caches.
-// Bump whenever highlighting output or language aliases change: old entries
-// are then ignored rather than served stale. The package version is hashed
-// too, so an upgrade never reuses another release's cache.
 const VERSION: &[u8] = b"handbook-highlight-4";
 const MAGIC: &[u8; 8] = b"HBHLC002";
+/// Bytes before an entry's HTML: key, flags, length.
+const HEADER: usize = 32 + 1 + 4;
 
-/// Cached result of one block.
-#[derive(Clone)]
-struct Entry {
-    html: String,
-    unknown_language: bool,
-    go_valid: bool,
+/// Where an entry's HTML is in a file or buffer, and its flags.
+#[derive(Clone, Copy)]
+struct Slot {
+    at: usize,
+    len: usize,
+    flags: u8,
 }
 
-/// The cache: what the previous build stored, and what this build used.
+/// The persistent cache. Memory stays flat however large the site: the
+/// previous file is read once into one buffer (entries are slices of it, not
+/// copies), and blocks highlighted in this build go straight to the next
+/// file (a temporary file renamed over the old one by [`Cache::save`]), not
+/// into memory.
 pub(super) struct Cache {
     path: PathBuf,
-    old: HashMap<[u8; 32], Entry>,
-    used: Mutex<HashMap<[u8; 32], Entry>>,
+    old: Vec<u8>,
+    old_index: HashMap<[u8; 32], Slot>,
+    state: Mutex<State>,
 }
 
-/// The cache key of a block.
+#[derive(Default)]
+struct State {
+    /// Entries of the previous file this build used.
+    used_old: HashSet<[u8; 32]>,
+    /// The next file, once this build highlighted something new.
+    log: Option<Log>,
+    /// Why the next file could not be written (reported by `save`).
+    failed: Option<std::io::Error>,
+}
+
+/// The next cache file, being written.
+struct Log {
+    tmp: PathBuf,
+    writer: BufWriter<File>,
+    /// A second handle to read back a block that repeats within one build.
+    reader: File,
+    len: usize,
+    index: HashMap<[u8; 32], Slot>,
+}
+
+impl Log {
+    fn create(path: &Path) -> std::io::Result<Log> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        let mut writer = BufWriter::new(File::create(&tmp)?);
+        writer.write_all(MAGIC)?;
+        let reader = File::open(&tmp)?;
+        Ok(Log {
+            tmp,
+            writer,
+            reader,
+            len: MAGIC.len(),
+            index: HashMap::new(),
+        })
+    }
+
+    fn append(&mut self, key: &[u8; 32], flags: u8, html: &[u8]) -> std::io::Result<()> {
+        let len = u32::try_from(html.len()).map_err(std::io::Error::other)?;
+        self.writer.write_all(key)?;
+        self.writer.write_all(&[flags])?;
+        self.writer.write_all(&len.to_le_bytes())?;
+        self.writer.write_all(html)?;
+        self.index.insert(
+            *key,
+            Slot {
+                at: self.len + HEADER,
+                len: html.len(),
+                flags,
+            },
+        );
+        self.len += HEADER + html.len();
+        Ok(())
+    }
+
+    fn read(&mut self, slot: Slot) -> std::io::Result<String> {
+        self.writer.flush()?;
+        self.reader.seek(SeekFrom::Start(slot.at as u64))?;
+        let mut html = vec![0; slot.len];
+        self.reader.read_exact(&mut html)?;
+        String::from_utf8(html).map_err(std::io::Error::other)
+    }
+}
+
+impl Drop for Cache {
+    /// A build that stopped before `save` leaves no temporary file behind.
+    fn drop(&mut self) {
+        if let Ok(state) = self.state.get_mut()
+            && let Some(log) = state.log.take()
+        {
+            drop(log.writer);
+            let _ = std::fs::remove_file(&log.tmp);
+        }
+    }
+}
+
+fn highlighted(html: String, flags: u8) -> Highlighted {
+    Highlighted {
+        html,
+        unknown_language: flags & 1 != 0,
+        go_valid: flags & 2 != 0,
+    }
+}
+
+fn flags_of(h: &Highlighted) -> u8 {
+    u8::from(h.unknown_language) | (u8::from(h.go_valid) << 1)
+}
+
 pub(super) fn key(code: &str, info: &FenceInfo, pkg_url: &str) -> [u8; 32] {
     let mut h = blake3::Hasher::new();
     h.update(VERSION);
@@ -47,100 +140,123 @@ pub(super) fn key(code: &str, info: &FenceInfo, pkg_url: &str) -> [u8; 32] {
 }
 
 impl Cache {
-    /// Load the cache file at `path` (missing or corrupt: empty).
     pub(super) fn load(path: &Path) -> Cache {
-        let old = std::fs::read(path)
-            .ok()
-            .and_then(|b| decode(&b))
-            .unwrap_or_default();
+        let old = std::fs::read(path).unwrap_or_default();
+        let old_index = index(&old).unwrap_or_default();
         Cache {
             path: path.to_path_buf(),
             old,
-            used: Mutex::new(HashMap::new()),
+            old_index,
+            state: Mutex::new(State::default()),
         }
     }
 
-    /// A cached result (from the previous build, or from a block with the
-    /// same code earlier in this one), recorded as used.
     pub(super) fn get(&self, key: &[u8; 32]) -> Option<Highlighted> {
-        let mut used = self.used.lock().ok()?;
-        let e = match self.old.get(key) {
-            Some(e) => used.entry(*key).or_insert_with(|| e.clone()),
-            None => used.get(key)?,
-        };
-        Some(Highlighted {
-            html: e.html.clone(),
-            unknown_language: e.unknown_language,
-            go_valid: e.go_valid,
-        })
+        let mut state = self.state.lock().ok()?;
+        if let Some(&slot) = self.old_index.get(key) {
+            let html = std::str::from_utf8(self.old.get(slot.at..slot.at + slot.len)?).ok()?;
+            state.used_old.insert(*key);
+            return Some(highlighted(html.to_string(), slot.flags));
+        }
+        let log = state.log.as_mut()?;
+        let slot = *log.index.get(key)?;
+        log.read(slot)
+            .ok()
+            .map(|html| highlighted(html, slot.flags))
     }
 
-    /// Record a freshly highlighted block.
     pub(super) fn put(&self, key: [u8; 32], h: &Highlighted) {
-        if let Ok(mut used) = self.used.lock() {
-            used.insert(
-                key,
-                Entry {
-                    html: h.html.clone(),
-                    unknown_language: h.unknown_language,
-                    go_valid: h.go_valid,
-                },
-            );
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        if state.failed.is_some() || self.old_index.contains_key(&key) {
+            return;
+        }
+        if state.log.is_none() {
+            match Log::create(&self.path) {
+                Ok(log) => state.log = Some(log),
+                Err(e) => {
+                    state.failed = Some(e);
+                    return;
+                }
+            }
+        }
+        let Some(log) = state.log.as_mut() else {
+            return;
+        };
+        if log.index.contains_key(&key) {
+            return;
+        }
+        if let Err(e) = log.append(&key, flags_of(h), h.html.as_bytes()) {
+            state.failed = Some(e);
         }
     }
 
-    /// Write the entries this build used (atomically: temp file, then rename).
+    /// Finish the next cache file: this build's new entries, then the old
+    /// ones it used; the old entries it did not use are dropped. Nothing is
+    /// written when the build used exactly the old entries.
     pub(super) fn save(&self) -> std::io::Result<()> {
-        let used = self
-            .used
+        let mut state = self
+            .state
             .lock()
             .map_err(|_| std::io::Error::other("poisoned"))?;
-        // Nothing new and nothing dropped: the file already says this.
-        if used.len() == self.old.len() && used.keys().all(|k| self.old.contains_key(k)) {
+        if let Some(e) = state.failed.take() {
+            return Err(e);
+        }
+        if state.log.is_none() && state.used_old.len() == self.old_index.len() {
             return Ok(());
         }
-        let mut keys: Vec<&[u8; 32]> = used.keys().collect();
+        let log = match state.log.take() {
+            Some(log) => log,
+            None => Log::create(&self.path)?,
+        };
+        let tmp = log.tmp.clone();
+        let finished = self.finish(log, &state.used_old);
+        if finished.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        finished
+    }
+
+    /// Append the old entries used (sorted, so the same blocks give the same
+    /// file) and put the file in place.
+    fn finish(&self, mut log: Log, used_old: &HashSet<[u8; 32]>) -> std::io::Result<()> {
+        let mut keys: Vec<&[u8; 32]> = used_old.iter().collect();
         keys.sort();
-        let mut out =
-            Vec::with_capacity(16 + used.values().map(|e| e.html.len() + 40).sum::<usize>());
-        out.extend_from_slice(MAGIC);
         for k in keys {
-            let e = &used[k];
-            out.extend_from_slice(k);
-            out.push(u8::from(e.unknown_language) | (u8::from(e.go_valid) << 1));
-            out.extend_from_slice(&(e.html.len() as u32).to_le_bytes());
-            out.extend_from_slice(e.html.as_bytes());
+            let slot = self.old_index[k];
+            log.append(k, slot.flags, &self.old[slot.at..slot.at + slot.len])?;
         }
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = self
-            .path
-            .with_extension(format!("tmp-{}", std::process::id()));
-        std::fs::write(&tmp, out)?;
+        let Log { tmp, writer, .. } = log;
+        writer.into_inner().map_err(|e| e.into_error())?;
         std::fs::rename(tmp, &self.path)
     }
 }
 
-fn decode(b: &[u8]) -> Option<HashMap<[u8; 32], Entry>> {
-    let mut rest = b.strip_prefix(MAGIC.as_slice())?;
+/// Where each entry of a cache file is; `None` when the file is not one.
+fn index(b: &[u8]) -> Option<HashMap<[u8; 32], Slot>> {
+    if b.is_empty() {
+        return Some(HashMap::new());
+    }
+    let mut at = MAGIC.len();
+    if b.get(..at)? != MAGIC.as_slice() {
+        return None;
+    }
     let mut map = HashMap::new();
-    while !rest.is_empty() {
-        let key: [u8; 32] = rest.get(..32)?.try_into().ok()?;
-        let flags = *rest.get(32)?;
-        let len = u32::from_le_bytes(rest.get(33..37)?.try_into().ok()?) as usize;
-        let html = std::str::from_utf8(rest.get(37..37 + len)?)
-            .ok()?
-            .to_string();
+    while at < b.len() {
+        let key: [u8; 32] = b.get(at..at + 32)?.try_into().ok()?;
+        let flags = *b.get(at + 32)?;
+        let len = u32::from_le_bytes(b.get(at + 33..at + HEADER)?.try_into().ok()?) as usize;
+        b.get(at + HEADER..at + HEADER + len)?;
         map.insert(
             key,
-            Entry {
-                html,
-                unknown_language: flags & 1 != 0,
-                go_valid: flags & 2 != 0,
+            Slot {
+                at: at + HEADER,
+                len,
+                flags,
             },
         );
-        rest = &rest[37 + len..];
+        at += HEADER + len;
     }
     Some(map)
 }
@@ -180,6 +296,12 @@ mod tests {
         assert!(fresh.get(&k2).is_none());
         fresh.put(k2, &h);
         assert_eq!(fresh.get(&k2).unwrap().html, "<pre>x</pre>");
+        // New entries go to a temporary file, removed when the build stops
+        // without saving.
+        let files = || std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(files(), 2, "hl.bin and the temporary file");
+        drop(fresh);
+        assert_eq!(files(), 1, "only hl.bin");
         std::fs::write(&path, b"garbage").unwrap();
         assert!(Cache::load(&path).get(&k1).is_none());
     }

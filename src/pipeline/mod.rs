@@ -233,6 +233,31 @@ pub fn memory_kib(field: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// `HANDBOOK_STATS`: the bytes the loaded pages hold, by kind, to see where
+/// memory goes on large sites.
+fn print_model_sizes(site: &Site) {
+    let (mut body, mut html, mut parts, mut code) = (0, 0, 0, 0);
+    for p in &site.pages {
+        body += p.src.body.len() + p.src.front_text.len();
+        html += p.rendered.html.len();
+        parts += p.rendered.parts.iter().map(|t| t.text.len()).sum::<usize>();
+        code += p
+            .rendered
+            .code_blocks
+            .iter()
+            .map(|b| b.code.len())
+            .sum::<usize>();
+    }
+    let mib = |n: usize| n / (1024 * 1024);
+    eprintln!(
+        "handbook-stats model MiB: source {} html {} search-text {} code {}",
+        mib(body),
+        mib(html),
+        mib(parts),
+        mib(code)
+    );
+}
+
 /// `handbook build`: load, render and atomically write the site.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
@@ -259,6 +284,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         return Err(std::mem::take(&mut site.diagnostics));
     }
     phase("load", t);
+    if stats {
+        print_model_sizes(&site);
+    }
+    // Every page is rendered: free the Markdown text (later stages read the
+    // rendered page), which keeps peak memory down on large sites.
+    for p in &mut site.pages {
+        if let Some(src) = Arc::get_mut(&mut p.src) {
+            src.body = String::new();
+        }
+    }
     // The highlight cache is final once the pages are loaded: write it on its
     // own thread while the site renders (megabytes of otherwise serial work).
     let (written, saved) = std::thread::scope(|scope| {

@@ -20,33 +20,30 @@
 //! documents chunk lists each page's URL, title and breadcrumb once, and its
 //! sections refer to it.
 
+mod files;
+mod shards;
 pub mod tokenize;
 
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
-use std::fmt::Write as _;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::render::Output;
 use crate::site::{Kind, Site};
+use files::{chunk_json, emit, shard_id, shard_json};
+use shards::shard;
 
 /// Documents per metadata chunk. A query loads the chunks of the results it
 /// shows (ten in the header's list), so chunks are small: 64 documents are
 /// about 6 KB gzip on the benchmark.
 pub const CHUNK: usize = 64;
-/// Postings above which a shard is split by a longer prefix.
-const SHARD_POSTINGS: usize = 12_000;
 /// Characters of text kept per document for snippets.
 const SNIPPET: usize = 280;
 /// Score marking an exact key; BM25 scores are 1 to `EXACT - 1`.
 const EXACT: u32 = 63;
-/// The digits of the postings strings (URL-safe base 64: nothing to escape
-/// in JSON or in a script).
-const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 /// What every searchable part of one page shares.
 #[derive(Debug)]
 struct PageRow {
@@ -110,57 +107,6 @@ fn truncate_chars(s: &str, n: usize) -> String {
             out.push(c);
             count += 1;
         }
-    }
-    out
-}
-
-/// File-name-safe shard id for a prefix.
-fn shard_id(prefix: &str) -> String {
-    let mut s = String::from("s-");
-    for b in prefix.bytes() {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-/// One index file: `search/NAME.js`, handing `json` to the page's loader.
-fn emit(name: &str, json: &str) -> Output {
-    Output {
-        path: format!("search/{name}.js"),
-        bytes: std::sync::Arc::new(
-            format!("handbookSearchLoaded({name:?},{json});\n").into_bytes(),
-        ),
-    }
-}
-
-/// Append `n` as base-64 digits, most significant first; every digit but the
-/// last has its sixth bit set.
-fn push_varint(out: &mut String, n: usize) {
-    let mut groups = [0u8; 13];
-    let mut len = 0;
-    let mut n = n;
-    loop {
-        groups[len] = (n & 31) as u8;
-        len += 1;
-        n >>= 5;
-        if n == 0 {
-            break;
-        }
-    }
-    for i in (0..len).rev() {
-        let more = if i > 0 { 32 } else { 0 };
-        out.push(char::from(DIGITS[usize::from(groups[i] | more)]));
-    }
-}
-
-/// A term's postings (documents ascending, scores below 64) as one string.
-fn encode_postings(list: &[(usize, u32)]) -> String {
-    let mut out = String::with_capacity(list.len() * 3);
-    let mut last = 0;
-    for &(d, s) in list {
-        push_varint(&mut out, d - last);
-        out.push(char::from(DIGITS[s.min(EXACT) as usize]));
-        last = d;
     }
     out
 }
@@ -407,38 +353,6 @@ pub fn build_index(site: &Site) -> Vec<Output> {
     out
 }
 
-/// One documents chunk: `{"p": [[url, title, crumb, kind], ...], "d":
-/// [[page, anchor, heading, trail, text], ...]}`, where `page` indexes `p`.
-/// A document's URL is its page's plus `#anchor`; its title is the page's
-/// title, then ` › heading`; its breadcrumb is the page's, then ` › trail`.
-fn chunk_json(chunk: &[Doc], pages: &[PageRow]) -> String {
-    let mut local: Vec<usize> = Vec::new();
-    let rows: Vec<(usize, &str, &str, &str, &str)> = chunk
-        .iter()
-        .map(|d| {
-            // A page's documents are consecutive.
-            if local.last() != Some(&d.page) {
-                local.push(d.page);
-            }
-            (
-                local.len() - 1,
-                d.anchor.as_str(),
-                d.heading.as_str(),
-                d.trail.as_str(),
-                d.text.as_str(),
-            )
-        })
-        .collect();
-    let page_rows: Vec<(&str, &str, &str, Kind)> = local
-        .iter()
-        .map(|&p| {
-            let p = &pages[p];
-            (p.url.as_str(), p.title.as_str(), p.crumb.as_str(), p.kind)
-        })
-        .collect();
-    serde_json::json!({ "p": page_rows, "d": rows }).to_string()
-}
-
 /// Analyse every page and gather the postings.
 ///
 /// Pages are analysed in parallel, a chunk at a time, and each chunk is
@@ -543,137 +457,9 @@ fn score(
         .collect()
 }
 
-type Postings = BTreeMap<String, Vec<(usize, u32)>>;
-
-/// Completions listed in a split shard: the most frequent terms under its
-/// prefix, which a word being typed loads instead of every deeper shard.
-const COMPLETIONS: usize = 4;
-
-/// One shard: its terms, and for a prefix whose terms were split into deeper
-/// shards, the most frequent of all terms under it.
-#[derive(Default)]
-struct Shard<'a> {
-    terms: Vec<&'a String>,
-    completions: Vec<&'a String>,
-}
-
-/// Shards: split prefixes until each is small enough (or 4 characters long).
-/// Shard prefix -> its terms. A split prefix always has a shard (holding the
-/// terms no longer than the prefix, and the completions), so the browser
-/// finds the completions of any word typed as a prefix.
-fn shard(postings: &Postings) -> BTreeMap<String, Shard<'_>> {
-    fn split<'a>(
-        terms: Vec<&'a String>,
-        len: usize,
-        postings: &Postings,
-        out: &mut BTreeMap<String, Shard<'a>>,
-    ) {
-        let mut groups: BTreeMap<String, Vec<&'a String>> = BTreeMap::new();
-        for t in terms {
-            groups
-                .entry(t.chars().take(len).collect())
-                .or_default()
-                .push(t);
-        }
-        for (prefix, terms) in groups {
-            let size: usize = terms.iter().map(|t| postings[*t].len()).sum();
-            // Terms shorter than the next prefix stay in this shard.
-            if size > SHARD_POSTINGS && len < 4 {
-                let mut by_df = terms.clone();
-                by_df.sort_by(|a, b| postings[*b].len().cmp(&postings[*a].len()).then(a.cmp(b)));
-                by_df.truncate(COMPLETIONS);
-                let (short, long): (Vec<_>, Vec<_>) =
-                    terms.into_iter().partition(|t| t.chars().count() <= len);
-                let here = out.entry(prefix).or_default();
-                here.terms.extend(short);
-                here.completions = by_df;
-                split(long, len + 1, postings, out);
-            } else {
-                out.entry(prefix).or_default().terms.extend(terms);
-            }
-        }
-    }
-    let mut shards = BTreeMap::new();
-    let total: usize = postings.values().map(Vec::len).sum();
-    if total <= SHARD_POSTINGS {
-        shards.insert(
-            String::new(),
-            Shard {
-                terms: postings.keys().collect(),
-                completions: Vec::new(),
-            },
-        );
-    } else {
-        split(postings.keys().collect(), 1, postings, &mut shards);
-    }
-    shards
-}
-
-/// One shard's JSON: term -> its postings string ([`encode_postings`]), and
-/// under the key `""` (never a term) the completions of a split prefix.
-fn shard_json(shard: &Shard<'_>, postings: &Postings) -> String {
-    let mut json = String::from("{");
-    if !shard.completions.is_empty() {
-        json.push_str("\"\":");
-        json.push_str(&serde_json::to_string(&shard.completions).expect("strings serialise"));
-    }
-    for (i, t) in shard.terms.iter().enumerate() {
-        if i > 0 || !shard.completions.is_empty() {
-            json.push(',');
-        }
-        json.push_str(&serde_json::to_string(t).expect("string serialises"));
-        json.push_str(":\"");
-        json.push_str(&encode_postings(&postings[*t]));
-        json.push('"');
-    }
-    json.push('}');
-    json
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{DIGITS, EXACT, encode_postings, truncate_chars};
-
-    /// The browser's decoder, written again from the format's description.
-    fn decode(s: &str) -> Vec<(usize, u32)> {
-        let value = |c: u8| DIGITS.iter().position(|&d| d == c).unwrap();
-        let (mut out, mut doc, mut n) = (Vec::new(), 0, 0);
-        let mut bytes = s.bytes();
-        while let Some(c) = bytes.next() {
-            let v = value(c);
-            n = n * 32 + (v & 31);
-            if v & 32 == 0 {
-                doc += n;
-                n = 0;
-                out.push((doc, value(bytes.next().unwrap()) as u32));
-            }
-        }
-        out
-    }
-
-    #[test]
-    fn postings_round_trip_through_the_string_format() {
-        let list = vec![
-            (0, 1),
-            (1, 62),
-            (31, 5),
-            (32, EXACT),
-            (1055, 40),
-            (1056, 2),
-            (40_000, 7),
-            (1_200_000, 62),
-        ];
-        let s = encode_postings(&list);
-        assert_eq!(decode(&s), list);
-        // Small gaps take one digit, then one for the score.
-        assert_eq!(encode_postings(&[(3, 1), (4, 2)]), "DBBC");
-        // 32 = 1 * 32 + 0: a digit with the "more" bit, then 0.
-        assert_eq!(encode_postings(&[(32, 0)]), "hAA");
-        assert!(
-            s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        );
-    }
+    use super::truncate_chars;
 
     #[test]
     fn snippets_collapse_whitespace_and_cut_at_n_characters() {

@@ -68,7 +68,7 @@
 
   // Under Node (the tokenizer tests) there is no page to wire up.
   if (typeof document === "undefined") {
-    if (typeof module !== "undefined") module.exports = { tokenize: tokenize, stem: stem, highlight: highlightFor, snippet: snippetFor };
+    if (typeof module !== "undefined") module.exports = { tokenize: tokenize, stem: stem, highlight: highlightFor, snippet: snippetFor, topOf: topOf };
     return;
   }
 
@@ -184,6 +184,30 @@
     return runs.length ? runs[lo][1] : "page";
   }
 
+  /**
+   * The `want` best of `docs` that `keep` accepts, by `rank` (higher first,
+   * then lower document number). Each document is ranked once and only the
+   * best are kept in order: a common word touches most of a large site, and
+   * sorting all of those was most of a query's time.
+   */
+  function topOf(docs, rank, keep, want) {
+    var top = [];
+    for (var i = 0; i < docs.length; i++) {
+      var d = docs[i];
+      if (!keep(d)) continue;
+      var r = rank(d);
+      if (top.length === want) {
+        var last = top[want - 1];
+        if (r < last[0] || (r === last[0] && d > last[1])) continue;
+        top.pop();
+      }
+      var j = top.length;
+      while (j > 0 && (top[j - 1][0] < r || (top[j - 1][0] === r && top[j - 1][1] > d))) j--;
+      top.splice(j, 0, [r, d]);
+    }
+    return top.map(function (x) { return x[1]; });
+  }
+
   /** Run a query; `limit` results at most (60 when not given). */
   function search(query, kind, limit) {
     var tokens = tokenize(query);
@@ -292,13 +316,12 @@
         var coverage = Math.round(10 * covered[d] / (totalIdf || 1));
         return (scores[d] >= 1e6 ? 1e12 : 0) + coverage * 1e9 + scores[d];
       };
-      touched.sort(function (a, b) { return rank(b) - rank(a) || a - b; });
       // Filter by kind before loading documents: only the chunks of the
       // results shown are fetched.
-      var ids = kind && kind !== "all" ? touched.filter(function (d) { return kindOf(d) === kind; }) : touched;
+      var keep = kind && kind !== "all" ? function (d) { return kindOf(d) === kind; } : function () { return true; };
+      var top = topOf(touched, rank, keep, limit || 60);
       var scoresOf = scores;
       var chunksNeeded = {};
-      var top = ids.slice(0, limit || 60);
       top.forEach(function (d) { chunksNeeded["d-" + Math.floor(d / meta.chunk)] = 1; });
       return Promise.all(Object.keys(chunksNeeded).map(load)).then(function () {
         var results = [];
