@@ -191,3 +191,95 @@ fn a_split_prefix_lists_its_most_frequent_completions() {
     // A shard that was not split has no completions.
     assert!(shard_file("gor").get("").is_none());
 }
+
+/// A site where "goroutine" is in 4,400 sections, each with it in the
+/// heading, and once in the long symptoms of one runbook.
+fn common_word_site() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "book.toml", "[book]\ntitle = \"Common\"\n");
+    for i in 0..1100 {
+        let mut body = format!("# Page {i}\n\n");
+        for part in ["a", "b", "c", "d"] {
+            body.push_str(&format!(
+                "## Goroutine {i}{part}\n\nEvery goroutine counts.\n\n"
+            ));
+        }
+        write(d.path(), &format!("content/std/p{i}.md"), &body);
+    }
+    write(
+        d.path(),
+        "content/runbooks/_index.md",
+        "+++\ntitle = \"Runbooks\"\nkind = \"runbook\"\n+++\n",
+    );
+    let filler = "queue latency budget retries backlog ".repeat(60);
+    write(
+        d.path(),
+        "content/runbooks/slow.md",
+        &format!(
+            "+++\ntitle = \"Slow consumer\"\nowner = \"team-a\"\nseverity = \"SEV2\"\nlast-reviewed = 2026-11-01\n+++\n## Symptoms\n\n{filler} one goroutine stuck.\n"
+        ),
+    );
+    d
+}
+
+#[test]
+fn a_common_word_keeps_its_best_postings_in_its_shard_and_the_rest_apart() {
+    let d = common_word_site();
+    let out = build(d.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p = d.path().join("public/search");
+    let meta = index_file(&p, "meta");
+    let hex = |s: &str| s.bytes().map(|b| format!("{b:02x}")).collect::<String>();
+    let home = meta["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .filter(|s| "goroutine".starts_with(*s))
+        .max_by_key(|s| s.len())
+        .unwrap();
+    let entry = index_file(&p, &format!("s-{}", hex(home)))["goroutine"].clone();
+    let entry = entry.as_array().expect("[head, documents in all]");
+    let df = entry[1].as_u64().unwrap() as usize;
+    assert_eq!(df, 4401, "every section and the runbook's");
+    let head = postings(&entry[0]);
+    let tail = postings(&index_file(&p, &format!("t-{}", hex("goroutine"))));
+    assert_eq!(head.len(), 4096);
+    assert_eq!(head.len() + tail.len(), df);
+    let mut all: Vec<usize> = head.iter().chain(&tail).map(|x| x.0).collect();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), df, "head and tail are disjoint");
+    let worst_head = head.iter().map(|x| x.1).min().unwrap();
+    let best_tail = tail.iter().map(|x| x.1).max().unwrap();
+    assert!(worst_head >= best_tail, "{worst_head} < {best_tail}");
+    // The runbook's weak mention is in the tail; its kind says runbook.
+    let runs = meta["runs"].as_array().unwrap();
+    let runbook_docs: Vec<usize> = tail
+        .iter()
+        .map(|x| x.0)
+        .filter(|&d| {
+            runs.iter()
+                .rev()
+                .find(|r| r[0].as_u64().unwrap() as usize <= d)
+                .is_some_and(|r| r[1] == "runbook")
+        })
+        .collect();
+    assert_eq!(runbook_docs.len(), 1, "{runbook_docs:?}");
+    // Rare words are unaffected: their postings are a plain string.
+    let counts = index_file(
+        &p,
+        &format!(
+            "s-{}",
+            hex(meta["shards"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap())
+                .filter(|s| "counts".starts_with(*s))
+                .max_by_key(|s| s.len())
+                .unwrap())
+        ),
+    );
+    assert!(counts["stuck"].is_string() || counts.get("stuck").is_none());
+}

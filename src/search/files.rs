@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::shards::{Postings, Shard};
+use super::shards::{Postings, Shard, Tails};
 use super::{Doc, EXACT, Kind, PageRow};
 use crate::render::Output;
 
@@ -52,7 +52,7 @@ fn push_varint(out: &mut String, n: usize) {
 }
 
 /// A term's postings (documents ascending, scores below 64) as one string.
-fn encode_postings(list: &[(usize, u32)]) -> String {
+pub(super) fn encode_postings(list: &[(usize, u32)]) -> String {
     let mut out = String::with_capacity(list.len() * 3);
     let mut last = 0;
     for &(d, s) in list {
@@ -95,9 +95,10 @@ pub(super) fn chunk_json(chunk: &[Doc], pages: &[PageRow]) -> String {
     serde_json::json!({ "p": page_rows, "d": rows }).to_string()
 }
 
-/// One shard's JSON: term -> its postings string ([`encode_postings`]), and
-/// under the key `""` (never a term) the completions of a split prefix.
-pub(super) fn shard_json(shard: &Shard<'_>, postings: &Postings) -> String {
+/// One shard's JSON: term -> its postings string ([`encode_postings`]), or
+/// for a term with a tail file `[head postings, documents in all]`; under the
+/// key `""` (never a term) the completions of a split prefix.
+pub(super) fn shard_json(shard: &Shard<'_>, postings: &Postings, tails: &Tails) -> String {
     let mut json = String::from("{");
     if !shard.completions.is_empty() {
         json.push_str("\"\":");
@@ -108,9 +109,18 @@ pub(super) fn shard_json(shard: &Shard<'_>, postings: &Postings) -> String {
             json.push(',');
         }
         json.push_str(&serde_json::to_string(t).expect("string serialises"));
-        json.push_str(":\"");
-        json.push_str(&encode_postings(&postings[*t]));
-        json.push('"');
+        json.push(':');
+        let head = encode_postings(&postings[*t]);
+        match tails.get(*t) {
+            Some((df, _)) => {
+                let _ = write!(json, "[\"{head}\",{df}]");
+            }
+            None => {
+                json.push('"');
+                json.push_str(&head);
+                json.push('"');
+            }
+        }
     }
     json.push('}');
     json

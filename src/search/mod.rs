@@ -33,7 +33,7 @@ use serde::Serialize;
 
 use crate::render::Output;
 use crate::site::{Kind, Site};
-use files::{chunk_json, emit, shard_id, shard_json};
+use files::{chunk_json, emit, encode_postings, shard_id, shard_json};
 use shards::shard;
 
 /// Documents per metadata chunk. A query loads the chunks of the results it
@@ -312,13 +312,32 @@ pub fn build_index(site: &Site) -> Vec<Output> {
         exact,
         postings,
     } = collect(site);
-    let postings = score(postings, &doc_len, exact);
-    let shards = shard(&postings);
+    let mut postings = score(postings, &doc_len, exact);
+    // Common terms keep their best postings in their shard; the rest go to
+    // a file of their own.
+    let mut tails = shards::Tails::new();
+    for (term, list) in &mut postings {
+        if let Some((head, tail)) = shards::head_and_tail(list) {
+            tails.insert(term.clone(), (list.len(), tail));
+            *list = head;
+        }
+    }
+    let df = |t: &str| tails.get(t).map_or_else(|| postings[t].len(), |(n, _)| *n);
+    let shards = shard(&postings, &df);
     let prefixes: Vec<String> = shards.keys().cloned().collect();
     let mut out: Vec<Output> = shards
         .par_iter()
-        .map(|(prefix, sh)| emit(&shard_id(prefix), &shard_json(sh, &postings)))
+        .map(|(prefix, sh)| emit(&shard_id(prefix), &shard_json(sh, &postings, &tails)))
         .collect();
+    let tail_files: Vec<Output> = tails
+        .par_iter()
+        .map(|(term, (_, tail))| {
+            // `t-` and the term's bytes in hex, as shard names are made.
+            let name = format!("t{}", &shard_id(term)[1..]);
+            emit(&name, &format!("\"{}\"", encode_postings(tail)))
+        })
+        .collect();
+    out.extend(tail_files);
     out.extend(
         docs.chunks(CHUNK)
             .enumerate()

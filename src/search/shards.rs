@@ -5,9 +5,35 @@ use std::collections::BTreeMap;
 
 /// Postings above which a shard is split by a longer prefix.
 const SHARD_POSTINGS: usize = 12_000;
+/// Longest shard prefix: past it a shard holds whatever its terms weigh.
+const MAX_PREFIX: usize = 6;
+/// Postings of a term kept in its shard: the best-scored ones. A common word
+/// on a large site is in most documents; its other postings go to a file of
+/// their own (`t-*.js`), which only the complete ranking loads, so what one
+/// query downloads stays bounded however large the site.
+pub(super) const HEAD: usize = 4096;
 
+/// A term's postings split at [`HEAD`]: the best-scored (ties: lower
+/// document first) and the rest, both in document order. `None` when all
+/// fit in the head.
+pub(super) fn head_and_tail(list: &[(usize, u32)]) -> Option<(List, List)> {
+    if list.len() <= HEAD {
+        return None;
+    }
+    let mut by_score = list.to_vec();
+    by_score.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut tail = by_score.split_off(HEAD);
+    by_score.sort_unstable();
+    tail.sort_unstable();
+    Some((by_score, tail))
+}
+
+/// A term's postings: (document, score), documents ascending.
+pub(super) type List = Vec<(usize, u32)>;
+/// Common terms -> (documents in all, the postings past [`HEAD`]).
+pub(super) type Tails = BTreeMap<String, (usize, List)>;
 /// Term -> (document, score), documents ascending.
-pub(super) type Postings = BTreeMap<String, Vec<(usize, u32)>>;
+pub(super) type Postings = BTreeMap<String, List>;
 
 /// Completions listed in a split shard: the most frequent terms under its
 /// prefix, which a word being typed loads instead of every deeper shard.
@@ -21,15 +47,20 @@ pub(super) struct Shard<'a> {
     pub(super) completions: Vec<&'a String>,
 }
 
-/// Shards: split prefixes until each is small enough (or 4 characters long).
+/// Shards: split prefixes until each is small enough (or [`MAX_PREFIX`]
+/// characters long), counting a term's postings up to [`HEAD`]; completions
+/// are ranked by `df`, the number of documents a term is in.
 /// Shard prefix -> its terms. A split prefix always has a shard (holding the
 /// terms no longer than the prefix, and the completions), so the browser
 /// finds the completions of any word typed as a prefix.
-pub(super) fn shard(postings: &Postings) -> BTreeMap<String, Shard<'_>> {
+pub(super) fn shard<'a>(
+    postings: &'a Postings,
+    df: &dyn Fn(&str) -> usize,
+) -> BTreeMap<String, Shard<'a>> {
     fn split<'a>(
         terms: Vec<&'a String>,
         len: usize,
-        postings: &Postings,
+        df: &dyn Fn(&str) -> usize,
         out: &mut BTreeMap<String, Shard<'a>>,
     ) {
         let mut groups: BTreeMap<String, Vec<&'a String>> = BTreeMap::new();
@@ -40,25 +71,25 @@ pub(super) fn shard(postings: &Postings) -> BTreeMap<String, Shard<'_>> {
                 .push(t);
         }
         for (prefix, terms) in groups {
-            let size: usize = terms.iter().map(|t| postings[*t].len()).sum();
+            let size: usize = terms.iter().map(|t| df(t).min(HEAD)).sum();
             // Terms shorter than the next prefix stay in this shard.
-            if size > SHARD_POSTINGS && len < 4 {
+            if size > SHARD_POSTINGS && len < MAX_PREFIX {
                 let mut by_df = terms.clone();
-                by_df.sort_by(|a, b| postings[*b].len().cmp(&postings[*a].len()).then(a.cmp(b)));
+                by_df.sort_by(|a, b| df(b).cmp(&df(a)).then(a.cmp(b)));
                 by_df.truncate(COMPLETIONS);
                 let (short, long): (Vec<_>, Vec<_>) =
                     terms.into_iter().partition(|t| t.chars().count() <= len);
                 let here = out.entry(prefix).or_default();
                 here.terms.extend(short);
                 here.completions = by_df;
-                split(long, len + 1, postings, out);
+                split(long, len + 1, df, out);
             } else {
                 out.entry(prefix).or_default().terms.extend(terms);
             }
         }
     }
     let mut shards = BTreeMap::new();
-    let total: usize = postings.values().map(Vec::len).sum();
+    let total: usize = postings.keys().map(|t| df(t).min(HEAD)).sum();
     if total <= SHARD_POSTINGS {
         shards.insert(
             String::new(),
@@ -68,7 +99,7 @@ pub(super) fn shard(postings: &Postings) -> BTreeMap<String, Shard<'_>> {
             },
         );
     } else {
-        split(postings.keys().collect(), 1, postings, &mut shards);
+        split(postings.keys().collect(), 1, df, &mut shards);
     }
     shards
 }

@@ -104,10 +104,8 @@
   var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var VALUE = new Int8Array(128).fill(-1);
   for (var di = 0; di < 64; di++) VALUE[DIGITS.charCodeAt(di)] = di;
-  var decoded = {};
-  function postings(term, str) {
-    if (decoded[term]) return decoded[term];
-    var out = [], doc = 0, n = 0;
+  function decode(str, out) {
+    var doc = 0, n = 0;
     for (var i = 0; i < str.length; i++) {
       var v = VALUE[str.charCodeAt(i)];
       n = n * 32 + (v & 31);
@@ -115,7 +113,22 @@
       doc += n; n = 0;
       out.push(doc, VALUE[str.charCodeAt(++i)]);
     }
-    return (decoded[term] = out);
+    return out;
+  }
+  // A common term's entry is [best postings, documents in all]; the rest of
+  // its postings are in t-<hex>.js, loaded only for the complete ranking.
+  function tailName(term) { return "t" + shardId(term).slice(1); }
+  var decoded = {};
+  /** A term's postings (with its tail when loaded) and its document count. */
+  function postings(term, entry) {
+    var tail = Array.isArray(entry) && cache[tailName(term)];
+    var key = (tail ? "+" : "-") + term;
+    if (!decoded[key]) {
+      var list = decode(Array.isArray(entry) ? entry[0] : entry, []);
+      if (tail) decode(tail, list);
+      decoded[key] = { list: list, df: Array.isArray(entry) ? entry[1] : list.length / 2 };
+    }
+    return decoded[key];
   }
   /** Document `d` of a loaded chunk, as {url, title, crumb, kind, text}. */
   function docRow(d) {
@@ -208,8 +221,12 @@
     return top.map(function (x) { return x[1]; });
   }
 
-  /** Run a query; `limit` results at most (60 when not given). */
-  function search(query, kind, limit) {
+  /**
+   * Run a query; `limit` results at most (60 when not given). Without a
+   * limit, or when the best postings of the query's common words cannot fill
+   * it (a filter on a common word), their other postings are loaded too.
+   */
+  function search(query, kind, limit, withTails) {
     var tokens = tokenize(query);
     var topical = tokens.filter(function (tk) { return QUESTION.indexOf(tk[0]) < 0; });
     if (topical.length && topical.length < tokens.length) {
@@ -244,6 +261,16 @@
       return loadShards(Object.keys(names).filter(function (n) { return !loaded[n]; }));
     }).then(function (more) {
       Object.assign(loaded, more);
+      // The complete ranking (no limit) also loads the other postings of
+      // the query's own common words.
+      if (limit && !withTails) return null;
+      var names = {};
+      tokens.forEach(function (tk) {
+        var h = homeShard(tk[0]), sh = h !== null && loaded[shardId(h)];
+        if (sh && Array.isArray(sh[tk[0]])) names[tailName(tk[0])] = 1;
+      });
+      return Promise.all(Object.keys(names).map(load));
+    }).then(function () {
       var shards = Object.keys(loaded).map(function (n) { return loaded[n]; });
       // Typed arrays indexed by document: no per-document objects, so common
       // words on large sites stay fast.
@@ -280,9 +307,9 @@
         }
         // A query word is worth its rarest form's idf: matching "goroutine"
         // says more than matching "how".
-        var idfOf = function (list) { var df = list.length / 2; return Math.log(1 + (N - df + 0.5) / (df + 0.5)); };
-        var tokIdf = candidates.reduce(function (m, c) { return Math.max(m, idfOf(c[1]) * c[2]); }, 0) * tw;
-        totalIdf += tokIdf || idfOf([]) * tw;
+        var idfOf = function (df) { return Math.log(1 + (N - df + 0.5) / (df + 0.5)); };
+        var tokIdf = candidates.reduce(function (m, c) { return Math.max(m, idfOf(c[1].df) * c[2]); }, 0) * tw;
+        totalIdf += tokIdf || idfOf(0) * tw;
         // A query word scores a document by its best form there (the word
         // itself, a longer word it starts, a near spelling), not by the sum
         // of all of them: "error" is not worth more in a section full of
@@ -290,7 +317,8 @@
         var mine = [];
         candidates.forEach(function (c) {
           var list = c[1];
-          var w = idfOf(list) * tw * c[2] / 28;
+          var w = idfOf(list.df) * tw * c[2] / 28;
+          list = list.list;
           hitTerms[c[0]] = 1;
           for (var k = 0; k < list.length; k += 2) {
             var doc = list[k], s = list[k + 1];
@@ -320,6 +348,11 @@
       // results shown are fetched.
       var keep = kind && kind !== "all" ? function (d) { return kindOf(d) === kind; } : function () { return true; };
       var top = topOf(touched, rank, keep, limit || 60);
+      var tailed = tokens.some(function (tk) {
+        var h = homeShard(tk[0]), sh = h !== null && loaded[shardId(h)];
+        return sh && Array.isArray(sh[tk[0]]) && !cache[tailName(tk[0])];
+      });
+      if (tailed && top.length < limit) return search(query, kind, limit, true);
       var scoresOf = scores;
       var chunksNeeded = {};
       top.forEach(function (d) { chunksNeeded["d-" + Math.floor(d / meta.chunk)] = 1; });
