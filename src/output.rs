@@ -512,6 +512,58 @@ mod tests {
     }
 
     #[test]
+    fn an_asset_cut_short_is_copied_again() {
+        // The new file is the start of the old one: comparing only the new
+        // file's blocks would call them equal.
+        let d = tempfile::tempdir().unwrap();
+        let out = site(d.path());
+        let src = d.path().join("notes.txt");
+        fs::write(&src, "hello world").unwrap();
+        let s = Staging::new(&out, &[]).unwrap();
+        s.copy(&src, "notes.txt").unwrap();
+        s.commit().unwrap();
+        fs::write(&src, "hello").unwrap();
+        let s = Staging::new(&out, &[]).unwrap();
+        s.copy(&src, "notes.txt").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "hello");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_previous_file_swapped_for_a_symlink_is_not_linked_into_the_new_output() {
+        // Someone replaced files of the live output with links to elsewhere
+        // holding the same bytes: the new output gets real files, never the
+        // links (which would follow the outside file's later changes).
+        let d = tempfile::tempdir().unwrap();
+        let out = site(d.path());
+        let outside = d.path().join("outside.html");
+        // As long as the link's own length (its target's path), so the
+        // link's size alone cannot tell it from the file.
+        let same = "s".repeat(outside.as_os_str().len());
+        build(&out, &[("a.html", &same), ("b.txt", "")]).unwrap();
+        fs::write(&outside, &same).unwrap();
+        fs::remove_file(out.join("a.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("a.html")).unwrap();
+        let asset = d.path().join("logo.svg");
+        fs::write(&asset, "<svg/>").unwrap();
+        let outside_asset = d.path().join("outside.svg");
+        fs::write(&outside_asset, "<svg/>").unwrap();
+        fs::remove_file(out.join("b.txt")).unwrap();
+        std::os::unix::fs::symlink(&outside_asset, out.join("b.txt")).unwrap();
+        let s = Staging::new(&out, &[]).unwrap();
+        s.write("a.html", same.as_bytes()).unwrap();
+        s.copy(&asset, "b.txt").unwrap();
+        s.commit().unwrap();
+        for f in ["a.html", "b.txt"] {
+            let m = fs::symlink_metadata(out.join(f)).unwrap();
+            assert!(m.is_file(), "{f} is a regular file, not a link");
+        }
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), same);
+        assert_eq!(fs::read_to_string(out.join("b.txt")).unwrap(), "<svg/>");
+    }
+
+    #[test]
     fn refuses_foreign_folders_symlinks_and_sources_inside() {
         let d = tempfile::tempdir().unwrap();
         let foreign = d.path().join("docs");
