@@ -279,20 +279,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let cache_dir = project.cache_dir();
     let hl = Highlighter::with_cache(&cache_dir.join("highlight.bin"))
         .with_pkg_url(&project.config.go.pkg_url);
-    let mut site = site::load_project(project, opts.drafts, &hl, None)?;
+    let mut site = site::load_project(project, opts.drafts, site::SourceText::Free, &hl, None)?;
     if site.diagnostics.error_count() > 0 {
         return Err(std::mem::take(&mut site.diagnostics));
     }
     phase("load", t);
     if stats {
         print_model_sizes(&site);
-    }
-    // Every page is rendered: free the Markdown text (later stages read the
-    // rendered page), which keeps peak memory down on large sites.
-    for p in &mut site.pages {
-        if let Some(src) = Arc::get_mut(&mut p.src) {
-            src.body = String::new();
-        }
     }
     // The highlight cache is final once the pages are loaded: write it on its
     // own thread while the site renders (megabytes of otherwise serial work).

@@ -52,11 +52,11 @@ fn push_varint(out: &mut String, n: usize) {
 }
 
 /// A term's postings (documents ascending, scores below 64) as one string.
-pub(super) fn encode_postings(list: &[(usize, u32)]) -> String {
+pub(super) fn encode_postings(list: &[(u32, u32)]) -> String {
     let mut out = String::with_capacity(list.len() * 3);
     let mut last = 0;
     for &(d, s) in list {
-        push_varint(&mut out, d - last);
+        push_varint(&mut out, (d - last) as usize);
         out.push(char::from(DIGITS[s.min(EXACT) as usize]));
         last = d;
     }
@@ -131,7 +131,7 @@ mod tests {
     use super::{DIGITS, EXACT, encode_postings};
 
     /// The browser's decoder, written again from the format's description.
-    fn decode(s: &str) -> Vec<(usize, u32)> {
+    fn decode(s: &str) -> Vec<(u32, u32)> {
         let value = |c: u8| DIGITS.iter().position(|&d| d == c).unwrap();
         let (mut out, mut doc, mut n) = (Vec::new(), 0, 0);
         let mut bytes = s.bytes();
@@ -141,7 +141,7 @@ mod tests {
             if v & 32 == 0 {
                 doc += n;
                 n = 0;
-                out.push((doc, value(bytes.next().unwrap()) as u32));
+                out.push((doc as u32, value(bytes.next().unwrap()) as u32));
             }
         }
         out

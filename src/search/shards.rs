@@ -16,7 +16,7 @@ pub(super) const HEAD: usize = 4096;
 /// A term's postings split at [`HEAD`]: the best-scored (ties: lower
 /// document first) and the rest, both in document order. `None` when all
 /// fit in the head.
-pub(super) fn head_and_tail(list: &[(usize, u32)]) -> Option<(List, List)> {
+pub(super) fn head_and_tail(list: &[(u32, u32)]) -> Option<(List, List)> {
     if list.len() <= HEAD {
         return None;
     }
@@ -29,7 +29,7 @@ pub(super) fn head_and_tail(list: &[(usize, u32)]) -> Option<(List, List)> {
 }
 
 /// A term's postings: (document, score), documents ascending.
-pub(super) type List = Vec<(usize, u32)>;
+pub(super) type List = Vec<(u32, u32)>;
 /// Common terms -> (documents in all, the postings past [`HEAD`]).
 pub(super) type Tails = BTreeMap<String, (usize, List)>;
 /// Term -> (document, score), documents ascending.

@@ -22,7 +22,7 @@ use crate::project::Project;
 pub(super) fn render_markdown(
     project: &Project,
     rule_pattern: &Regex,
-    files: &[Arc<SourceFile>],
+    (files, text): (&mut [Arc<SourceFile>], super::SourceText),
     assets: &[String],
     hl: &Highlighter,
     cache: Option<&MarkdownCache>,
@@ -31,7 +31,7 @@ pub(super) fn render_markdown(
     let sources: HashSet<String> = files.iter().map(|f| f.rel.clone()).collect();
     let asset_set: HashSet<String> = assets.iter().cloned().collect();
     let mut dirs: HashSet<String> = HashSet::new();
-    for f in files {
+    for f in files.iter() {
         let mut d = parent_dir(&f.rel);
         while dirs.insert(d.to_string()) && !d.is_empty() {
             d = parent_dir(d);
@@ -86,12 +86,12 @@ pub(super) fn render_markdown(
         })
         .collect();
     let rendered: Vec<Arc<Rendered>> = files
-        .par_iter()
+        .par_iter_mut()
         .zip(keys.par_iter())
         .map_init(
             || hl.session(),
             |session, (f, key)| {
-                cache.and_then(|c| c.get(key)).unwrap_or_else(|| {
+                let r = cache.and_then(|c| c.get(key)).unwrap_or_else(|| {
                     Arc::new(markdown::render(
                         &ctx,
                         session,
@@ -101,7 +101,13 @@ pub(super) fn render_markdown(
                         f.body_line,
                         f.line_map.as_deref().map(Vec::as_slice),
                     ))
-                })
+                });
+                if text == super::SourceText::Free
+                    && let Some(f) = Arc::get_mut(f)
+                {
+                    f.body = String::new();
+                }
+                r
             },
         )
         .collect();

@@ -215,6 +215,17 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
+/// What loading keeps of each page's Markdown text once it is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceText {
+    /// Keep it (`check` reads it; `serve` caches sources between builds).
+    Keep,
+    /// Free it as soon as the page is rendered: `build` needs only the
+    /// rendered page afterwards, and on large sites the text is a good part
+    /// of peak memory.
+    Free,
+}
+
 /// A file's modification time and size: what the source cache compares.
 pub(crate) type Stamp = (SystemTime, u64);
 
@@ -296,18 +307,19 @@ pub fn load(
     cache: Option<&MarkdownCache>,
 ) -> Result<Site, Diagnostics> {
     let project = crate::project::open(&opts.root)?;
-    load_project(project, opts.drafts, hl, cache)
+    load_project(project, opts.drafts, SourceText::Keep, hl, cache)
 }
 
 /// The loading stages, from an opened project to a validated [`Site`].
 pub fn load_project(
     project: Project,
     drafts: bool,
+    text: SourceText,
     hl: &Highlighter,
     cache: Option<&MarkdownCache>,
 ) -> Result<Site, Diagnostics> {
     let rule_pattern = compile_rule_pattern(&project)?;
-    let src = sources::read(&project, drafts, cache)?;
+    let mut src = sources::read(&project, drafts, cache)?;
     let mut diags = src.diags;
     // The git history is read on its own thread while the Markdown renders
     // (it needs only the sources' paths): on a long history it is mostly
@@ -322,8 +334,14 @@ pub fn load_project(
         let history = project.config.history.enabled.then(|| {
             scope.spawn(|| read_history(&project, &rule_pattern, (&tracks, &includes), cache))
         });
-        let rendered =
-            assemble::render_markdown(&project, &rule_pattern, &src.files, &src.assets, hl, cache);
+        let rendered = assemble::render_markdown(
+            &project,
+            &rule_pattern,
+            (&mut src.files, text),
+            &src.assets,
+            hl,
+            cache,
+        );
         (rendered, history.map(|h| h.join()))
     });
     let assembled = assemble::assemble(&project, src.files, rendered, &mut diags);
