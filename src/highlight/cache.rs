@@ -111,8 +111,9 @@ impl Drop for Cache {
         if let Ok(state) = self.state.get_mut()
             && let Some(log) = state.log.take()
         {
-            drop(log.writer);
-            let _ = std::fs::remove_file(&log.tmp);
+            let tmp = log.tmp.clone();
+            drop(log);
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }
@@ -227,8 +228,16 @@ impl Cache {
             let slot = self.old_index[k];
             log.append(k, slot.flags, &self.old[slot.at..slot.at + slot.len])?;
         }
-        let Log { tmp, writer, .. } = log;
-        writer.into_inner().map_err(|e| e.into_error())?;
+        let Log {
+            tmp,
+            writer,
+            reader,
+            ..
+        } = log;
+        // Both handles closed before the rename (Windows refuses to rename
+        // an open file).
+        drop(reader);
+        drop(writer.into_inner().map_err(|e| e.into_error())?);
         std::fs::rename(tmp, &self.path)
     }
 }
