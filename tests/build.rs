@@ -636,3 +636,75 @@ fn go_identifiers_link_to_package_docs() {
         "links despite pkg-url = \"\""
     );
 }
+
+/// Every file under `dir` (relative path -> bytes).
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn the_highlight_cache_gives_the_same_site_and_keeps_only_what_is_used() {
+    use std::os::unix::fs::MetadataExt;
+    let d = fixture("basic");
+    let cache = d.path().join(".handbook-cache/highlight.bin");
+    let cache_dir = d.path().join(".handbook-cache");
+    let leftovers = || {
+        std::fs::read_dir(&cache_dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("tmp"))
+            .collect::<Vec<_>>()
+    };
+    assert!(build(d.path()).status.success());
+    let cold = tree(&d.path().join("public"));
+    let first = std::fs::metadata(&cache).expect("the cache is written");
+    assert!(first.len() > 100, "{}", first.len());
+    assert_eq!(leftovers(), Vec::<String>::new());
+    // Warm: the same site, and the cache is not rewritten.
+    assert!(build(d.path()).status.success());
+    assert_eq!(tree(&d.path().join("public")), cold);
+    let second = std::fs::metadata(&cache).unwrap();
+    assert_eq!((second.ino(), second.len()), (first.ino(), first.len()));
+    // A changed block is highlighted again; the old one leaves the cache.
+    let intro = read(d.path(), "content/guide/intro.md");
+    write(
+        d.path(),
+        "content/guide/intro.md",
+        &intro.replacen("```go {hl=[2]}\n", "```go {hl=[2]}\n// cached? no\n", 1),
+    );
+    assert!(build(d.path()).status.success());
+    let page = read(&d.path().join("public"), "guide/intro.html");
+    assert!(page.contains("cached? no"), "{page}");
+    let third = std::fs::metadata(&cache).unwrap();
+    assert_ne!(third.ino(), first.ino(), "rewritten");
+    assert!(third.len() > first.len(), "one block longer");
+    write(d.path(), "content/guide/intro.md", &intro);
+    assert!(build(d.path()).status.success());
+    assert_eq!(
+        std::fs::metadata(&cache).unwrap().len(),
+        first.len(),
+        "the longer block is gone"
+    );
+    assert_eq!(tree(&d.path().join("public")), cold);
+    // A damaged cache is ignored and replaced.
+    std::fs::write(&cache, b"HBHLC002 not really").unwrap();
+    assert!(build(d.path()).status.success());
+    assert_eq!(tree(&d.path().join("public")), cold);
+    assert_eq!(std::fs::metadata(&cache).unwrap().len(), first.len());
+    assert_eq!(leftovers(), Vec::<String>::new());
+}
