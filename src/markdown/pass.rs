@@ -471,7 +471,7 @@ impl<'a> Pass<'a> {
         if html.contains(TOC_MARK) {
             html = html.replace(TOC_MARK, &inline_toc(&self.out.headings));
         }
-        self.out.html = html;
+        self.out.html = super::Html::Plain(html);
         self.out
     }
 }

@@ -51,11 +51,17 @@ fn raw_html_links_to_markdown_resolve() {
         &["docs/a.md", "docs/b.md"],
     );
     assert!(
-        r.html.contains("<a href=\"../docs/b.html#x\">B</a>"),
+        r.html
+            .as_str()
+            .contains("<a href=\"../docs/b.html#x\">B</a>"),
         "{}",
         r.html
     );
-    assert!(r.html.contains("href='https://e.x/c.md'"), "{}", r.html);
+    assert!(
+        r.html.as_str().contains("href='https://e.x/c.md'"),
+        "{}",
+        r.html
+    );
     assert_eq!(r.links.len(), 2);
     assert!(matches!(r.links[1].target, LinkTarget::Missing(_)));
 }
@@ -67,9 +73,9 @@ fn rust_hidden_lines_are_hidden() {
         "```rust\n# fn main() {\nlet x = 1;\n#\n## not hidden\n# }\n```\n",
         &[],
     );
-    assert!(!r.html.contains("fn main"), "{}", r.html);
-    assert!(r.html.contains("not hidden"), "{}", r.html);
-    assert!(!r.html.contains("## not"), "{}", r.html);
+    assert!(!r.html.as_str().contains("fn main"), "{}", r.html);
+    assert!(r.html.as_str().contains("not hidden"), "{}", r.html);
+    assert!(!r.html.as_str().contains("## not"), "{}", r.html);
 }
 
 #[test]
@@ -91,9 +97,13 @@ fn foreign_documents_render_as_their_authors_meant() {
         &[],
     );
     assert_eq!(r.h1.as_deref(), Some("Real title"));
-    assert!(!r.html.contains("<h1"), "one <h1> per page: {}", r.html);
     assert!(
-        r.html.contains("<h2 id=\"second-top-heading\""),
+        !r.html.as_str().contains("<h1"),
+        "one <h1> per page: {}",
+        r.html
+    );
+    assert!(
+        r.html.as_str().contains("<h2 id=\"second-top-heading\""),
         "{}",
         r.html
     );
@@ -104,7 +114,11 @@ fn foreign_documents_render_as_their_authors_meant() {
         "## [On-call reference](oncall.md)\n",
         &["ops/index.md", "ops/oncall.md"],
     );
-    assert!(r.html.contains("href=\"../ops/oncall.html\""), "{}", r.html);
+    assert!(
+        r.html.as_str().contains("href=\"../ops/oncall.html\""),
+        "{}",
+        r.html
+    );
     assert_eq!(r.links.len(), 1);
     assert_eq!(r.headings[0].id, "on-call-reference");
     // Folder links reach generated index pages; `[x]()` is no link error.
@@ -119,12 +133,16 @@ fn foreign_documents_render_as_their_authors_meant() {
         ],
     );
     assert!(
-        r.html.contains("href=\"uncategorized/index.html\""),
+        r.html
+            .as_str()
+            .contains("href=\"uncategorized/index.html\""),
         "{}",
         r.html
     );
     assert!(
-        r.html.contains("href=\"logging_schemas/index.html\""),
+        r.html
+            .as_str()
+            .contains("href=\"logging_schemas/index.html\""),
         "{}",
         r.html
     );
@@ -140,8 +158,16 @@ fn foreign_documents_render_as_their_authors_meant() {
         "[x](../../docs/kube/x.md) ![i](../../docs/img/x.png)\n",
         &["kube/y.md", "kube/x.md"],
     );
-    assert!(r.html.contains("href=\"../kube/x.html\""), "{}", r.html);
-    assert!(r.html.contains("src=\"../img/x.png\""), "{}", r.html);
+    assert!(
+        r.html.as_str().contains("href=\"../kube/x.html\""),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.as_str().contains("src=\"../img/x.png\""),
+        "{}",
+        r.html
+    );
     assert!(
         !r.links
             .iter()
@@ -155,9 +181,17 @@ fn foreign_documents_render_as_their_authors_meant() {
             &format!("# T\n\n{marker}\n\n## One\n\n### Two\n"),
             &[],
         );
-        assert!(!r.html.contains("TOC"), "{}", r.html);
-        assert!(r.html.contains("<a href=\"#one\">One</a>"), "{}", r.html);
-        assert!(r.html.contains("<a href=\"#two\">Two</a>"), "{}", r.html);
+        assert!(!r.html.as_str().contains("TOC"), "{}", r.html);
+        assert!(
+            r.html.as_str().contains("<a href=\"#one\">One</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.as_str().contains("<a href=\"#two\">Two</a>"),
+            "{}",
+            r.html
+        );
     }
 }
 
@@ -171,8 +205,12 @@ fn headings_get_unique_ids_and_first_h1_is_title() {
     assert_eq!(r.h1.as_deref(), Some("Title"));
     let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids, ["setup", "setup-1", "my-id"]);
-    assert!(r.html.contains("<h2 id=\"setup-1\">"), "{}", r.html);
-    assert!(!r.html.contains("<h1"));
+    assert!(
+        r.html.as_str().contains("<h2 id=\"setup-1\">"),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.as_str().contains("<h1"));
 }
 
 #[test]
@@ -184,7 +222,7 @@ fn rules_are_recognised() {
     );
     assert_eq!(r.headings[0].rule, Some(RuleLevel::Must));
     assert_eq!(r.headings[1].rule, Some(RuleLevel::Should));
-    assert!(r.html.contains("rule rule-must"));
+    assert!(r.html.as_str().contains("rule rule-must"));
 }
 
 #[test]
@@ -195,17 +233,19 @@ fn links_are_rewritten_and_recorded() {
         &["std/context.md", "runbooks/_index.md"],
     );
     assert!(
-        r.html.contains("href=\"../std/context.html#cancel\""),
+        r.html
+            .as_str()
+            .contains("href=\"../std/context.html#cancel\""),
         "{}",
         r.html
     );
     assert!(
-        r.html.contains("href=\"../runbooks/index.html\""),
+        r.html.as_str().contains("href=\"../runbooks/index.html\""),
         "{}",
         r.html
     );
-    assert!(r.html.contains("href=\"rule:GO-ERR-001\""));
-    assert!(r.html.contains("href=\"https://go.dev\""));
+    assert!(r.html.as_str().contains("href=\"rule:GO-ERR-001\""));
+    assert!(r.html.as_str().contains("href=\"https://go.dev\""));
     assert_eq!(r.links.len(), 5);
     assert!(matches!(r.links[3].target, LinkTarget::Missing(_)));
     assert!(matches!(&r.links[4].target, LinkTarget::Page { src, .. } if src == "std/context.md"));
@@ -214,8 +254,12 @@ fn links_are_rewritten_and_recorded() {
 #[test]
 fn alerts_become_callouts() {
     let r = run("a.md", "> [!WARNING]\n> Careful.\n", &[]);
-    assert!(r.html.contains("callout callout-warning"), "{}", r.html);
-    assert!(r.html.contains("Careful."));
+    assert!(
+        r.html.as_str().contains("callout callout-warning"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.as_str().contains("Careful."));
 }
 
 #[test]
@@ -226,12 +270,12 @@ fn bad_good_pairs_join() {
         &[],
     );
     assert_eq!(
-        r.html.matches("<div class=\"pair\">").count(),
+        r.html.as_str().matches("<div class=\"pair\">").count(),
         1,
         "{}",
         r.html
     );
-    assert_eq!(r.html.matches("example-bad").count(), 2);
+    assert_eq!(r.html.as_str().matches("example-bad").count(), 2);
     assert_eq!(r.code_blocks.len(), 3);
     assert_eq!(r.code_blocks[1].first_line, 6);
 }
@@ -239,7 +283,7 @@ fn bad_good_pairs_join() {
 #[test]
 fn template_text_is_left_alone() {
     let r = run("a.md", "Use {{ .Title }} in templates.\n", &[]);
-    assert!(r.html.contains("{{ .Title }}"));
+    assert!(r.html.as_str().contains("{{ .Title }}"));
 }
 
 #[test]
@@ -274,4 +318,20 @@ fn search_text_keeps_inline_code_next_to_its_punctuation() {
         ],
         "{text:?}"
     );
+}
+
+#[test]
+fn packed_html_reads_back_the_same() {
+    let text = "<p>caf\u{e9} <code>ctx</code></p>\n".repeat(50);
+    let mut h = super::Html::Plain(text.clone());
+    h.pack();
+    assert!(matches!(h, super::Html::Packed(_)));
+    assert!(h.held() < text.len() / 4, "{} of {}", h.held(), text.len());
+    assert_eq!(h.as_str(), text);
+    assert_eq!(h.to_string(), text);
+    h.pack();
+    assert_eq!(h.as_str(), text, "packing twice changes nothing");
+    let mut empty = super::Html::default();
+    empty.pack();
+    assert_eq!(empty.as_str(), "");
 }

@@ -5,7 +5,7 @@
 //! 3. Markdown rendering and 4. assembly of the model ([`crate::site`]);
 //! 5. validation (links, rules, runbooks, tracks, aliases);
 //! 6. [`render::render_site`]: pages and site-wide files;
-//! 7. [`crate::search::build_index`]: the search index;
+//! 7. [`crate::search::write_index`]: the search index;
 //! 8. [`crate::output::Staging`]: atomic write.
 //!
 //! `check` runs stages 1-5; `serve` runs 1-6 (and 7 on demand) through its caches.
@@ -146,26 +146,30 @@ fn write_site(
         written.fetch_add(1, Ordering::Relaxed);
         staging.write(&o.path, &o.bytes)
     };
-    let mut outputs = render_site(site, None, Some(&sink))?;
+    let outputs = render_site(site, None, Some(&sink))?;
     phase("render", t);
     let t = Instant::now();
     // The pages are on disk: free their HTML before indexing (search needs
     // only the text), which keeps peak memory down on large sites.
     for p in &mut site.pages {
         if let Some(r) = Arc::get_mut(&mut p.rendered) {
-            r.html = String::new();
+            r.html = Default::default();
         }
     }
-    if site.config.search.enabled {
-        outputs.extend(search::build_index(site));
-    }
+    // The index files go to disk as they are made, like the pages.
+    let search_bytes = std::sync::atomic::AtomicU64::new(0);
+    let index_error = if site.config.search.enabled {
+        search::write_index(site, &|o: Output| {
+            search_bytes.fetch_add(o.bytes.len() as u64, Ordering::Relaxed);
+            sink(&o)
+        })
+        .err()
+    } else {
+        None
+    };
+    let search_bytes = search_bytes.into_inner();
     phase("search", t);
     let t = Instant::now();
-    let search_bytes: u64 = outputs
-        .iter()
-        .filter(|o| o.path.starts_with("search/"))
-        .map(|o| o.bytes.len() as u64)
-        .sum();
     let write_errors: Vec<Diagnostic> = outputs
         .par_iter()
         .filter_map(|o| {
@@ -180,6 +184,7 @@ fn write_site(
                 .filter(|a| !site.skips.assets.contains(*a))
                 .filter_map(|a| staging.copy(&site.content_dir.join(a), a).err()),
         )
+        .chain(index_error)
         .collect();
     if !write_errors.is_empty() || stopped() {
         // The staging folder goes first, then the announcement: a signal in
@@ -239,7 +244,7 @@ fn print_model_sizes(site: &Site) {
     let (mut body, mut html, mut parts, mut code) = (0, 0, 0, 0);
     for p in &site.pages {
         body += p.src.body.len() + p.src.front_text.len();
-        html += p.rendered.html.len();
+        html += p.rendered.html.held();
         parts += p.rendered.parts.iter().map(|t| t.text.len()).sum::<usize>();
         code += p
             .rendered
@@ -250,7 +255,7 @@ fn print_model_sizes(site: &Site) {
     }
     let mib = |n: usize| n / (1024 * 1024);
     eprintln!(
-        "handbook-stats model MiB: source {} html {} search-text {} code {}",
+        "handbook-stats model MiB: source {} html (as held) {} search-text {} code {}",
         mib(body),
         mib(html),
         mib(parts),

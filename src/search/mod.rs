@@ -305,6 +305,24 @@ impl Collected {
 
 /// Build all index files for `site`.
 pub fn build_index(site: &Site) -> Vec<Output> {
+    let out = std::sync::Mutex::new(Vec::new());
+    let kept = write_index(site, &|o| {
+        if let Ok(mut v) = out.lock() {
+            v.push(o);
+        }
+        Ok(())
+    });
+    debug_assert!(kept.is_ok(), "collecting never fails");
+    out.into_inner().unwrap_or_default()
+}
+
+/// Receives index files as they are made; an error stops the indexing.
+pub type IndexSink<'a> = dyn Fn(Output) -> Result<(), crate::diag::Diagnostic> + Sync + 'a;
+
+/// Build all index files for `site`, handing each to `sink` as soon as it is
+/// made (`build` writes them straight to disk: on large sites the index
+/// would otherwise be held whole until the end).
+pub fn write_index(site: &Site, sink: &IndexSink<'_>) -> Result<(), crate::diag::Diagnostic> {
     let Collected {
         pages,
         docs,
@@ -325,24 +343,17 @@ pub fn build_index(site: &Site) -> Vec<Output> {
     let df = |t: &str| tails.get(t).map_or_else(|| postings[t].len(), |(n, _)| *n);
     let shards = shard(&postings, &df);
     let prefixes: Vec<String> = shards.keys().cloned().collect();
-    let mut out: Vec<Output> = shards
-        .par_iter()
-        .map(|(prefix, sh)| emit(&shard_id(prefix), &shard_json(sh, &postings, &tails)))
-        .collect();
-    let tail_files: Vec<Output> = tails
-        .par_iter()
-        .map(|(term, (_, tail))| {
-            // `t-` and the term's bytes in hex, as shard names are made.
-            let name = format!("t{}", &shard_id(term)[1..]);
-            emit(&name, &format!("\"{}\"", encode_postings(tail)))
-        })
-        .collect();
-    out.extend(tail_files);
-    out.extend(
-        docs.chunks(CHUNK)
-            .enumerate()
-            .map(|(i, chunk)| emit(&format!("d-{i}"), &chunk_json(chunk, &pages))),
-    );
+    shards.par_iter().try_for_each(|(prefix, sh)| {
+        sink(emit(&shard_id(prefix), &shard_json(sh, &postings, &tails)))
+    })?;
+    tails.par_iter().try_for_each(|(term, (_, tail))| {
+        // `t-` and the term's bytes in hex, as shard names are made.
+        let name = format!("t{}", &shard_id(term)[1..]);
+        sink(emit(&name, &format!("\"{}\"", encode_postings(tail))))
+    })?;
+    docs.par_chunks(CHUNK)
+        .enumerate()
+        .try_for_each(|(i, chunk)| sink(emit(&format!("d-{i}"), &chunk_json(chunk, &pages))))?;
     let mut kinds: Vec<Kind> = pages
         .iter()
         .map(|p| p.kind)
@@ -365,11 +376,10 @@ pub fn build_index(site: &Site) -> Vec<Output> {
         kinds,
         runs,
     };
-    out.push(emit(
+    sink(emit(
         "meta",
         &serde_json::to_string(&meta).expect("meta serialises"),
-    ));
-    out
+    ))
 }
 
 /// Analyse every page and gather the postings.

@@ -91,7 +91,7 @@ pub(super) fn render_markdown(
         .map_init(
             || hl.session(),
             |session, (f, key)| {
-                let r = cache.and_then(|c| c.get(key)).unwrap_or_else(|| {
+                let mut r = cache.and_then(|c| c.get(key)).unwrap_or_else(|| {
                     Arc::new(markdown::render(
                         &ctx,
                         session,
@@ -102,10 +102,13 @@ pub(super) fn render_markdown(
                         f.line_map.as_deref().map(Vec::as_slice),
                     ))
                 });
-                if text == super::SourceText::Free
-                    && let Some(f) = Arc::get_mut(f)
-                {
-                    f.body = String::new();
+                if text == super::SourceText::Free {
+                    if let Some(f) = Arc::get_mut(f) {
+                        f.body = String::new();
+                    }
+                    if let Some(r) = Arc::get_mut(&mut r) {
+                        r.html.pack();
+                    }
                 }
                 r
             },

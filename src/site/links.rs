@@ -54,7 +54,7 @@ pub(super) fn check_links(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     };
     let has_anchor = |p: &Page, a: &str| {
         p.rendered.headings.iter().any(|h| h.id == a)
-            || p.rendered.html.contains(&format!("id=\"{a}\""))
+            || p.rendered.html.as_str().contains(&format!("id=\"{a}\""))
     };
     let mut rule_hrefs: Vec<(usize, String, String)> = Vec::new();
     for (pi, p) in site.pages.iter().enumerate() {

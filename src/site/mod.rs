@@ -119,7 +119,7 @@ pub struct Page {
 impl Page {
     /// The body HTML with cross-page patches applied.
     pub fn body(&self) -> std::borrow::Cow<'_, str> {
-        let mut body = std::borrow::Cow::Borrowed(self.rendered.html.as_str());
+        let mut body = self.rendered.html.as_str();
         for (from, to) in &self.patches {
             body = std::borrow::Cow::Owned(body.replace(from.as_str(), to));
         }
@@ -215,14 +215,15 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
-/// What loading keeps of each page's Markdown text once it is rendered.
+/// What loading keeps of each page once its Markdown is rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceText {
-    /// Keep it (`check` reads it; `serve` caches sources between builds).
+    /// Keep the Markdown and the plain HTML (`check` reads the text; `serve`
+    /// caches sources and rendered pages between builds).
     Keep,
-    /// Free it as soon as the page is rendered: `build` needs only the
-    /// rendered page afterwards, and on large sites the text is a good part
-    /// of peak memory.
+    /// Free the Markdown and compress the HTML as soon as the page is
+    /// rendered: `build` needs only the rendered page afterwards, and on
+    /// large sites the two are most of peak memory.
     Free,
 }
 

@@ -77,7 +77,7 @@ pub(super) fn collect_rules(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         .collect();
     for (old, new) in retired {
         let page = site.rules[&new].page;
-        let html = &site.pages[page].rendered.html;
+        let html = site.pages[page].rendered.html.as_str();
         // The heading's opening tag, e.g. `<h2 id="GO-ERR-003"`.
         let attr = format!(" id=\"{new}\"");
         if let Some(tag) = html.find(&attr).and_then(|p| {
