@@ -335,3 +335,144 @@ fn packed_html_reads_back_the_same() {
     empty.pack();
     assert_eq!(empty.as_str(), "");
 }
+
+#[test]
+fn schemes_make_a_link_external_and_paths_with_colons_do_not() {
+    use super::links::is_external;
+    for (url, want) in [
+        ("https://go.dev", true),
+        ("mailto:oncall@example.com", true),
+        ("//cdn.example/x.js", true),
+        ("git+ssh:repo", true),
+        ("a/b:c.md", false),
+        ("x y:z.md", false),
+        (":x.md", false),
+        ("guide.md", false),
+        ("rule:GO-ERR-001", true),
+    ] {
+        assert_eq!(is_external(url), want, "{url}");
+    }
+}
+
+#[test]
+fn links_resolve_to_pages_folders_generated_pages_files_or_nothing() {
+    let sources = ["a.md", "guide/index.md", "guide/setup.md"];
+    let cases = [
+        (
+            "guide/",
+            LinkTarget::Page {
+                src: "guide/index.md".into(),
+                anchor: None,
+            },
+        ),
+        (
+            "guide",
+            LinkTarget::Page {
+                src: "guide/index.md".into(),
+                anchor: None,
+            },
+        ),
+        (
+            "guide/index.html",
+            LinkTarget::Page {
+                src: "guide/index.md".into(),
+                anchor: None,
+            },
+        ),
+        (
+            "guide/setup",
+            LinkTarget::Page {
+                src: "guide/setup.md".into(),
+                anchor: None,
+            },
+        ),
+        (
+            "guide/setup.html#run",
+            LinkTarget::Page {
+                src: "guide/setup.md".into(),
+                anchor: Some("run".into()),
+            },
+        ),
+        ("rules.html", LinkTarget::Generated("rules.html".into())),
+        ("nothere.md", LinkTarget::Missing("nothere.md".into())),
+        ("nothere.html", LinkTarget::Missing("nothere.html".into())),
+        ("nothere/", LinkTarget::Missing("nothere/".into())),
+        ("notes.txt", LinkTarget::File("notes.txt".into())),
+        ("img/x.png", LinkTarget::File("img/x.png".into())),
+    ];
+    for (dest, want) in cases {
+        let r = run("a.md", &format!("[x]({dest})\n"), &sources);
+        assert_eq!(r.links.len(), 1, "{dest}");
+        assert_eq!(r.links[0].target, want, "{dest}");
+    }
+    // A folder without an index page gets a generated one.
+    let r = run("a.md", "[x](ops/)\n", &["a.md", "ops/runbook.md"]);
+    assert_eq!(
+        r.links[0].target,
+        LinkTarget::Generated("ops/index.html".into())
+    );
+}
+
+#[test]
+fn links_climbing_out_of_the_content_folder_come_back_only_into_it() {
+    use super::links::resolve_through_parent;
+    let content = ["srv".to_string(), "docs".to_string()];
+    for (from, target, want) in [
+        ("kube/y.md", "../../docs/kube/x.md", Some("kube/x.md")),
+        ("y.md", "../docs/x.md", Some("x.md")),
+        ("y.md", "../other/x.md", None),
+        ("kube/y.md", "../../../etc/x.md", None),
+        ("y.md", "/docs/x.md", None),
+    ] {
+        assert_eq!(
+            resolve_through_parent(&content, from, target).as_deref(),
+            want,
+            "{from} -> {target}"
+        );
+    }
+    assert_eq!(resolve_through_parent(&[], "y.md", "../docs/x.md"), None);
+}
+
+#[test]
+fn only_what_can_be_checked_is_recorded() {
+    let r = run(
+        "a.md",
+        "[empty]() [abs](/x.html) [web](https://go.dev) [plain](http://go.dev) [mail](mailto:a@b.c)\n\n\
+         ![web](https://e.x/i.png) ![abs](/i.png) ![inline](data:image/png;base64,AAAA) ![here](img/x.png)\n",
+        &["a.md"],
+    );
+    let targets: Vec<&LinkTarget> = r.links.iter().map(|l| &l.target).collect();
+    assert_eq!(targets, [&LinkTarget::File("img/x.png".into())]);
+    let external: Vec<&str> = r.external.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(external, ["https://go.dev", "http://go.dev"]);
+}
+
+#[test]
+fn a_rule_autolink_shows_the_id_and_other_links_keep_their_text() {
+    let r = run(
+        "a.md",
+        "<rule:GO-ERR-001> and [rule:GO-ERR-001](rule:GO-ERR-001) and <https://go.dev>\n",
+        &["a.md"],
+    );
+    let html = r.html.as_str();
+    assert!(html.contains(">GO-ERR-001</a> and"), "{html}");
+    assert!(html.contains(">rule:GO-ERR-001</a>"), "{html}");
+    assert!(html.contains(">https://go.dev</a>"), "{html}");
+}
+
+#[test]
+fn raw_html_links_in_either_quote_after_an_unquoted_one() {
+    let r = run(
+        "docs/a.md",
+        "<p><a href=plain.md>P</a> <a href='b.md'>B</a> <a href=\"b.md#x\">X</a></p>\n",
+        &["docs/a.md", "docs/b.md"],
+    );
+    let html = r.html.as_str();
+    assert!(
+        html.contains("<a href=plain.md>P</a>"),
+        "unquoted: left as written: {html}"
+    );
+    assert!(html.contains("href='../docs/b.html'"), "{html}");
+    assert!(html.contains("href=\"../docs/b.html#x\""), "{html}");
+    assert_eq!(r.links.len(), 2);
+}
