@@ -405,6 +405,24 @@ fn links_resolve_to_pages_folders_generated_pages_files_or_nothing() {
         assert_eq!(r.links.len(), 1, "{dest}");
         assert_eq!(r.links[0].target, want, "{dest}");
     }
+    // With a page and a folder of the same name, a trailing slash means the
+    // folder.
+    let both = ["a.md", "guide.md", "guide/index.md"];
+    let r = run("a.md", "[x](guide/) [y](guide)\n", &both);
+    assert_eq!(
+        r.links[0].target,
+        LinkTarget::Page {
+            src: "guide/index.md".into(),
+            anchor: None
+        }
+    );
+    assert_eq!(
+        r.links[1].target,
+        LinkTarget::Page {
+            src: "guide.md".into(),
+            anchor: None
+        }
+    );
     // A folder without an index page gets a generated one.
     let r = run("a.md", "[x](ops/)\n", &["a.md", "ops/runbook.md"]);
     assert_eq!(
