@@ -319,3 +319,40 @@ fn mdbook_guide_habits() {
     assert!(err.contains("src/time.md:3:1: warning[include]"), "{err}");
     assert!(!read(o, "time.html").contains("never"));
 }
+
+#[cfg(unix)]
+#[test]
+fn linked_files_in_dot_folders_are_copied_but_never_git_or_outside_files() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("docs");
+    write(
+        &root,
+        "README.md",
+        "# Docs\n\n![logo](.assets/logo.png) [config](.git/config) [secret](.assets/secret.png) [old](.old/notes.txt)\n",
+    );
+    write(&root, ".assets/logo.png", "png");
+    write(&root, ".assets/unused.png", "png");
+    write(&root, ".git/config", "[core]\n");
+    write(d.path(), "outside/secret.png", "secret");
+    std::os::unix::fs::symlink(
+        d.path().join("outside/secret.png"),
+        root.join(".assets/secret.png"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join(".old/notes.txt")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (code, err) = build_into(&root, out.path());
+    assert_eq!(code, Some(0), "{err}");
+    let o = out.path();
+    assert!(o.join(".assets/logo.png").is_file(), "linked: copied");
+    assert!(
+        !o.join(".assets/unused.png").exists(),
+        "not linked: not copied"
+    );
+    assert!(!o.join(".git").exists(), "git's files are never copied");
+    assert!(
+        !o.join(".assets/secret.png").exists(),
+        "a link to outside the folder is not followed"
+    );
+    assert!(!o.join(".old").exists(), "a folder is not a file to copy");
+}
