@@ -183,3 +183,35 @@ fn the_bundled_handbook_is_clean() {
         "exactly one runbook is deliberately overdue:\n{text}"
     );
 }
+
+#[test]
+fn anchors_from_headings_and_raw_html_are_found_and_others_reported() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "book.toml", "[book]\ntitle = \"Anchors\"\n");
+    write(
+        d.path(),
+        "content/a.md",
+        "# A\n\n## Setup\n\n<span id=\"custom\"></span>Text.\n",
+    );
+    write(
+        d.path(),
+        "content/b.md",
+        "# B\n\n[h](a.md#setup) [raw](a.md#custom) [gone](a.md#nothere)\n",
+    );
+    let (code, out) = check(d.path(), &["--format", "json"]);
+    assert_eq!(code, 1, "a broken anchor is an error: {out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let found: Vec<(String, u64, u64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("broken-anchor".to_string(), 3, 36)], "{out}");
+}
