@@ -191,7 +191,7 @@ fn anchors_from_headings_and_raw_html_are_found_and_others_reported() {
     write(
         d.path(),
         "content/a.md",
-        "# A\n\n## Setup\n\n<span id=\"custom\"></span>Text.\n",
+        "# A\n\n## Setup\n\n<span id=\"custom\"></span>Text.\n\n[here](#setup) [raw](#custom) [gone](#missing)\n",
     );
     write(
         d.path(),
@@ -213,5 +213,12 @@ fn anchors_from_headings_and_raw_html_are_found_and_others_reported() {
             )
         })
         .collect();
-    assert_eq!(found, [("broken-anchor".to_string(), 3, 36)], "{out}");
+    assert_eq!(
+        found,
+        [
+            ("broken-anchor".to_string(), 7, 31),
+            ("broken-anchor".to_string(), 3, 36)
+        ],
+        "{out}"
+    );
 }
