@@ -85,6 +85,21 @@ const CASES: &[Case] = &[
         |r| write(r, "content/search/meta.json", "{}"),
         "output-collision",
     ),
+    (
+        "a page at the tags index of a site with tags",
+        |r| write(r, "content/tags/index.md", "# Tags\n"),
+        "output-collision",
+    ),
+    (
+        "a page at the alerts index of a site with alerts",
+        |r| write(r, "content/alerts/index.md", "# Alerts\n"),
+        "output-collision",
+    ),
+    (
+        "a page at the owners index of a site with owners",
+        |r| write(r, "content/owners.md", "# Owners\n"),
+        "output-collision",
+    ),
 ];
 
 #[test]
