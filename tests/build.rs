@@ -637,24 +637,6 @@ fn go_identifiers_link_to_package_docs() {
     );
 }
 
-/// Every file under `dir` (relative path -> bytes).
-fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
 #[cfg(unix)]
 #[test]
 fn the_highlight_cache_gives_the_same_site_and_keeps_only_what_is_used() {
@@ -671,13 +653,13 @@ fn the_highlight_cache_gives_the_same_site_and_keeps_only_what_is_used() {
             .collect::<Vec<_>>()
     };
     assert!(build(d.path()).status.success());
-    let cold = tree(&d.path().join("public"));
+    let cold = snapshot(&d.path().join("public"));
     let first = std::fs::metadata(&cache).expect("the cache is written");
     assert!(first.len() > 100, "{}", first.len());
     assert_eq!(leftovers(), Vec::<String>::new());
     // Warm: the same site, and the cache is not rewritten.
     assert!(build(d.path()).status.success());
-    assert_eq!(tree(&d.path().join("public")), cold);
+    assert_eq!(snapshot(&d.path().join("public")), cold);
     let second = std::fs::metadata(&cache).unwrap();
     assert_eq!((second.ino(), second.len()), (first.ino(), first.len()));
     // A changed block is highlighted again; the old one leaves the cache.
@@ -700,11 +682,11 @@ fn the_highlight_cache_gives_the_same_site_and_keeps_only_what_is_used() {
         first.len(),
         "the longer block is gone"
     );
-    assert_eq!(tree(&d.path().join("public")), cold);
+    assert_eq!(snapshot(&d.path().join("public")), cold);
     // A damaged cache is ignored and replaced.
     std::fs::write(&cache, b"HBHLC002 not really").unwrap();
     assert!(build(d.path()).status.success());
-    assert_eq!(tree(&d.path().join("public")), cold);
+    assert_eq!(snapshot(&d.path().join("public")), cold);
     assert_eq!(std::fs::metadata(&cache).unwrap().len(), first.len());
     assert_eq!(leftovers(), Vec::<String>::new());
 }

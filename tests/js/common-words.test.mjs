@@ -3,30 +3,24 @@
 // the list, as with a filter; the full results page always loads them.
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
-import { bin, serve, launch, watchErrors } from "./helpers.mjs";
+import { buildGenerated, serve, launch, watchErrors } from "./helpers.mjs";
 
 let root, site, browser;
 before(async () => {
   // "goroutine" in the heading of 4,400 sections, and once in the long
   // symptoms of one runbook (the same site as tests/search_index.rs).
-  root = mkdtempSync(join(tmpdir(), "handbook-js-common-"));
-  mkdirSync(join(root, "content/std"), { recursive: true });
-  mkdirSync(join(root, "content/runbooks"));
-  writeFileSync(join(root, "book.toml"), '[book]\ntitle = "Common"\n');
+  const files = {
+    "book.toml": '[book]\ntitle = "Common"\n',
+    "content/runbooks/_index.md": '+++\ntitle = "Runbooks"\nkind = "runbook"\n+++\n',
+    "content/runbooks/slow.md": `+++\ntitle = "Slow consumer"\nowner = "team-a"\nseverity = "SEV2"\nlast-reviewed = 2026-11-01\n+++\n## Symptoms\n\n${"queue latency budget retries backlog ".repeat(60)} one goroutine stuck.\n`,
+  };
   for (let i = 0; i < 1100; i++) {
     let body = `# Page ${i}\n\n`;
     for (const part of "abcd") body += `## Goroutine ${i}${part}\n\nEvery goroutine counts.\n\n`;
-    writeFileSync(join(root, "content/std", `p${i}.md`), body);
+    files[`content/std/p${i}.md`] = body;
   }
-  writeFileSync(join(root, "content/runbooks/_index.md"), '+++\ntitle = "Runbooks"\nkind = "runbook"\n+++\n');
-  const filler = "queue latency budget retries backlog ".repeat(60);
-  writeFileSync(join(root, "content/runbooks/slow.md"),
-    `+++\ntitle = "Slow consumer"\nowner = "team-a"\nseverity = "SEV2"\nlast-reviewed = 2026-11-01\n+++\n## Symptoms\n\n${filler} one goroutine stuck.\n`);
-  execFileSync(bin, ["build"], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  root = buildGenerated(files);
   site = await serve(join(root, "public"));
   browser = await launch();
 });

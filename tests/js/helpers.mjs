@@ -1,7 +1,7 @@
 // Shared helpers for the browser tests: build a fixture with the real binary,
 // serve it on loopback, and launch Debian's chromium headless.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, extname, normalize, resolve, dirname } from "node:path";
@@ -44,6 +44,22 @@ export function buildBundled({ history = false } = {}) {
     const errors = join(root, "content/standards/errors.md");
     writeFileSync(errors, readFileSync(errors, "utf8").replace("say what you were doing", "say what you were doing, in a few words,"));
     git("commit", "-q", "-am", "Sharpen GO-ERR-001 <b>now</b>");
+  }
+  execFileSync(bin, ["build"], {
+    cwd: root,
+    env: { ...process.env, SOURCE_DATE_EPOCH: "1772323200", NO_COLOR: "1" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  return root;
+}
+
+/** Write `files` ({relative path: text}) to a temp folder and build it.
+ *  Returns the site root. */
+export function buildGenerated(files) {
+  const root = mkdtempSync(join(tmpdir(), "handbook-generated-"));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
   }
   execFileSync(bin, ["build"], {
     cwd: root,

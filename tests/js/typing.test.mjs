@@ -3,29 +3,25 @@
 // most frequent completions, not every shard under the prefix.
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
-import { bin, serve, launch, watchErrors } from "./helpers.mjs";
+import { buildGenerated, serve, launch, watchErrors } from "./helpers.mjs";
 
 let root, site, browser;
 before(async () => {
   // Every page says "goroutine", every third "gofer", and each has 50 of 676
   // rarer "go??x" words (the same site as tests/search_index.rs).
-  root = mkdtempSync(join(tmpdir(), "handbook-js-typing-"));
-  mkdirSync(join(root, "content"));
-  writeFileSync(join(root, "book.toml"), '[book]\ntitle = "Prefixes"\n');
   const letters = "abcdefghijklmnopqrstuvwxyz";
+  const files = { "book.toml": '[book]\ntitle = "Prefixes"\n' };
   for (let i = 0; i < 300; i++) {
     let body = `# Page ${i}\n\nEvery goroutine here.\n\n` + (i % 3 === 0 ? "A gofer too.\n\n" : "");
     for (let k = 0; k < 50; k++) {
       const n = i * 50 + k;
       body += `go${letters[n % 26]}${letters[Math.floor(n / 26) % 26]}x `;
     }
-    writeFileSync(join(root, "content", `p${i}.md`), body + "\n");
+    files[`content/p${i}.md`] = body + "\n";
   }
-  execFileSync(bin, ["build"], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  root = buildGenerated(files);
   site = await serve(join(root, "public"));
   browser = await launch();
 });
