@@ -186,7 +186,6 @@
   // words; the index keeps them (the shared tokenizer is unchanged).
   var QUESTION = ["how", "do", "does", "did", "can", "could", "should", "would", "what", "why", "when", "where", "which", "who", "i", "we", "you", "my", "our", "me"];
 
-  /** Run a query. Returns [{doc, score, terms}] best first. */
   /** Kind of document `d`, from meta.runs ([first document, kind], ascending). */
   function kindOf(d) {
     var runs = meta.runs, lo = 0, hi = runs.length - 1;
@@ -222,7 +221,8 @@
   }
 
   /**
-   * Run a query; `limit` results at most (60 when not given). Without a
+   * Run a query: resolves to {results, terms, fuzzy}, results best first,
+   * `limit` at most (60 when not given). Without a
    * limit, or when the best postings of the query's common words cannot fill
    * it (a filter on a common word), their other postings are loaded too.
    */
