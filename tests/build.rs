@@ -690,3 +690,32 @@ fn the_highlight_cache_gives_the_same_site_and_keeps_only_what_is_used() {
     assert_eq!(std::fs::metadata(&cache).unwrap().len(), first.len());
     assert_eq!(leftovers(), Vec::<String>::new());
 }
+
+#[test]
+fn a_retired_rule_anchor_lands_on_a_replacement_far_down_its_page() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "book.toml", "[book]\ntitle = \"Rules\"\n");
+    write(
+        d.path(),
+        "content/std/_index.md",
+        "+++\ntitle = \"Standards\"\nkind = \"standard\"\nretired = [{ id = \"GO-ERR-000\", replaced-by = \"GO-ERR-009\" }]\n+++\n",
+    );
+    let intro =
+        "Errors carry context from where they happen to where they are handled. ".repeat(80);
+    write(
+        d.path(),
+        "content/std/errors.md",
+        &format!(
+            "+++\ntitle = \"Errors\"\n+++\n\n{intro}\n\n## Wrap errors {{#GO-ERR-009 .must}}\n\nWrap with %w.\n"
+        ),
+    );
+    let out = build(d.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = read(&d.path().join("public"), "std/errors.html");
+    assert!(
+        page.contains(
+            "<span id=\"GO-ERR-000\" class=\"retired-anchor\"></span><h2 id=\"GO-ERR-009\""
+        ),
+        "{page}"
+    );
+}
