@@ -34,6 +34,30 @@ fn postings(v: &serde_json::Value) -> Vec<(usize, usize)> {
     out
 }
 
+/// The shard prefixes listed in `meta.js`.
+fn shard_prefixes(meta: &serde_json::Value) -> Vec<String> {
+    meta["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The shard holding `term`: the longest prefix of it among `shards`.
+fn home_shard<'a>(shards: &'a [String], term: &str) -> &'a str {
+    shards
+        .iter()
+        .filter(|s| term.starts_with(s.as_str()))
+        .max_by_key(|s| s.len())
+        .expect("a shard for every term")
+}
+
+/// An index file name's hex part, as the index spells terms and prefixes.
+fn hex(s: &str) -> String {
+    s.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
 #[test]
 fn index_files_hold_docs_terms_and_exact_keys() {
     let d = fixture("basic");
@@ -150,25 +174,17 @@ fn a_split_prefix_lists_its_most_frequent_completions() {
     assert!(out.status.success(), "{}", stderr(&out));
     let p = d.path().join("public/search");
     let meta = index_file(&p, "meta");
-    let shards: Vec<&str> = meta["shards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap())
-        .collect();
+    let shards = shard_prefixes(&meta);
     let under_go = shards
         .iter()
         .filter(|s| s.starts_with("go") && s.len() > 2)
         .count();
     assert!(under_go >= 20, "terms under go are split: {shards:?}");
-    let shard_file = |prefix: &str| {
-        let id: String = prefix.bytes().map(|b| format!("{b:02x}")).collect();
-        index_file(&p, &format!("s-{id}"))
-    };
+    let shard_file = |prefix: &str| index_file(&p, &format!("s-{}", hex(prefix)));
     // The split prefixes have a shard of their own listing the four most
     // frequent terms under them, most frequent first.
     for prefix in ["g", "go"] {
-        assert!(shards.contains(&prefix), "{prefix} in {shards:?}");
+        assert!(shards.iter().any(|s| s == prefix), "{prefix} in {shards:?}");
         let completions = shard_file(prefix)[""].clone();
         let list: Vec<&str> = completions
             .as_array()
@@ -181,12 +197,8 @@ fn a_split_prefix_lists_its_most_frequent_completions() {
     }
     // Each completion is found in the shard of its longest prefix, with its
     // documents: every page for "goroutine".
-    let home = shards
-        .iter()
-        .filter(|s| "goroutine".starts_with(**s))
-        .max_by_key(|s| s.len())
-        .unwrap();
-    assert_eq!(*home, "gor");
+    let home = home_shard(&shards, "goroutine");
+    assert_eq!(home, "gor");
     assert_eq!(postings(&shard_file(home)["goroutine"]).len(), 300);
     // A shard that was not split has no completions.
     assert!(shard_file("gor").get("").is_none());
@@ -229,15 +241,8 @@ fn a_common_word_keeps_its_best_postings_in_its_shard_and_the_rest_apart() {
     assert!(out.status.success(), "{}", stderr(&out));
     let p = d.path().join("public/search");
     let meta = index_file(&p, "meta");
-    let hex = |s: &str| s.bytes().map(|b| format!("{b:02x}")).collect::<String>();
-    let home = meta["shards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap())
-        .filter(|s| "goroutine".starts_with(*s))
-        .max_by_key(|s| s.len())
-        .unwrap();
+    let shards = shard_prefixes(&meta);
+    let home = home_shard(&shards, "goroutine");
     let entry = index_file(&p, &format!("s-{}", hex(home)))["goroutine"].clone();
     let entry = entry.as_array().expect("[head, documents in all]");
     let df = entry[1].as_u64().unwrap() as usize;
