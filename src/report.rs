@@ -89,7 +89,9 @@ fn human(d: &Diagnostics, root: &Path, color: bool, pages: usize) -> String {
             Severity::Error => paint("1;31", "error"),
             Severity::Warning => paint("1;33", "warning"),
         };
-        let _ = writeln!(out, "{}: {sev}[{}]: {}", x.location(), x.code, x.message);
+        let loc = x.location();
+        let sep = if loc.is_empty() { "" } else { ": " };
+        let _ = writeln!(out, "{loc}{sep}{sev}[{}]: {}", x.code, x.message);
         if let (Some(f), true) = (&x.file, x.line > 0) {
             let lines = sources.entry(f.clone()).or_insert_with(|| {
                 let path = if f.is_absolute() {
@@ -231,4 +233,32 @@ fn gitlab(d: &Diagnostics) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&issues).expect("issues serialise") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finding_without_a_file_starts_with_its_severity() {
+        let d = Diagnostics(vec![
+            Diagnostic::error("output", "no file here"),
+            Diagnostic::warning("w", "in a file")
+                .in_file("a.md")
+                .at(2, 3),
+        ]);
+        let human = render(&d, Format::Human, Path::new("/nonexistent"), false, 1);
+        assert!(
+            human.starts_with(
+                "error[output]: no file here\n\na.md\na.md:2:3: warning[w]: in a file\n"
+            ),
+            "{human}"
+        );
+        assert!(human.ends_with("1 error, 1 warning in 1 page\n"), "{human}");
+        let compact = compact(&d, false);
+        assert!(
+            compact.starts_with("error[output]: no file here\na.md:2:3: warning[w]"),
+            "{compact}"
+        );
+    }
 }

@@ -172,3 +172,80 @@ fn an_authors_404_page_wins_and_says_so() {
     );
     assert!(read(&d.path().join("public"), "404.html").contains("Try the search."));
 }
+
+/// Every claim that loses a path is one finding, at the loser's own file (a
+/// page at its first line, an alias at its `aliases` key, a copied file, a
+/// folder whose generated index lost), naming the winner; three claims on
+/// one path are two findings.
+#[test]
+fn each_losing_claim_is_reported_at_its_own_file() {
+    let d = fixture("basic");
+    let r = d.path();
+    write(
+        r,
+        "content/guide/old.md",
+        "+++\ntitle = \"Old\"\n+++\n# Old\n",
+    );
+    set_front(r, "content/guide/intro.md", "aliases = [\"guide/old\"]");
+    set_front(r, "content/guide/second.md", "aliases = [\"guide/old\"]");
+    write(r, "content/static/style.css", "body{}");
+    write(r, "content/search/x.md", "# S\n");
+    let out = handbook(r, &["check"]);
+    let all = String::from_utf8_lossy(&out.stdout).into_owned() + &stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    let mut found: Vec<&str> = all
+        .lines()
+        .filter(|l| l.contains("-collision]"))
+        .map(|l| l.split(" would be written").next().unwrap())
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "content/guide/intro.md:2:1: error[alias-collision]: alias `guide/old` of content/guide/intro.md:2",
+            "content/guide/second.md:2:1: error[alias-collision]: alias `guide/old` of content/guide/second.md:2",
+            "content/search/x.md:1:1: error[output-collision]: the page content/search/x.md",
+            "content/search: error[output-collision]: the index page handbook generates for the folder content/search",
+            "content/static/style.css: error[output-collision]: the file static/style.css",
+        ],
+        "{all}"
+    );
+    assert!(
+        all.contains("`guide/old.html`, which the page content/guide/old.md also claims"),
+        "{all}"
+    );
+}
+
+/// Names no file system should hold (`:`) are findings that say why, and
+/// are left out of what the build plans to write, for copied files and
+/// aliases alike (pages with such names are refused when the folder is read).
+#[test]
+fn unwritable_names_are_left_out_of_the_plan() {
+    let d = fixture("basic");
+    let r = d.path();
+    write(r, "content/guide/c:d.png", "png");
+    set_front(r, "content/guide/intro.md", "aliases = [\"x:y\"]");
+    let hl = handbook::highlight::Highlighter::new();
+    let opts = handbook::site::LoadOptions {
+        root: r.to_path_buf(),
+        drafts: false,
+    };
+    let site = handbook::site::load(&opts, &hl, None).expect("the site loads");
+    assert!(site.skips.pages.is_empty());
+    assert_eq!(site.skips.aliases, ["x:y.html".to_string()].into());
+    assert_eq!(site.skips.assets, ["guide/c:d.png".to_string()].into());
+    let found: Vec<String> = site
+        .diagnostics
+        .0
+        .iter()
+        .filter(|x| x.severity == handbook::diag::Severity::Error)
+        .map(|x| x.to_string())
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "content/guide/c:d.png: error[output]: refusing to write `guide/c:d.png`: `:` and `\\` are not allowed in file names (Windows and many servers cannot hold them); rename the file",
+            "content/guide/intro.md:2:1: error[alias-collision]: alias `x:y`: refusing to write `x:y.html`: `:` and `\\` are not allowed in file names (Windows and many servers cannot hold them); give a path inside the site, e.g. `old/page`",
+        ],
+    );
+}

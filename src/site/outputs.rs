@@ -128,7 +128,7 @@ pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                 .push(Claim::Generated);
         }
     }
-    let (bad_pages, bad_aliases) = page_claims(site, &mut claims, diags);
+    let bad_aliases = page_claims(site, &mut claims, diags);
     if let Some(x) = &site.config.imported {
         for (from, _) in &x.redirects {
             claims
@@ -140,7 +140,6 @@ pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     let bad_assets = asset_claims(site, &mut claims, diags);
     let mut skips = Skips {
         aliases: bad_aliases,
-        pages: bad_pages,
         assets: bad_assets,
         ..Skips::default()
     };
@@ -149,26 +148,14 @@ pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     site.skips.generated.extend(stepped_aside);
 }
 
-/// Pages and their aliases claim their URLs; returns the pages and alias
-/// paths that cannot be written at all (a name no file system holds).
-fn page_claims(
-    site: &Site,
-    claims: &mut Claims,
-    diags: &mut Vec<Diagnostic>,
-) -> (HashSet<usize>, HashSet<String>) {
-    let mut bad_pages = HashSet::new();
+/// Pages and their aliases claim their URLs; returns the alias paths that
+/// cannot be written at all (a name no file system holds).
+fn page_claims(site: &Site, claims: &mut Claims, diags: &mut Vec<Diagnostic>) -> HashSet<String> {
     let mut bad_aliases = HashSet::new();
     for (i, p) in site.pages.iter().enumerate() {
-        if let Err(e) = crate::output::check_rel(&p.url) {
-            // A file name a site cannot hold (`a:b.md`).
-            diags.push(
-                Diagnostic::error("output", format!("{}; rename the file", e.message))
-                    .in_file(&p.src.display)
-                    .at(1, 1),
-            );
-            bad_pages.insert(i);
-            continue;
-        }
+        // A page's URL comes from its file name, which `sources` has already
+        // refused when no site can hold it (`a:b.md`); the writer refuses
+        // such paths again.
         claims
             .entry(p.url.clone())
             .or_default()
@@ -196,7 +183,7 @@ fn page_claims(
             });
         }
     }
-    (bad_pages, bad_aliases)
+    bad_aliases
 }
 
 /// Copied files claim their paths; returns those that cannot be written.
@@ -260,17 +247,28 @@ fn settle(site: &Site, claims: Claims, skips: &mut Skips, diags: &mut Vec<Diagno
 
 /// A finding at the losing claim, naming the winner.
 fn finding(site: &Site, path: &str, loser: &Claim, winner: &Claim) -> Diagnostic {
-    let describe = |c: &Claim| match c {
-        Claim::Reserved => "a file handbook writes itself".to_string(),
-        Claim::Generated => "a page handbook generates".to_string(),
-        Claim::Page(i) => format!("the page {}", site.pages[*i].src.display.display()),
-        Claim::Alias { page, alias } => format!(
+    // A generated page at a folder's path is that folder's index: name the
+    // folder, so the finding points at something the author can rename.
+    let folder = site
+        .sections
+        .iter()
+        .find(|s| s.index.is_none() && s.url == path)
+        .map(|s| crate::diag::display_path(&site.root, &site.content_dir.join(&s.dir)));
+    let describe = |c: &Claim| match (c, &folder) {
+        (Claim::Reserved, _) => "a file handbook writes itself".to_string(),
+        (Claim::Generated, Some(dir)) => format!(
+            "the index page handbook generates for the folder {}",
+            dir.display()
+        ),
+        (Claim::Generated, None) => "a page handbook generates".to_string(),
+        (Claim::Page(i), _) => format!("the page {}", site.pages[*i].src.display.display()),
+        (Claim::Alias { page, alias }, _) => format!(
             "alias `{alias}` of {}:{}",
             site.pages[*page].src.display.display(),
             site.pages[*page].src.key_position("aliases").0
         ),
-        Claim::Redirect => "a redirect in the configuration".to_string(),
-        Claim::Asset(a) => format!("the file {a}"),
+        (Claim::Redirect, _) => "a redirect in the configuration".to_string(),
+        (Claim::Asset(a), _) => format!("the file {a}"),
     };
     let message = format!(
         "{} would be written to `{path}`, which {} also claims; it is left out. Rename or move one of them",
@@ -294,6 +292,10 @@ fn finding(site: &Site, path: &str, loser: &Claim, winner: &Claim) -> Diagnostic
             &site.root,
             &site.content_dir.join(a),
         )),
-        _ => d,
+        Claim::Generated => match folder {
+            Some(dir) => d.in_file(dir),
+            None => d,
+        },
+        Claim::Reserved | Claim::Redirect => d,
     }
 }
