@@ -288,3 +288,33 @@ fn a_common_word_keeps_its_best_postings_in_its_shard_and_the_rest_apart() {
     );
     assert!(counts["stuck"].is_string() || counts.get("stuck").is_none());
 }
+
+/// `build` takes each page's text out of the model and frees it as it
+/// indexes; `serve` and `check` index the text in place. Both must make the
+/// same files, byte for byte, across many chunks of pages.
+#[test]
+fn build_and_serve_make_the_same_index() {
+    let d = common_word_site();
+    write(
+        d.path(),
+        "content/std/code.md",
+        "# Code\n\n## Leak\n\n```go\nfunc leak() { go forever() }\n```\n\nSee GO-ERR-001.\n",
+    );
+    let out = build(d.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let hl = handbook::highlight::Highlighter::new();
+    let opts = handbook::site::LoadOptions {
+        root: d.path().to_path_buf(),
+        drafts: false,
+    };
+    let site = handbook::site::load(&opts, &hl, None).expect("the site loads");
+    let files = handbook::search::build_index(&site);
+    let public = d.path().join("public");
+    let built = std::fs::read_dir(public.join("search")).unwrap().count();
+    assert_eq!(files.len(), built);
+    assert!(built > 10, "{built} index files");
+    for f in &files {
+        let on_disk = std::fs::read(public.join(&f.path)).unwrap();
+        assert!(*f.bytes == on_disk, "{} differs", f.path);
+    }
+}

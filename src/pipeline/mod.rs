@@ -159,7 +159,8 @@ fn write_site(
     // The index files go to disk as they are made, like the pages.
     let search_bytes = std::sync::atomic::AtomicU64::new(0);
     let index_error = if site.config.search.enabled {
-        search::write_index(site, &|o: Output| {
+        let texts = search::Texts::take(site);
+        search::write_index(site, texts, &|o: Output| {
             search_bytes.fetch_add(o.bytes.len() as u64, Ordering::Relaxed);
             sink(&o)
         })

@@ -25,10 +25,12 @@ mod shards;
 pub mod tokenize;
 
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::markdown::{CodeBlock, TextPart};
 use crate::render::Output;
 use crate::site::{Kind, Site};
 use files::{chunk_json, emit, encode_postings, shard_id, shard_json};
@@ -185,10 +187,67 @@ impl TermCounts {
     }
 }
 
+/// Where the indexer reads each page's text and code from.
+pub enum Texts {
+    /// From the pages themselves (`check` and `serve` keep their model).
+    Borrowed,
+    /// Taken out of the pages, by page index, and freed a chunk of pages at
+    /// a time as they are analysed: on large sites the postings then grow
+    /// into the memory the text gives back (`build`).
+    Taken(Vec<PageText>),
+}
+
+/// One page's search text and code blocks.
+#[derive(Default)]
+pub struct PageText {
+    parts: Vec<TextPart>,
+    code: Vec<CodeBlock>,
+}
+
+impl Texts {
+    /// Move every page's search text and code out of `site` (copied for a
+    /// page whose rendering is shared, which a build never has).
+    pub fn take(site: &mut Site) -> Self {
+        let taken = site
+            .pages
+            .iter_mut()
+            .map(|p| match Arc::get_mut(&mut p.rendered) {
+                Some(r) => PageText {
+                    parts: std::mem::take(&mut r.parts),
+                    code: std::mem::take(&mut r.code_blocks),
+                },
+                None => PageText {
+                    parts: p.rendered.parts.clone(),
+                    code: p.rendered.code_blocks.clone(),
+                },
+            });
+        Texts::Taken(taken.collect())
+    }
+
+    fn of<'a>(&'a self, site: &'a Site, pi: usize) -> (&'a [TextPart], &'a [CodeBlock]) {
+        match self {
+            Texts::Borrowed => {
+                let r = &site.pages[pi].rendered;
+                (&r.parts, &r.code_blocks)
+            }
+            Texts::Taken(v) => (&v[pi].parts, &v[pi].code),
+        }
+    }
+
+    fn free(&mut self, pages: &[usize]) {
+        if let Texts::Taken(v) = self {
+            for &pi in pages {
+                v[pi] = PageText::default();
+            }
+        }
+    }
+}
+
 /// Split one page into documents and count their terms. Documents refer to
 /// their page by `row`, the index its [`PageRow`] will have.
-fn analyse_page(site: &Site, pi: usize, row: usize) -> (PageRow, Vec<Analysed>) {
+fn analyse_page(site: &Site, pi: usize, row: usize, texts: &Texts) -> (PageRow, Vec<Analysed>) {
     let page = &site.pages[pi];
+    let (parts, code_blocks) = texts.of(site, pi);
     let page_row = PageRow {
         url: crate::paths::encode_href(&page.url).into_owned(),
         title: page.title.clone(),
@@ -197,13 +256,8 @@ fn analyse_page(site: &Site, pi: usize, row: usize) -> (PageRow, Vec<Analysed>) 
     };
     let mut out = Vec::new();
     let mut heading_trail: Vec<(u8, String)> = Vec::new();
-    let code_of = |k: usize| {
-        page.rendered
-            .code_blocks
-            .iter()
-            .filter(move |b| b.part == k)
-    };
-    for (k, part) in page.rendered.parts.iter().enumerate() {
+    let code_of = |k: usize| code_blocks.iter().filter(move |b| b.part == k);
+    for (k, part) in parts.iter().enumerate() {
         let heading = part.heading.map(|h| &page.rendered.headings[h]);
         if let Some(h) = heading {
             heading_trail.retain(|(l, _)| *l < h.level);
@@ -306,7 +360,7 @@ impl Collected {
 /// Build all index files for `site`.
 pub fn build_index(site: &Site) -> Vec<Output> {
     let out = std::sync::Mutex::new(Vec::new());
-    let kept = write_index(site, &|o| {
+    let kept = write_index(site, Texts::Borrowed, &|o| {
         if let Ok(mut v) = out.lock() {
             v.push(o);
         }
@@ -322,14 +376,18 @@ pub type IndexSink<'a> = dyn Fn(Output) -> Result<(), crate::diag::Diagnostic> +
 /// Build all index files for `site`, handing each to `sink` as soon as it is
 /// made (`build` writes them straight to disk: on large sites the index
 /// would otherwise be held whole until the end).
-pub fn write_index(site: &Site, sink: &IndexSink<'_>) -> Result<(), crate::diag::Diagnostic> {
+pub fn write_index(
+    site: &Site,
+    texts: Texts,
+    sink: &IndexSink<'_>,
+) -> Result<(), crate::diag::Diagnostic> {
     let Collected {
         pages,
         docs,
         doc_len,
         exact,
         postings,
-    } = collect(site);
+    } = collect(site, texts);
     let mut postings = score(postings, &doc_len, exact);
     // Common terms keep their best postings in their shard; the rest go to
     // a file of their own.
@@ -388,7 +446,7 @@ pub fn write_index(site: &Site, sink: &IndexSink<'_>) -> Result<(), crate::diag:
 /// folded into the postings right away, so the per-document term tables of
 /// the whole site never exist at once. Postings hold raw weighted counts;
 /// BM25 needs the average length, so scores come at the end.
-fn collect(site: &Site) -> Collected {
+fn collect(site: &Site, mut texts: Texts) -> Collected {
     let mut c = Collected {
         pages: Vec::new(),
         docs: Vec::new(),
@@ -414,8 +472,9 @@ fn collect(site: &Site) -> Collected {
         let analysed: Vec<(PageRow, Vec<Analysed>)> = chunk
             .par_iter()
             .enumerate()
-            .map(|(k, &pi)| analyse_page(site, pi, first_row + k))
+            .map(|(k, &pi)| analyse_page(site, pi, first_row + k, &texts))
             .collect();
+        texts.free(chunk);
         let mut numbered: Vec<(u32, HashMap<String, u32>)> = Vec::new();
         for (row, docs) in analysed {
             c.pages.push(row);
