@@ -82,16 +82,50 @@ fn eventually(what: &str, mut f: impl FnMut() -> bool) {
     panic!("timed out waiting for: {what}");
 }
 
+/// The `Content-Type` header of a raw response, lowercased.
+fn content_type(response: &str) -> String {
+    response
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .find_map(|l| {
+            let l = l.to_lowercase();
+            l.strip_prefix("content-type:")
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_default()
+}
+
 #[test]
 fn serves_pages_with_the_live_script_and_writes_nothing() {
     let d = fixture("basic");
+    write(d.path(), "content/guide/pixel.png", "\u{89}PNG\r\n");
     let h = server(d.path());
     let (status, body) = get(h.addr, "/guide/intro.html");
     assert_eq!(status, 200);
-    assert!(
-        body.contains("content-type: text/html; charset=utf-8")
-            || body.contains("Content-Type: text/html; charset=utf-8")
-    );
+    assert_eq!(content_type(&body), "text/html; charset=utf-8");
+    // Text types name their charset; binary ones do not.
+    for (path, want) in [
+        ("/search/meta.js", "text/javascript; charset=utf-8"),
+        ("/guide/diagram.svg", "image/svg+xml; charset=utf-8"),
+        ("/guide/pixel.png", "image/png"),
+    ] {
+        let (status, response) = get(h.addr, path);
+        assert_eq!(
+            (status, content_type(&response).as_str()),
+            (200, want),
+            "{path}"
+        );
+    }
+    // A folder's URL serves its index page.
+    for (path, title) in [("/", "<title>"), ("/guide/", "The guide.")] {
+        let (status, response) = get(h.addr, path);
+        assert_eq!(status, 200, "{path}: {response:.300}");
+        assert!(response.contains(title), "{path}: {response:.300}");
+        assert!(
+            !response.contains("This page is not in the handbook"),
+            "{path}"
+        );
+    }
     assert!(body.contains("data-handbook-live"), "live script injected");
     assert!(
         body.contains("data-poll=\"../__handbook/poll\""),

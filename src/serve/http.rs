@@ -243,10 +243,8 @@ fn handle(shared: &Shared, req: Request) {
     };
     let mime = mime_guess::from_path(&served_path).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";
-    let content_type = if mime.type_() == "text"
-        || mime.essence_str() == "application/javascript"
-        || mime.essence_str() == "image/svg+xml"
-    {
+    // Text types (scripts are `text/javascript`) and SVG name their charset.
+    let content_type = if mime.type_() == "text" || mime.essence_str() == "image/svg+xml" {
         format!("{}; charset=utf-8", mime.essence_str())
     } else {
         mime.essence_str().to_string()
