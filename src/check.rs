@@ -120,13 +120,15 @@ pub fn run(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
     })
 }
 
-fn go_blocks(site: &Site) -> Vec<(&std::path::Path, &crate::markdown::CodeBlock)> {
+fn go_blocks(site: &Site) -> Vec<(&std::path::Path, crate::markdown::CodeBlock)> {
     site.pages
         .iter()
         .flat_map(|p| {
             p.rendered
-                .code_blocks
-                .iter()
+                .text
+                .code_blocks()
+                .into_owned()
+                .into_iter()
                 .map(move |b| (p.src.display.as_path(), b))
         })
         .filter(|(_, b)| gocheck::is_go(b))

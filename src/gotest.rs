@@ -489,10 +489,10 @@ pub fn run_site(
         ..TestReport::default()
     };
     let module = configured_module(site)?;
-    let mut work: Vec<(Kind, &Path, &CodeBlock, String, Home)> = Vec::new();
+    let mut work: Vec<(Kind, &Path, CodeBlock, String, Home)> = Vec::new();
     for p in &site.pages {
-        for b in &p.rendered.code_blocks {
-            let Some(kind) = kind_of(b) else { continue };
+        for b in p.rendered.text.code_blocks().into_owned() {
+            let Some(kind) = kind_of(&b) else { continue };
             let foreign = foreign_imports(&b.code);
             let home = if foreign.is_empty() {
                 Home::Own

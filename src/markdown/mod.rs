@@ -15,9 +15,11 @@ mod links;
 mod pass;
 #[cfg(test)]
 mod tests;
+mod text;
 
 pub use inline::{inline_html, inline_text};
 pub use pass::render;
+pub use text::PageText;
 
 use crate::config::MarkdownConfig;
 use crate::diag::Diagnostic;
@@ -108,7 +110,7 @@ pub struct CodeBlock {
     pub indent: usize,
     /// Go: the highlighter's parse already proved it valid, so `check` need not parse it again.
     pub proven_valid: bool,
-    /// Index into `Rendered::parts` of the part of the page it is in.
+    /// Index into the page's text parts of the part it is in.
     pub part: usize,
 }
 
@@ -117,7 +119,7 @@ pub struct CodeBlock {
 pub struct TextPart {
     /// Index into `headings` of the heading that opens it (None: before the first).
     pub heading: Option<usize>,
-    /// Prose (code is in `Rendered::code_blocks`, tagged with its section).
+    /// Prose (code is in the page's code blocks, tagged with its part).
     pub text: String,
 }
 
@@ -186,10 +188,8 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Links to validate.
     pub links: Vec<Link>,
-    /// Code blocks to check.
-    pub code_blocks: Vec<CodeBlock>,
-    /// Search text.
-    pub parts: Vec<TextPart>,
+    /// Search text and code blocks (to index and to check).
+    pub text: PageText,
     /// Warnings (unknown code languages, fence options).
     pub warnings: Vec<Diagnostic>,
     /// Number of task-list checkboxes.

@@ -333,7 +333,7 @@ impl<'a> Pass<'a> {
             line: h.line,
             rule,
         });
-        self.out.parts.push(std::mem::take(&mut self.part));
+        self.out.text.parts.push(std::mem::take(&mut self.part));
         self.part.heading = Some(self.out.headings.len() - 1);
     }
 
@@ -432,13 +432,13 @@ impl<'a> Pass<'a> {
                 None => self.events.push(Event::Html(CowStr::from(html))),
             }
         }
-        self.out.code_blocks.push(CodeBlock {
+        self.out.text.code_blocks.push(CodeBlock {
             info,
             code: text,
             first_line,
             indent,
             proven_valid,
-            part: self.out.parts.len(),
+            part: self.out.text.parts.len(),
         });
     }
 
@@ -465,7 +465,7 @@ impl<'a> Pass<'a> {
     }
 
     fn finish(mut self) -> Rendered {
-        self.out.parts.push(self.part);
+        self.out.text.parts.push(self.part);
         let mut html = String::with_capacity(self.body.len() * 2);
         pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
         if html.contains(TOC_MARK) {

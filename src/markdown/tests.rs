@@ -276,8 +276,8 @@ fn bad_good_pairs_join() {
         r.html
     );
     assert_eq!(r.html.as_str().matches("example-bad").count(), 2);
-    assert_eq!(r.code_blocks.len(), 3);
-    assert_eq!(r.code_blocks[1].first_line, 6);
+    assert_eq!(r.text.code_blocks().len(), 3);
+    assert_eq!(r.text.code_blocks()[1].first_line, 6);
 }
 
 #[test]
@@ -294,7 +294,8 @@ fn search_text_keeps_inline_code_next_to_its_punctuation() {
         &[],
     );
     let text: String = r
-        .parts
+        .text
+        .parts()
         .iter()
         .map(|s| s.text.as_str())
         .collect::<Vec<_>>()

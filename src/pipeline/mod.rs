@@ -242,25 +242,18 @@ pub fn memory_kib(field: &str) -> Option<u64> {
 /// `HANDBOOK_STATS`: the bytes the loaded pages hold, by kind, to see where
 /// memory goes on large sites.
 fn print_model_sizes(site: &Site) {
-    let (mut body, mut html, mut parts, mut code) = (0, 0, 0, 0);
+    let (mut body, mut html, mut text) = (0, 0, 0);
     for p in &site.pages {
         body += p.src.body.len() + p.src.front_text.len();
         html += p.rendered.html.held();
-        parts += p.rendered.parts.iter().map(|t| t.text.len()).sum::<usize>();
-        code += p
-            .rendered
-            .code_blocks
-            .iter()
-            .map(|b| b.code.len())
-            .sum::<usize>();
+        text += p.rendered.text.held();
     }
     let mib = |n: usize| n / (1024 * 1024);
     eprintln!(
-        "handbook-stats model MiB: source {} html (as held) {} search-text {} code {}",
+        "handbook-stats model MiB (as held): source {} html {} search-text-and-code {}",
         mib(body),
         mib(html),
-        mib(parts),
-        mib(code)
+        mib(text)
     );
 }
 

@@ -30,7 +30,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::markdown::{CodeBlock, TextPart};
+use crate::markdown::PageText;
 use crate::render::Output;
 use crate::site::{Kind, Site};
 use files::{chunk_json, emit, encode_postings, shard_id, shard_json};
@@ -197,13 +197,6 @@ pub enum Texts {
     Taken(Vec<PageText>),
 }
 
-/// One page's search text and code blocks.
-#[derive(Default)]
-pub struct PageText {
-    parts: Vec<TextPart>,
-    code: Vec<CodeBlock>,
-}
-
 impl Texts {
     /// Move every page's search text and code out of `site` (copied for a
     /// page whose rendering is shared, which a build never has).
@@ -212,25 +205,16 @@ impl Texts {
             .pages
             .iter_mut()
             .map(|p| match Arc::get_mut(&mut p.rendered) {
-                Some(r) => PageText {
-                    parts: std::mem::take(&mut r.parts),
-                    code: std::mem::take(&mut r.code_blocks),
-                },
-                None => PageText {
-                    parts: p.rendered.parts.clone(),
-                    code: p.rendered.code_blocks.clone(),
-                },
+                Some(r) => std::mem::take(&mut r.text),
+                None => p.rendered.text.clone(),
             });
         Texts::Taken(taken.collect())
     }
 
-    fn of<'a>(&'a self, site: &'a Site, pi: usize) -> (&'a [TextPart], &'a [CodeBlock]) {
+    fn of<'a>(&'a self, site: &'a Site, pi: usize) -> &'a PageText {
         match self {
-            Texts::Borrowed => {
-                let r = &site.pages[pi].rendered;
-                (&r.parts, &r.code_blocks)
-            }
-            Texts::Taken(v) => (&v[pi].parts, &v[pi].code),
+            Texts::Borrowed => &site.pages[pi].rendered.text,
+            Texts::Taken(v) => &v[pi],
         }
     }
 
@@ -247,7 +231,7 @@ impl Texts {
 /// their page by `row`, the index its [`PageRow`] will have.
 fn analyse_page(site: &Site, pi: usize, row: usize, texts: &Texts) -> (PageRow, Vec<Analysed>) {
     let page = &site.pages[pi];
-    let (parts, code_blocks) = texts.of(site, pi);
+    let (parts, code_blocks) = texts.of(site, pi).unpacked();
     let page_row = PageRow {
         url: crate::paths::encode_href(&page.url).into_owned(),
         title: page.title.clone(),

@@ -108,6 +108,7 @@ pub(super) fn render_markdown(
                     }
                     if let Some(r) = Arc::get_mut(&mut r) {
                         r.html.pack();
+                        r.text.pack();
                     }
                 }
                 r

@@ -221,9 +221,9 @@ pub enum SourceText {
     /// Keep the Markdown and the plain HTML (`check` reads the text; `serve`
     /// caches sources and rendered pages between builds).
     Keep,
-    /// Free the Markdown and compress the HTML as soon as the page is
-    /// rendered: `build` needs only the rendered page afterwards, and on
-    /// large sites the two are most of peak memory.
+    /// Free the Markdown and compress the HTML, search text and code as soon
+    /// as the page is rendered: `build` needs only the rendered page
+    /// afterwards, and on large sites they are most of peak memory.
     Free,
 }
 
@@ -489,7 +489,7 @@ fn validate(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         .pages
         .par_iter()
         .map_init(crate::gocheck::go_parser, |parser, p| {
-            crate::gocheck::check_syntax(parser, &p.src.display, &p.rendered.code_blocks)
+            crate::gocheck::check_syntax(parser, &p.src.display, &p.rendered.text.code_blocks())
         })
         .flatten()
         .collect();
