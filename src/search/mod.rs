@@ -316,10 +316,18 @@ fn analyse_page(site: &Site, pi: usize, row: usize, texts: &Texts) -> (PageRow, 
     (page_row, out)
 }
 
-/// Documents and their raw postings, before scoring.
+/// Documents and their raw postings, before scoring. Documents go to their
+/// chunk files as soon as a chunk is full (they need no scores): on large
+/// sites their snippets would otherwise be held through the whole indexing.
 struct Collected {
     pages: Vec<PageRow>,
-    docs: Vec<Doc>,
+    /// Documents not yet written: fewer than [`CHUNK`] between calls.
+    pending: Vec<Doc>,
+    /// Documents written to chunk files.
+    written: usize,
+    /// `[first document, kind]` for each run of documents of one kind.
+    runs: Vec<(usize, Kind)>,
+    /// Length of every document, by number.
     doc_len: Vec<u32>,
     /// Exact keys (rule ids, alert names) -> the document they name.
     exact: Vec<(String, u32)>,
@@ -333,11 +341,36 @@ impl Collected {
     /// Number a document and keep what the index needs of it; returns its
     /// number and term counts for the postings.
     fn add_doc(&mut self, a: Analysed) -> (u32, HashMap<String, u32>) {
-        let id = u32::try_from(self.docs.len()).expect("fewer than 4 billion documents");
+        let n = self.doc_len.len();
+        let id = u32::try_from(n).expect("fewer than 4 billion documents");
         self.exact.extend(a.exact.into_iter().map(|k| (k, id)));
-        self.docs.push(a.doc);
+        let kind = self.pages[a.doc.page].kind;
+        if self.runs.last().is_none_or(|&(_, k)| k != kind) {
+            self.runs.push((n, kind));
+        }
+        self.pending.push(a.doc);
         self.doc_len.push(a.len);
         (id, a.terms)
+    }
+
+    /// Write every full chunk of pending documents (`all`: the last, partial
+    /// one too).
+    fn flush(&mut self, sink: &IndexSink<'_>, all: bool) -> Result<(), crate::diag::Diagnostic> {
+        let ready = if all {
+            self.pending.len()
+        } else {
+            self.pending.len() / CHUNK * CHUNK
+        };
+        let first = self.written / CHUNK;
+        let docs: Vec<Doc> = self.pending.drain(..ready).collect();
+        let pages = &self.pages;
+        docs.par_chunks(CHUNK)
+            .enumerate()
+            .try_for_each(|(i, chunk)| {
+                sink(emit(&format!("d-{}", first + i), &chunk_json(chunk, pages)))
+            })?;
+        self.written += ready;
+        Ok(())
     }
 }
 
@@ -367,11 +400,12 @@ pub fn write_index(
 ) -> Result<(), crate::diag::Diagnostic> {
     let Collected {
         pages,
-        docs,
+        runs,
         doc_len,
         exact,
         postings,
-    } = collect(site, texts);
+        ..
+    } = collect(site, texts, sink)?;
     let mut postings = score(postings, &doc_len, exact);
     // Common terms keep their best postings in their shard; the rest go to
     // a file of their own.
@@ -393,9 +427,6 @@ pub fn write_index(
         let name = format!("t{}", &shard_id(term)[1..]);
         sink(emit(&name, &format!("\"{}\"", encode_postings(tail))))
     })?;
-    docs.par_chunks(CHUNK)
-        .enumerate()
-        .try_for_each(|(i, chunk)| sink(emit(&format!("d-{i}"), &chunk_json(chunk, &pages))))?;
     let mut kinds: Vec<Kind> = pages
         .iter()
         .map(|p| p.kind)
@@ -403,16 +434,9 @@ pub fn write_index(
         .collect();
     kinds.sort_by_key(|k| *k as u8);
     kinds.dedup();
-    let mut runs: Vec<(usize, Kind)> = Vec::new();
-    for (i, d) in docs.iter().enumerate() {
-        let kind = pages[d.page].kind;
-        if runs.last().is_none_or(|&(_, k)| k != kind) {
-            runs.push((i, kind));
-        }
-    }
     let meta = Meta {
         version: 2,
-        docs: docs.len(),
+        docs: doc_len.len(),
         chunk: CHUNK,
         shards: &prefixes,
         kinds,
@@ -424,16 +448,22 @@ pub fn write_index(
     ))
 }
 
-/// Analyse every page and gather the postings.
+/// Analyse every page, write the documents chunks and gather the postings.
 ///
 /// Pages are analysed in parallel, a chunk at a time, and each chunk is
 /// folded into the postings right away, so the per-document term tables of
 /// the whole site never exist at once. Postings hold raw weighted counts;
 /// BM25 needs the average length, so scores come at the end.
-fn collect(site: &Site, mut texts: Texts) -> Collected {
+fn collect(
+    site: &Site,
+    mut texts: Texts,
+    sink: &IndexSink<'_>,
+) -> Result<Collected, crate::diag::Diagnostic> {
     let mut c = Collected {
         pages: Vec::new(),
-        docs: Vec::new(),
+        pending: Vec::new(),
+        written: 0,
+        runs: Vec::new(),
         doc_len: Vec::new(),
         exact: Vec::new(),
         postings: HashMap::default(),
@@ -464,6 +494,7 @@ fn collect(site: &Site, mut texts: Texts) -> Collected {
             c.pages.push(row);
             numbered.extend(docs.into_iter().map(|a| c.add_doc(a)));
         }
+        c.flush(sink, false)?;
         // Group the chunk's postings by term in parallel, then fold them in
         // with one lookup per term instead of one per posting.
         let partial = numbered
@@ -487,7 +518,8 @@ fn collect(site: &Site, mut texts: Texts) -> Collected {
             c.postings.entry(t).or_default().extend(v);
         }
     }
-    c
+    c.flush(sink, true)?;
+    Ok(c)
 }
 
 /// BM25 scores from the raw counts (1 to `EXACT - 1`, or [`EXACT`] for an
