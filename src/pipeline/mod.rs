@@ -146,16 +146,19 @@ fn write_site(
         written.fetch_add(1, Ordering::Relaxed);
         staging.write(&o.path, &o.bytes)
     };
-    let outputs = render_site(site, None, Some(&sink))?;
-    phase("render", t);
-    let t = Instant::now();
-    // The pages are on disk: free their HTML before indexing (search needs
-    // only the text), which keeps peak memory down on large sites.
+    let prepared = render::Prepared::new(site, None)?;
+    let pages = prepared.pages(site, None, Some(&sink));
+    // The pages are on disk: free their HTML before the site-wide pages and
+    // the index (neither reads it), which keeps peak memory down on large
+    // sites.
     for p in &mut site.pages {
         if let Some(r) = Arc::get_mut(&mut p.rendered) {
             r.html = Default::default();
         }
     }
+    let outputs = prepared.finish(site, None, pages)?;
+    phase("render", t);
+    let t = Instant::now();
     // The index files go to disk as they are made, like the pages.
     let search_bytes = std::sync::atomic::AtomicU64::new(0);
     let index_error = if site.config.search.enabled {

@@ -133,50 +133,108 @@ pub fn render_site(
     cache: Option<&PageCache>,
     sink: Option<&Sink<'_>>,
 ) -> Result<Vec<Output>, Diagnostics> {
-    let tera = render::load_templates(&site.root, &site.config.build.theme).map_err(one)?;
-    let css = stylesheet(site)?;
-    let (mut statics, version) = static_files(site, &css);
-    let nav_logic = render::static_file(
-        &site.root,
-        &site.config.build.theme,
-        "nav.js",
-        render::NAV_JS,
-    );
-    let signature = site_signature(site, &template_hash(site, &version, &nav_logic));
-    let nav_js = nav_script(site, cache, &signature, &nav_logic);
-    let nav_version = blake3::hash(&nav_js).to_hex()[..10].to_string();
-    statics.push(Output {
-        path: "static/nav.js".into(),
-        bytes: nav_js,
-    });
-    statics.extend(diagram_files(site));
-    let r = Renderer::new(site, &tera, version, nav_version);
-    let mut results = render_pages(site, &r, cache, sink, &signature);
-    results.extend(site_wide_pages(site, &r, &css, cache, &signature));
-    let mut errors = Vec::new();
-    let mut outputs = statics;
-    for res in results {
-        match res {
-            Ok(o) => outputs.push(o),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
-        let mut d = Diagnostics(errors);
-        d.sort();
-        return Err(d);
-    }
-    outputs.extend(alias_pages(site));
-    if let Some(imported) = &site.config.imported {
-        outputs.extend(imported_files(site, imported)?);
-    }
-    if let Some(url) = &site.config.site.site_url {
-        outputs.push(Output {
-            path: crate::paths::generated::SITEMAP.into(),
-            bytes: Arc::new(sitemap(site, url).into_bytes()),
+    let prepared = Prepared::new(site, cache)?;
+    let pages = prepared.pages(site, cache, sink);
+    prepared.finish(site, cache, pages)
+}
+
+/// What every file of one rendering shares, made once: templates,
+/// stylesheet, static files, navigation script, and the signature the caches
+/// key on. It borrows nothing from the site, so `build` can free the pages'
+/// HTML between the pages and the site-wide files (whose template contexts
+/// are large on big sites: every rule, every owner).
+pub struct Prepared {
+    tera: tera::Tera,
+    css: String,
+    statics: Vec<Output>,
+    version: String,
+    nav_version: String,
+    signature: blake3::Hash,
+}
+
+impl Prepared {
+    /// Load the templates and render the per-site files.
+    pub fn new(site: &Site, cache: Option<&PageCache>) -> Result<Self, Diagnostics> {
+        let tera = render::load_templates(&site.root, &site.config.build.theme).map_err(one)?;
+        let css = stylesheet(site)?;
+        let (mut statics, version) = static_files(site, &css);
+        let nav_logic = render::static_file(
+            &site.root,
+            &site.config.build.theme,
+            "nav.js",
+            render::NAV_JS,
+        );
+        let signature = site_signature(site, &template_hash(site, &version, &nav_logic));
+        let nav_js = nav_script(site, cache, &signature, &nav_logic);
+        let nav_version = blake3::hash(&nav_js).to_hex()[..10].to_string();
+        statics.push(Output {
+            path: "static/nav.js".into(),
+            bytes: nav_js,
         });
+        statics.extend(diagram_files(site));
+        Ok(Self {
+            tera,
+            css,
+            statics,
+            version,
+            nav_version,
+            signature,
+        })
     }
-    Ok(outputs)
+
+    fn renderer<'a>(&'a self, site: &'a Site) -> Renderer<'a> {
+        Renderer::new(
+            site,
+            &self.tera,
+            self.version.clone(),
+            self.nav_version.clone(),
+        )
+    }
+
+    /// Every source page, each handed to `sink` when there is one.
+    pub fn pages(
+        &self,
+        site: &Site,
+        cache: Option<&PageCache>,
+        sink: Option<&Sink<'_>>,
+    ) -> Vec<Result<Output, Diagnostic>> {
+        render_pages(site, &self.renderer(site), cache, sink, &self.signature)
+    }
+
+    /// The site-wide files, then every output kept (the statics, the pages
+    /// not streamed, the site-wide files), or every error of both steps.
+    pub fn finish(
+        self,
+        site: &Site,
+        cache: Option<&PageCache>,
+        mut results: Vec<Result<Output, Diagnostic>>,
+    ) -> Result<Vec<Output>, Diagnostics> {
+        let r = self.renderer(site);
+        results.extend(site_wide_pages(site, &r, &self.css, cache, &self.signature));
+        let (mut outputs, mut errors) = (self.statics.clone(), Vec::new());
+        for res in results {
+            match res {
+                Ok(o) => outputs.push(o),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            let mut d = Diagnostics(errors);
+            d.sort();
+            return Err(d);
+        }
+        outputs.extend(alias_pages(site));
+        if let Some(imported) = &site.config.imported {
+            outputs.extend(imported_files(site, imported)?);
+        }
+        if let Some(url) = &site.config.site.site_url {
+            outputs.push(Output {
+                path: crate::paths::generated::SITEMAP.into(),
+                bytes: Arc::new(sitemap(site, url).into_bytes()),
+            });
+        }
+        Ok(outputs)
+    }
 }
 
 /// The theme's stylesheet followed by the code highlighting colours.
