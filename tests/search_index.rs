@@ -135,6 +135,12 @@ fn index_files_hold_docs_terms_and_exact_keys() {
         rows[doc][1], "GO-ERR-002",
         "the exact key names its section"
     );
+    // An alert names its runbook as a whole: the page's first document.
+    assert_eq!(alert.len(), 1, "{alert:?}");
+    let alert_doc = &rows[alert[0].0];
+    assert_eq!(alert_doc[1], "", "{alert_doc}");
+    let runbook = &pages[alert_doc[0].as_u64().unwrap() as usize];
+    assert_eq!(runbook[0], "runbooks/fresh.html");
     assert_eq!(
         pages.len(),
         rows.iter()
@@ -316,5 +322,83 @@ fn build_and_serve_make_the_same_index() {
     for f in &files {
         let on_disk = std::fs::read(public.join(&f.path)).unwrap();
         assert!(*f.bytes == on_disk, "{} differs", f.path);
+    }
+}
+
+/// BM25 as src/search/mod.rs states it (k1 1.2, b 0.75; title 10, heading
+/// 5, description and prose 2, code 1, times the token's weight 2 for a
+/// whole word; only the body normalised by length; a term counted once per
+/// sentence or code line), quantised to 1-62. Written apart from the
+/// indexer so a change to either shows.
+fn bm25(fields: f64, body: f64, len: f64, avg: f64) -> usize {
+    let body = body / (1.0 - 0.75 + 0.75 * len / avg);
+    let t = (fields + body) / 4.0;
+    ((t * 2.2 / (t + 1.2) * 28.0).round() as usize).clamp(1, 62)
+}
+
+/// Every posting's score, from each document's field and body counts, and
+/// each document's place in its headings.
+#[test]
+fn scores_weigh_fields_sentences_code_and_length() {
+    let d = tempfile::tempdir().unwrap();
+    let r = d.path();
+    write(r, "book.toml", "[book]\ntitle = \"Scores\"\n");
+    write(
+        r,
+        "content/a.md",
+        "+++\ntitle = \"Zork\"\ndescription = \"frob\"\n+++\nquux quux. quux blat.\n\n## Grok\n\nblat.\n\n```go\nfrob()\n```\n\n### Wibble\n\nplugh.\n\n## Xyzzy\n\nplugh plugh.\n",
+    );
+    write(r, "content/b.md", "+++\ntitle = \"Blat\"\n+++\nzork.\n");
+    let out = build(r);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p = r.join("public/search");
+    let meta = index_file(&p, "meta");
+    assert_eq!(meta["docs"], 5);
+    assert_eq!(
+        meta["kinds"],
+        serde_json::json!([]),
+        "plain pages offer no filter"
+    );
+    // Documents: b.md, then a.md's four parts; (anchor, trail) of each.
+    let chunk = index_file(&p, "d-0");
+    let places: Vec<(&str, &str)> = chunk["d"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d[1].as_str().unwrap(), d[3].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("", ""),
+            ("", ""),
+            ("grok", ""),
+            ("wibble", "Grok"),
+            ("xyzzy", "")
+        ]
+    );
+    // Body terms counted per document (its length), and each term's
+    // (document, field count, body count).
+    let len = [1.0, 3.0, 2.0, 1.0, 1.0];
+    let avg = len.iter().sum::<f64>() / len.len() as f64;
+    type Counts<'a> = &'a [(usize, f64, f64)];
+    let counts: &[(&str, Counts)] = &[
+        ("blat", &[(0, 20.0, 0.0), (1, 0.0, 4.0), (2, 0.0, 4.0)]),
+        ("frob", &[(1, 4.0, 0.0), (2, 0.0, 2.0)]),
+        ("grok", &[(2, 10.0, 0.0)]),
+        ("plugh", &[(3, 0.0, 4.0), (4, 0.0, 4.0)]),
+        ("quux", &[(1, 0.0, 8.0)]),
+        ("wibble", &[(3, 10.0, 0.0)]),
+        ("xyzzy", &[(4, 10.0, 0.0)]),
+        ("zork", &[(0, 0.0, 4.0), (1, 20.0, 0.0)]),
+    ];
+    let shard = index_file(&p, "s-");
+    assert_eq!(shard.as_object().unwrap().len(), counts.len(), "{shard}");
+    for (term, docs) in counts {
+        let want: Vec<(usize, usize)> = docs
+            .iter()
+            .map(|&(d, f, b)| (d, bm25(f, b, len[d], avg)))
+            .collect();
+        assert_eq!(postings(&shard[term]), want, "{term}");
     }
 }

@@ -241,18 +241,13 @@ fn analyse_page(site: &Site, pi: usize, row: usize, texts: &Texts) -> (PageRow, 
     let mut out = Vec::new();
     let mut heading_trail: Vec<(u8, String)> = Vec::new();
     let code_of = |k: usize| code_blocks.iter().filter(move |b| b.part == k);
+    // Every part but the first opens with a heading: each is a document,
+    // findable by its heading even when it holds nothing else.
     for (k, part) in parts.iter().enumerate() {
         let heading = part.heading.map(|h| &page.rendered.headings[h]);
         if let Some(h) = heading {
             heading_trail.retain(|(l, _)| *l < h.level);
             heading_trail.push((h.level, h.text.clone()));
-        }
-        if k > 0
-            && part.text.trim().is_empty()
-            && code_of(k).all(|b| b.code.trim().is_empty())
-            && heading.is_none()
-        {
-            continue;
         }
         let mut counts = TermCounts::default();
         // Field weights (BM25F): a page's title names what it is; a heading
