@@ -24,4 +24,4 @@ args=()
 for f in "${files[@]}"; do args+=(--file "$f"); done
 # The library's own tests and the integration tests that exercise these
 # modules; the browser and benchmark suites add time, not kills.
-exec cargo mutants --package handbook "${args[@]}" --profile mutants --timeout 120 -- --lib --test build --test check --test mdbook --test foreign --test mkdocs --test agreement --test serve
+exec cargo mutants --package handbook "${args[@]}" --profile mutants --timeout 120 -- --lib --test build --test check --test mdbook --test foreign --test mkdocs --test agreement --test serve --test search_index --test history

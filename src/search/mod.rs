@@ -404,13 +404,17 @@ pub fn write_index(
     let mut postings = score(postings, &doc_len, exact);
     // Common terms keep their best postings in their shard; the rest go to
     // a file of their own.
-    let mut tails = shards::Tails::new();
-    for (term, list) in &mut postings {
-        if let Some((head, tail)) = shards::head_and_tail(list) {
-            tails.insert(term.clone(), (list.len(), tail));
+    let tails: shards::Tails = postings
+        .par_iter_mut()
+        .filter_map(|(term, list)| {
+            let (head, tail) = shards::head_and_tail(list)?;
+            let all = list.len();
             *list = head;
-        }
-    }
+            Some((term.clone(), (all, tail)))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
     let df = |t: &str| tails.get(t).map_or_else(|| postings[t].len(), |(n, _)| *n);
     let shards = shard(&postings, &df);
     let prefixes: Vec<String> = shards.keys().cloned().collect();

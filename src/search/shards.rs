@@ -15,17 +15,42 @@ pub(super) const HEAD: usize = 4096;
 
 /// A term's postings split at [`HEAD`]: the best-scored (ties: lower
 /// document first) and the rest, both in document order. `None` when all
-/// fit in the head.
+/// fit in the head. `list` is in document order.
+///
+/// Scores are small numbers (1 to 63), so this counts them instead of
+/// sorting: the lowest score still in the head, and how many postings of
+/// exactly that score it takes, the lower documents first. One pass, no
+/// sort: common words hold most of a large site's postings.
 pub(super) fn head_and_tail(list: &[(u32, u32)]) -> Option<(List, List)> {
     if list.len() <= HEAD {
         return None;
     }
-    let mut by_score = list.to_vec();
-    by_score.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut tail = by_score.split_off(HEAD);
-    by_score.sort_unstable();
-    tail.sort_unstable();
-    Some((by_score, tail))
+    let score = |s: u32| s.min(63) as usize;
+    let mut count = [0usize; 64];
+    for &(_, s) in list {
+        count[score(s)] += 1;
+    }
+    let (mut cut, mut above) = (0, 0);
+    for s in (0..64).rev() {
+        if above + count[s] >= HEAD {
+            cut = s;
+            break;
+        }
+        above += count[s];
+    }
+    let mut at_cut = HEAD - above;
+    let mut head = Vec::with_capacity(HEAD);
+    let mut tail = Vec::with_capacity(list.len() - HEAD);
+    for &(d, s) in list {
+        let s_ = score(s);
+        if s_ > cut || (s_ == cut && at_cut > 0) {
+            at_cut -= usize::from(s_ == cut);
+            head.push((d, s));
+        } else {
+            tail.push((d, s));
+        }
+    }
+    Some((head, tail))
 }
 
 /// A term's postings: (document, score), documents ascending.
@@ -102,4 +127,45 @@ pub(super) fn shard<'a>(
         split(postings.keys().collect(), 1, df, &mut shards);
     }
     shards
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The split as specified: sort by score (ties: lower document), cut
+    /// at [`HEAD`], both parts back in document order.
+    fn by_sorting(list: &[(u32, u32)]) -> (List, List) {
+        let mut by_score = list.to_vec();
+        by_score.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut tail = by_score.split_off(HEAD);
+        by_score.sort_unstable();
+        tail.sort_unstable();
+        (by_score, tail)
+    }
+
+    #[test]
+    fn head_and_tail_agrees_with_sorting() {
+        assert!(head_and_tail(&vec![(0, 5); HEAD]).is_none());
+        // Deterministic pseudo-random lists: many ties, a few scores, all 63.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m) as u32
+        };
+        for (n, scores) in [(HEAD + 1, 63), (HEAD * 3, 2), (10_000, 62), (9_000, 1)] {
+            let list: List = (0..n as u32)
+                .map(|d| (d * 3, 63 - next(scores as u64)))
+                .collect();
+            let (head, tail) = head_and_tail(&list).expect("longer than the head");
+            assert_eq!((head.len(), tail.len()), (HEAD, n - HEAD));
+            assert_eq!(
+                (head, tail),
+                by_sorting(&list),
+                "{n} postings, {scores} scores"
+            );
+        }
+    }
 }
