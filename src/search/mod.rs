@@ -22,19 +22,19 @@
 
 mod files;
 mod shards;
+mod texts;
 pub mod tokenize;
 
 use rustc_hash::FxHashMap as HashMap;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::markdown::PageText;
 use crate::render::Output;
 use crate::site::{Kind, Site};
 use files::{chunk_json, emit, encode_postings, shard_id, shard_json};
 use shards::{Postings, shard};
+pub use texts::Texts;
 
 /// Documents per metadata chunk. A query loads the chunks of the results it
 /// shows (ten in the header's list), so chunks are small: 64 documents are
@@ -184,46 +184,6 @@ impl TermCounts {
                 entry.0 += score;
             }
         });
-    }
-}
-
-/// Where the indexer reads each page's text and code from.
-pub enum Texts {
-    /// From the pages themselves (`check` and `serve` keep their model).
-    Borrowed,
-    /// Taken out of the pages, by page index, and freed a chunk of pages at
-    /// a time as they are analysed: on large sites the postings then grow
-    /// into the memory the text gives back (`build`).
-    Taken(Vec<PageText>),
-}
-
-impl Texts {
-    /// Move every page's search text and code out of `site` (copied for a
-    /// page whose rendering is shared, which a build never has).
-    pub fn take(site: &mut Site) -> Self {
-        let taken = site
-            .pages
-            .iter_mut()
-            .map(|p| match Arc::get_mut(&mut p.rendered) {
-                Some(r) => std::mem::take(&mut r.text),
-                None => p.rendered.text.clone(),
-            });
-        Texts::Taken(taken.collect())
-    }
-
-    fn of<'a>(&'a self, site: &'a Site, pi: usize) -> &'a PageText {
-        match self {
-            Texts::Borrowed => &site.pages[pi].rendered.text,
-            Texts::Taken(v) => &v[pi],
-        }
-    }
-
-    fn free(&mut self, pages: &[usize]) {
-        if let Texts::Taken(v) = self {
-            for &pi in pages {
-                v[pi] = PageText::default();
-            }
-        }
     }
 }
 
