@@ -323,6 +323,19 @@ fn build_and_serve_make_the_same_index() {
         let on_disk = std::fs::read(public.join(&f.path)).unwrap();
         assert!(*f.bytes == on_disk, "{} differs", f.path);
     }
+    // Documents chunks are numbered from 0, each full but the last.
+    let dir = public.join("search");
+    let docs = index_file(&dir, "meta")["docs"].as_u64().unwrap() as usize;
+    let chunks = docs.div_ceil(64);
+    assert!(chunks > 64, "{docs} documents");
+    for i in 0..chunks {
+        let rows = index_file(&dir, &format!("d-{i}"))["d"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(rows, 64.min(docs - 64 * i), "d-{i}");
+    }
+    assert!(!dir.join(format!("d-{chunks}.js")).exists());
 }
 
 /// BM25 as src/search/mod.rs states it (k1 1.2, b 0.75; title 10, heading
