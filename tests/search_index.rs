@@ -415,3 +415,41 @@ fn scores_weigh_fields_sentences_code_and_length() {
         assert_eq!(postings(&shard[term]), want, "{term}");
     }
 }
+
+/// A rule id is an exact key of its own section (score 63), whether or not
+/// that section's text repeats it, and stays an ordinary term elsewhere.
+#[test]
+fn an_exact_key_marks_its_own_section_only() {
+    let d = tempfile::tempdir().unwrap();
+    let r = d.path();
+    write(r, "book.toml", "[book]\ntitle = \"Exact\"\n");
+    write(
+        r,
+        "content/a.md",
+        "# Rules\n\n## Zap things {#GO-ZAP-001}\n\nAlways GO-ZAP-001 here.\n\n## Zip things {#GO-ZIP-002}\n\nNothing else.\n",
+    );
+    write(
+        r,
+        "content/b.md",
+        "# Other\n\nSee GO-ZAP-001 and GO-ZIP-002.\n",
+    );
+    let out = build(r);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p = r.join("public/search");
+    // Documents: b.md, then a.md's intro and its two rule sections.
+    let anchors: Vec<String> = index_file(&p, "d-0")["d"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d[1].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(anchors, ["", "", "GO-ZAP-001", "GO-ZIP-002"]);
+    let shard = index_file(&p, "s-");
+    for (key, own) in [("go-zap-001", 2), ("go-zip-002", 3)] {
+        let list = postings(&shard[key]);
+        assert_eq!(list.len(), 2, "{key}: {list:?}");
+        assert_eq!(list[0].0, 0, "{key}: {list:?}");
+        assert!(list[0].1 < 63, "{key}: a mention is not exact: {list:?}");
+        assert_eq!(list[1], (own, 63), "{key}: {list:?}");
+    }
+}

@@ -42,8 +42,10 @@ pub use texts::Texts;
 pub const CHUNK: usize = 64;
 /// Characters of text kept per document for snippets.
 const SNIPPET: usize = 280;
-/// Score marking an exact key; BM25 scores are 1 to `EXACT - 1`.
+/// Score marking an exact key; BM25 scores are 1 to [`BM25_MAX`].
 const EXACT: u32 = 63;
+/// Highest BM25 score (the formula stays below it: 61.6 at most).
+const BM25_MAX: u32 = EXACT - 1;
 /// What every searchable part of one page shares.
 #[derive(Debug)]
 struct PageRow {
@@ -481,7 +483,7 @@ fn collect(
     Ok(c)
 }
 
-/// BM25 scores from the raw counts (1 to `EXACT - 1`, or [`EXACT`] for an
+/// BM25 scores from the raw counts (1 to [`BM25_MAX`], or [`EXACT`] for an
 /// exact key),
 /// each term's postings sorted by document.
 fn score(
@@ -501,7 +503,7 @@ fn score(
             // unit spread it over 1-62 (61.6 at most).
             *tf = (t * (k1 + 1.0) / (t + k1) * 28.0)
                 .round()
-                .clamp(1.0, f64::from(EXACT - 1)) as u32;
+                .clamp(1.0, f64::from(BM25_MAX)) as u32;
         }
     });
     for (key, d) in exact {
