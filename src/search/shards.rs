@@ -144,6 +144,42 @@ mod tests {
         (by_score, tail)
     }
 
+    /// Shard prefixes for terms with the given document counts.
+    fn prefixes(terms: &[(&str, usize)]) -> Vec<(String, Vec<String>)> {
+        let postings: Postings = terms
+            .iter()
+            .map(|(t, _)| (t.to_string(), List::new()))
+            .collect();
+        let df = |t: &str| terms.iter().find(|(x, _)| *x == t).map_or(0, |(_, n)| *n);
+        shard(&postings, &df)
+            .into_iter()
+            .map(|(p, sh)| (p, sh.terms.into_iter().cloned().collect()))
+            .collect()
+    }
+
+    #[test]
+    fn a_shard_splits_only_past_its_limit_and_never_past_the_longest_prefix() {
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // Exactly the limit under "a": one shard for it.
+        let third = SHARD_POSTINGS / 3;
+        assert!(third <= HEAD && 3 * third == SHARD_POSTINGS);
+        assert_eq!(
+            prefixes(&[("aa", third), ("ab", third), ("ac", third), ("b", 1)]),
+            [
+                ("a".into(), owned(&["aa", "ab", "ac"])),
+                ("b".into(), owned(&["b"]))
+            ]
+        );
+        // Past the limit, but sharing a prefix longer than the longest shard
+        // prefix: split down to that prefix and no further. (Each counts at
+        // most HEAD postings.)
+        let terms = [("abcdefg1", HEAD), ("abcdefg2", HEAD), ("abcdefg3", HEAD)];
+        assert!(3 * HEAD > SHARD_POSTINGS);
+        let deepest = prefixes(&terms).into_iter().last().unwrap();
+        assert_eq!(deepest.0.len(), MAX_PREFIX);
+        assert_eq!(deepest.1, owned(&["abcdefg1", "abcdefg2", "abcdefg3"]));
+    }
+
     #[test]
     fn head_and_tail_agrees_with_sorting() {
         assert!(head_and_tail(&vec![(0, 5); HEAD]).is_none());
