@@ -162,7 +162,7 @@ mod tests {
         let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         // Exactly the limit under "a": one shard for it.
         let third = SHARD_POSTINGS / 3;
-        assert!(third <= HEAD && 3 * third == SHARD_POSTINGS);
+        const { assert!(SHARD_POSTINGS / 3 <= HEAD && SHARD_POSTINGS % 3 == 0) };
         assert_eq!(
             prefixes(&[("aa", third), ("ab", third), ("ac", third), ("b", 1)]),
             [
@@ -174,7 +174,7 @@ mod tests {
         // prefix: split down to that prefix and no further. (Each counts at
         // most HEAD postings.)
         let terms = [("abcdefg1", HEAD), ("abcdefg2", HEAD), ("abcdefg3", HEAD)];
-        assert!(3 * HEAD > SHARD_POSTINGS);
+        const { assert!(3 * HEAD > SHARD_POSTINGS) };
         let deepest = prefixes(&terms).into_iter().last().unwrap();
         assert_eq!(deepest.0.len(), MAX_PREFIX);
         assert_eq!(deepest.1, owned(&["abcdefg1", "abcdefg2", "abcdefg3"]));
