@@ -162,7 +162,7 @@ mod tests {
         let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         // Exactly the limit under "a": one shard for it.
         let third = SHARD_POSTINGS / 3;
-        const { assert!(SHARD_POSTINGS / 3 <= HEAD && SHARD_POSTINGS % 3 == 0) };
+        const { assert!(SHARD_POSTINGS / 3 <= HEAD && SHARD_POSTINGS.is_multiple_of(3)) };
         assert_eq!(
             prefixes(&[("aa", third), ("ab", third), ("ac", third), ("b", 1)]),
             [
