@@ -120,19 +120,16 @@ pub fn run(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
     })
 }
 
+/// Every Go block, with its page's file (copied: a page's blocks may be
+/// held packed).
 fn go_blocks(site: &Site) -> Vec<(&std::path::Path, crate::markdown::CodeBlock)> {
-    site.pages
-        .iter()
-        .flat_map(|p| {
-            p.rendered
-                .text
-                .code_blocks()
-                .into_owned()
-                .into_iter()
-                .map(move |b| (p.src.display.as_path(), b))
-        })
-        .filter(|(_, b)| gocheck::is_go(b))
-        .collect()
+    let mut out = Vec::new();
+    for p in &site.pages {
+        let blocks = p.rendered.text.code_blocks();
+        let go = blocks.iter().filter(|b| gocheck::is_go(b));
+        out.extend(go.map(|b| (p.src.display.as_path(), b.clone())));
+    }
+    out
 }
 
 fn gofmt(site: &Site) -> Vec<Diagnostic> {
