@@ -211,7 +211,7 @@ impl Prepared {
     ) -> Result<Vec<Output>, Diagnostics> {
         let r = self.renderer(site);
         results.extend(site_wide_pages(site, &r, &self.css, cache, &self.signature));
-        let (mut outputs, mut errors) = (self.statics.clone(), Vec::new());
+        let (mut outputs, mut errors) = (self.statics, Vec::new());
         for res in results {
             match res {
                 Ok(o) => outputs.push(o),
