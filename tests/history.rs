@@ -352,6 +352,20 @@ fn serve_refreshes_dates_when_a_commit_lands() {
     h.stop();
 }
 
+/// Copied files step aside nothing but the generated file at their own
+/// path: an author's `changes.xml` (the feed's path) is kept, the changes page is still made.
+#[test]
+fn an_authors_file_replaces_only_the_generated_file_at_its_path() {
+    let d = site_with_history();
+    write(d.path(), "content/standards/diagram.svg", "<svg/>");
+    write(d.path(), "content/changes.xml", "<rss>our own</rss>");
+    let out = build(d.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(read(d.path(), "public/changes.xml"), "<rss>our own</rss>");
+    let changes = read(d.path(), "public/changes.html");
+    assert!(changes.contains("Week of "), "{changes}");
+}
+
 #[test]
 fn an_authors_changes_page_wins_over_the_generated_one() {
     let d = site_with_history();
