@@ -175,8 +175,8 @@ fn an_authors_404_page_wins_and_says_so() {
 
 /// Every claim that loses a path is one finding, at the loser's own file (a
 /// page at its first line, an alias at its `aliases` key, a copied file, a
-/// folder whose generated index lost), naming the winner; three claims on
-/// one path are two findings.
+/// folder whose generated index lost; the generated 404 page has no file),
+/// naming the winner; three claims on one path are two findings.
 #[test]
 fn each_losing_claim_is_reported_at_its_own_file() {
     let d = fixture("basic");
@@ -190,6 +190,7 @@ fn each_losing_claim_is_reported_at_its_own_file() {
     set_front(r, "content/guide/second.md", "aliases = [\"guide/old\"]");
     write(r, "content/static/style.css", "body{}");
     write(r, "content/search/x.md", "# S\n");
+    write(r, "content/404.md", "# Lost\n");
     let out = handbook(r, &["check"]);
     let all = String::from_utf8_lossy(&out.stdout).into_owned() + &stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{all}");
@@ -207,6 +208,7 @@ fn each_losing_claim_is_reported_at_its_own_file() {
             "content/search/x.md:1:1: error[output-collision]: the page content/search/x.md",
             "content/search: error[output-collision]: the index page handbook generates for the folder content/search",
             "content/static/style.css: error[output-collision]: the file static/style.css",
+            "error[output-collision]: a page handbook generates",
         ],
         "{all}"
     );
