@@ -227,12 +227,7 @@ fn unwritable_names_are_left_out_of_the_plan() {
     let r = d.path();
     write(r, "content/guide/c:d.png", "png");
     set_front(r, "content/guide/intro.md", "aliases = [\"x:y\"]");
-    let hl = handbook::highlight::Highlighter::new();
-    let opts = handbook::site::LoadOptions {
-        root: r.to_path_buf(),
-        drafts: false,
-    };
-    let site = handbook::site::load(&opts, &hl, None).expect("the site loads");
+    let site = load_site(r);
     assert!(site.skips.pages.is_empty());
     assert_eq!(site.skips.aliases, ["x:y.html".to_string()].into());
     assert_eq!(site.skips.assets, ["guide/c:d.png".to_string()].into());

@@ -109,3 +109,13 @@ pub(crate) fn dangling_links(dir: &Path) -> Vec<(String, String)> {
     }
     bad
 }
+
+/// The site at `root`, loaded as `check` and `serve` load it.
+pub(crate) fn load_site(root: &Path) -> handbook::site::Site {
+    let hl = handbook::highlight::Highlighter::new();
+    let opts = handbook::site::LoadOptions {
+        root: root.to_path_buf(),
+        drafts: false,
+    };
+    handbook::site::load(&opts, &hl, None).expect("the site loads")
+}

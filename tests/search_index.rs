@@ -53,6 +53,18 @@ fn home_shard<'a>(shards: &'a [String], term: &str) -> &'a str {
         .expect("a shard for every term")
 }
 
+/// A small site of `pages` (paths under `content/`, Markdown), built.
+fn built_site(pages: &[(&str, &str)]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "book.toml", "[book]\ntitle = \"Small\"\n");
+    for (path, text) in pages {
+        write(d.path(), &format!("content/{path}"), text);
+    }
+    let out = build(d.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    d
+}
+
 /// An index file name's hex part, as the index spells terms and prefixes.
 fn hex(s: &str) -> String {
     s.bytes().map(|b| format!("{b:02x}")).collect()
@@ -308,12 +320,7 @@ fn build_and_serve_make_the_same_index() {
     );
     let out = build(d.path());
     assert!(out.status.success(), "{}", stderr(&out));
-    let hl = handbook::highlight::Highlighter::new();
-    let opts = handbook::site::LoadOptions {
-        root: d.path().to_path_buf(),
-        drafts: false,
-    };
-    let site = handbook::site::load(&opts, &hl, None).expect("the site loads");
+    let site = load_site(d.path());
     let files = handbook::search::build_index(&site);
     let public = d.path().join("public");
     let built = std::fs::read_dir(public.join("search")).unwrap().count();
@@ -353,17 +360,14 @@ fn bm25(fields: f64, body: f64, len: f64, avg: f64) -> usize {
 /// each document's place in its headings.
 #[test]
 fn scores_weigh_fields_sentences_code_and_length() {
-    let d = tempfile::tempdir().unwrap();
+    let d = built_site(&[
+        (
+            "a.md",
+            "+++\ntitle = \"Zork\"\ndescription = \"frob\"\n+++\nquux quux. quux blat.\n\n## Grok\n\nblat.\n\n```go\nfrob()\n```\n\n### Wibble\n\nplugh.\n\n## Xyzzy\n\nplugh plugh.\n",
+        ),
+        ("b.md", "+++\ntitle = \"Blat\"\n+++\nzork.\n"),
+    ]);
     let r = d.path();
-    write(r, "book.toml", "[book]\ntitle = \"Scores\"\n");
-    write(
-        r,
-        "content/a.md",
-        "+++\ntitle = \"Zork\"\ndescription = \"frob\"\n+++\nquux quux. quux blat.\n\n## Grok\n\nblat.\n\n```go\nfrob()\n```\n\n### Wibble\n\nplugh.\n\n## Xyzzy\n\nplugh plugh.\n",
-    );
-    write(r, "content/b.md", "+++\ntitle = \"Blat\"\n+++\nzork.\n");
-    let out = build(r);
-    assert!(out.status.success(), "{}", stderr(&out));
     let p = r.join("public/search");
     let meta = index_file(&p, "meta");
     assert_eq!(meta["docs"], 5);
@@ -420,21 +424,14 @@ fn scores_weigh_fields_sentences_code_and_length() {
 /// that section's text repeats it, and stays an ordinary term elsewhere.
 #[test]
 fn an_exact_key_marks_its_own_section_only() {
-    let d = tempfile::tempdir().unwrap();
+    let d = built_site(&[
+        (
+            "a.md",
+            "# Rules\n\n## Zap things {#GO-ZAP-001}\n\nAlways GO-ZAP-001 here.\n\n## Zip things {#GO-ZIP-002}\n\nNothing else.\n",
+        ),
+        ("b.md", "# Other\n\nSee GO-ZAP-001 and GO-ZIP-002.\n"),
+    ]);
     let r = d.path();
-    write(r, "book.toml", "[book]\ntitle = \"Exact\"\n");
-    write(
-        r,
-        "content/a.md",
-        "# Rules\n\n## Zap things {#GO-ZAP-001}\n\nAlways GO-ZAP-001 here.\n\n## Zip things {#GO-ZIP-002}\n\nNothing else.\n",
-    );
-    write(
-        r,
-        "content/b.md",
-        "# Other\n\nSee GO-ZAP-001 and GO-ZIP-002.\n",
-    );
-    let out = build(r);
-    assert!(out.status.success(), "{}", stderr(&out));
     let p = r.join("public/search");
     // Documents: b.md, then a.md's intro and its two rule sections.
     let anchors: Vec<String> = index_file(&p, "d-0")["d"]
