@@ -83,6 +83,13 @@ impl Diagnostic {
         self.at(line, column)
     }
 
+    /// `file:line:col: ` to print before the severity, or nothing when the
+    /// finding has no location.
+    pub fn location_prefix(&self) -> String {
+        let loc = self.location();
+        if loc.is_empty() { loc } else { loc + ": " }
+    }
+
     /// `file:line:col` (or as much of it as is known).
     pub fn location(&self) -> String {
         let mut s = match &self.file {
@@ -101,16 +108,14 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let loc = self.location();
-        if loc.is_empty() {
-            write!(f, "{}[{}]: {}", self.severity, self.code, self.message)
-        } else {
-            write!(
-                f,
-                "{}: {}[{}]: {}",
-                loc, self.severity, self.code, self.message
-            )
-        }
+        write!(
+            f,
+            "{}{}[{}]: {}",
+            self.location_prefix(),
+            self.severity,
+            self.code,
+            self.message
+        )
     }
 }
 

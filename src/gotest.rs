@@ -491,8 +491,8 @@ pub fn run_site(
     let module = configured_module(site)?;
     let mut work: Vec<(Kind, &Path, CodeBlock, String, Home)> = Vec::new();
     for p in &site.pages {
-        for b in p.rendered.text.code_blocks().into_owned() {
-            let Some(kind) = kind_of(&b) else { continue };
+        for b in p.rendered.text.code_blocks().iter() {
+            let Some(kind) = kind_of(b) else { continue };
             let foreign = foreign_imports(&b.code);
             let home = if foreign.is_empty() {
                 Home::Own
@@ -522,7 +522,7 @@ pub fn run_site(
                 report.cached += 1;
                 continue;
             }
-            work.push((kind, &p.src.display, b, key, home));
+            work.push((kind, &p.src.display, b.clone(), key, home));
         }
     }
     // Own modules live outside the site; blocks of the configured module in

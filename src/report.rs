@@ -45,12 +45,13 @@ pub fn compact(d: &Diagnostics, color: bool) -> String {
             (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[0m"),
             _ => ("", ""),
         };
-        let loc = x.location();
-        let sep = if loc.is_empty() { "" } else { ": " };
         let _ = writeln!(
             out,
-            "{loc}{sep}{on}{}{off}[{}]: {}",
-            x.severity, x.code, x.message
+            "{}{on}{}{off}[{}]: {}",
+            x.location_prefix(),
+            x.severity,
+            x.code,
+            x.message
         );
     }
     if d.0.len() > 1 {
@@ -89,9 +90,13 @@ fn human(d: &Diagnostics, root: &Path, color: bool, pages: usize) -> String {
             Severity::Error => paint("1;31", "error"),
             Severity::Warning => paint("1;33", "warning"),
         };
-        let loc = x.location();
-        let sep = if loc.is_empty() { "" } else { ": " };
-        let _ = writeln!(out, "{loc}{sep}{sev}[{}]: {}", x.code, x.message);
+        let _ = writeln!(
+            out,
+            "{}{sev}[{}]: {}",
+            x.location_prefix(),
+            x.code,
+            x.message
+        );
         if let (Some(f), true) = (&x.file, x.line > 0) {
             let lines = sources.entry(f.clone()).or_insert_with(|| {
                 let path = if f.is_absolute() {

@@ -367,8 +367,7 @@ fn scores_weigh_fields_sentences_code_and_length() {
         ),
         ("b.md", "+++\ntitle = \"Blat\"\n+++\nzork.\n"),
     ]);
-    let r = d.path();
-    let p = r.join("public/search");
+    let p = d.path().join("public/search");
     let meta = index_file(&p, "meta");
     assert_eq!(meta["docs"], 5);
     assert_eq!(
@@ -431,8 +430,7 @@ fn an_exact_key_marks_its_own_section_only() {
         ),
         ("b.md", "# Other\n\nSee GO-ZAP-001 and GO-ZIP-002.\n"),
     ]);
-    let r = d.path();
-    let p = r.join("public/search");
+    let p = d.path().join("public/search");
     // Documents: b.md, then a.md's intro and its two rule sections.
     let anchors: Vec<String> = index_file(&p, "d-0")["d"]
         .as_array()
