@@ -52,6 +52,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod store;
 pub mod summary;
 mod yaml;
 

@@ -150,6 +150,27 @@ impl Staging {
         io::Write::write_all(&mut file, bytes).map_err(|e| io_err(&path, "write", e))
     }
 
+    /// Put the previous output's file at `rel` into the staging folder (a
+    /// hard link) when its bytes hash to `hash` (blake3): a page an earlier
+    /// build rendered from the same inputs need not be rendered again.
+    /// `Ok(false)` when the previous output has no such file.
+    pub fn keep(&self, rel: &str, hash: &[u8; 32]) -> Result<bool, Diagnostic> {
+        let path = self.path_of(rel)?;
+        let Some(prev) = &self.prev else {
+            return Ok(false);
+        };
+        let old = prev.join(rel);
+        let same = fs::symlink_metadata(&old).is_ok_and(|m| m.is_file())
+            && fs::read(&old).is_ok_and(|b| blake3::hash(&b).as_bytes() == hash);
+        if !same {
+            return Ok(false);
+        }
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| io_err(dir, "create", e))?;
+        }
+        Ok(fs::hard_link(&old, &path).is_ok())
+    }
+
     /// Copy a file into the staging folder at `rel` (hard-linked from the
     /// previous output when that holds the same bytes, as in [`Self::write`]).
     pub fn copy(&self, from: &Path, rel: &str) -> Result<(), Diagnostic> {

@@ -166,6 +166,16 @@ impl Cache {
             .map(|html| highlighted(html, slot.flags))
     }
 
+    /// Keep the entry under `key` for the next build without reading it
+    /// (its block's page came from another cache).
+    pub(super) fn keep(&self, key: &[u8; 32]) {
+        if self.old_index.contains_key(key)
+            && let Ok(mut state) = self.state.lock()
+        {
+            state.used_old.insert(*key);
+        }
+    }
+
     pub(super) fn put(&self, key: [u8; 32], h: &Highlighted) {
         let Ok(mut state) = self.state.lock() else {
             return;

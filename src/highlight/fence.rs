@@ -1,7 +1,7 @@
 //! Fence info strings: language, Don't/Do labels, line options, test marks.
 
 /// Options from a fence's info string, e.g. ```` ```go bad {hl=[3, "5-7"], linenos} ````.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FenceInfo {
     /// Language token (lowercased), empty when none.
     pub lang: String,
@@ -52,7 +52,7 @@ fn info_words(s: &str) -> Vec<String> {
 }
 
 /// How a deliberately broken Go example must fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ExpectFail {
     /// `go build` must reject it.
     Compile,
@@ -61,7 +61,7 @@ pub enum ExpectFail {
 }
 
 /// Which side of a Don't/Do pair a block is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PairSide {
     /// The "Don't" example.
     Bad,

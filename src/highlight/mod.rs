@@ -182,6 +182,14 @@ impl Highlighter {
         self.cache.as_ref().map_or(Ok(()), cache::Cache::save)
     }
 
+    /// Keep a block's cached highlighting for the next build although this
+    /// build did not highlight it (its page's rendering was reused whole).
+    pub fn keep_cached(&self, code: &str, info: &FenceInfo) {
+        if let Some(cache) = &self.cache {
+            cache.keep(&cache::key(code, info, &self.pkg_url));
+        }
+    }
+
     fn syntaxes(&self) -> &syntect::parsing::SyntaxSet {
         // bat's syntax set (two-face): syntect's defaults plus TOML,
         // Dockerfile, TypeScript, HCL/Terraform, protobuf, nginx, INI, ...

@@ -27,7 +27,7 @@ use crate::highlight::FenceInfo;
 use crate::slug::SlugStyle;
 
 /// A rule's level, from the heading class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleLevel {
     /// `.must`
@@ -50,7 +50,7 @@ impl RuleLevel {
 }
 
 /// A heading on a page.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     /// 1-6.
     pub level: u8,
@@ -65,7 +65,7 @@ pub struct Heading {
 }
 
 /// What a link points to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkTarget {
     /// Another page (content-relative `.md` path), maybe with an anchor.
     Page {
@@ -87,7 +87,7 @@ pub enum LinkTarget {
 }
 
 /// A link found in the source, with its location.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     /// Where it points.
     pub target: LinkTarget,
@@ -98,7 +98,7 @@ pub struct Link {
 }
 
 /// A fenced or indented code block.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CodeBlock {
     /// Parsed fence options.
     pub info: FenceInfo,
@@ -115,7 +115,7 @@ pub struct CodeBlock {
 }
 
 /// Text of one heading-delimited part of a page, for the search index.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct TextPart {
     /// Index into `headings` of the heading that opens it (None: before the first).
     pub heading: Option<usize>,
@@ -126,7 +126,7 @@ pub struct TextPart {
 /// A page's body HTML: as rendered, or compressed (LZ4, about a fifth of
 /// the size) while `build` holds every page of a site until the templates
 /// run; on large sites the held HTML is most of peak memory.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Html {
     /// As rendered.
     Plain(String),
@@ -177,8 +177,10 @@ impl std::fmt::Display for Html {
     }
 }
 
-/// The result of rendering one Markdown body.
-#[derive(Debug, Clone, Default)]
+/// The result of rendering one Markdown body. It serialises (for `build`'s
+/// cache across processes) without its warnings: a page with warnings is not
+/// cached, so they always come from a fresh render.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// Body HTML (with `href="rule:ID"` placeholders for rule links).
     pub html: Html,
@@ -191,6 +193,7 @@ pub struct Rendered {
     /// Search text and code blocks (to index and to check).
     pub text: PageText,
     /// Warnings (unknown code languages, fence options).
+    #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
     /// Number of task-list checkboxes.
     pub tasks: usize,
@@ -199,6 +202,10 @@ pub struct Rendered {
     pub diagrams: usize,
     /// `http(s)` links, for `check --external`: (url, line, column).
     pub external: Vec<(String, usize, usize)>,
+    /// A hash of everything this rendering was made from (set by the loader,
+    /// zero elsewhere): what the caches of later stages key on.
+    #[serde(skip)]
+    pub source_key: [u8; 32],
 }
 
 impl Rendered {

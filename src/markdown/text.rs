@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use super::{CodeBlock, TextPart};
 
 /// Search text (one part per heading) and code blocks of one page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PageText {
     pub(super) parts: Vec<TextPart>,
     pub(super) code_blocks: Vec<CodeBlock>,

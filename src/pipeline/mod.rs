@@ -11,6 +11,7 @@
 //! `check` runs stages 1-5; `serve` runs 1-6 (and 7 on demand) through its caches.
 
 pub mod render;
+mod signature;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::render::Output;
 use crate::site::Site;
+use crate::store::Store;
 use crate::{output, search, site};
 
 pub use render::{PageCache, Sink, render_site};
@@ -97,11 +99,42 @@ pub struct BuildReport {
     pub search_bytes: u64,
 }
 
+/// What `build` keeps in `[build] cache-dir` for the next build besides the
+/// highlight cache ([`crate::store`]): with them, a rebuild where a few
+/// pages changed renders, indexes and writes only those pages.
+struct Stores {
+    /// Rendered Markdown, by [`crate::markdown::Rendered::source_key`].
+    markdown: Store,
+    /// Search term counts of each page's text, by the same key.
+    terms: Store,
+    /// The hash of each page's output, by a hash of everything it was
+    /// rendered from: an unchanged page is linked from the previous output.
+    outputs: Store,
+}
+
+impl Stores {
+    fn open(dir: &std::path::Path) -> Stores {
+        Stores {
+            markdown: Store::open(&dir.join("markdown.bin"), "markdown-1"),
+            terms: Store::open(&dir.join("terms.bin"), search::TERMS_VERSION),
+            outputs: Store::open(&dir.join("outputs.bin"), "outputs-1"),
+        }
+    }
+}
+
+/// The stores the stages after loading use.
+#[derive(Clone, Copy)]
+struct Later<'a> {
+    terms: &'a Store,
+    outputs: &'a Store,
+}
+
 /// Render `site`, build its search index and write both atomically; returns
 /// the number of files, the output folder and the search index bytes.
 fn write_site(
     opts: &BuildOptions,
     site: &mut Site,
+    stores: Later<'_>,
     phase: &dyn Fn(&str, Instant),
 ) -> Result<(usize, PathBuf, u64), Diagnostics> {
     let t = Instant::now();
@@ -147,7 +180,18 @@ fn write_site(
         staging.write(&o.path, &o.bytes)
     };
     let prepared = render::Prepared::new(site, None)?;
-    let pages = prepared.pages(site, None, Some(&sink));
+    let keep = |rel: &str, hash: &[u8; 32]| {
+        let kept = staging.keep(rel, hash)?;
+        if kept {
+            written.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(kept)
+    };
+    let earlier = render::Earlier {
+        record: stores.outputs,
+        keep: &keep,
+    };
+    let pages = prepared.pages(site, None, Some(&sink), Some(&earlier));
     // The pages are on disk: free their HTML before the site-wide pages and
     // the index (neither reads it), which keeps peak memory down on large
     // sites.
@@ -163,7 +207,7 @@ fn write_site(
     let search_bytes = std::sync::atomic::AtomicU64::new(0);
     let index_error = if site.config.search.enabled {
         let texts = search::Texts::take(site);
-        search::write_index(site, texts, &|o: Output| {
+        search::write_index(site, (texts, Some(stores.terms)), &|o: Output| {
             search_bytes.fetch_add(o.bytes.len() as u64, Ordering::Relaxed);
             sink(&o)
         })
@@ -281,7 +325,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let cache_dir = project.cache_dir();
     let hl = Highlighter::with_cache(&cache_dir.join("highlight.bin"))
         .with_pkg_url(&project.config.go.pkg_url);
-    let mut site = site::load_project(project, opts.drafts, site::SourceText::Free, &hl, None)?;
+    let stores = Stores::open(&cache_dir);
+    let mut site = site::load_project(
+        project,
+        opts.drafts,
+        site::SourceText::Free,
+        &hl,
+        (None, Some(&stores.markdown)),
+    )?;
     if site.diagnostics.error_count() > 0 {
         return Err(std::mem::take(&mut site.diagnostics));
     }
@@ -289,20 +340,35 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if stats {
         print_model_sizes(&site);
     }
-    // The highlight cache is final once the pages are loaded: write it on its
-    // own thread while the site renders (megabytes of otherwise serial work).
+    // The highlight cache and the stored renderings are final once the pages
+    // are loaded: write them on their own thread while the site renders
+    // (megabytes of otherwise serial work).
+    let Stores {
+        markdown,
+        terms,
+        outputs,
+    } = stores;
+    let later = Later {
+        terms: &terms,
+        outputs: &outputs,
+    };
     let (written, saved) = std::thread::scope(|scope| {
-        let saver = scope.spawn(|| hl.save_cache());
-        (write_site(opts, &mut site, &phase), saver.join())
+        let saver = scope.spawn(|| {
+            hl.save_cache()?;
+            markdown.save()
+        });
+        (write_site(opts, &mut site, later, &phase), saver.join())
     });
-    match saved {
-        Ok(Ok(())) => {}
-        // A cache that cannot be written only costs speed next time.
-        Ok(Err(e)) => eprintln!(
-            "warning: cannot write the highlight cache in {}: {e}",
+    let saved = saved
+        .unwrap_or_else(|_| Err(std::io::Error::other("the saving thread failed")))
+        .and_then(|()| terms.save())
+        .and_then(|()| outputs.save());
+    // A cache that cannot be written only costs speed next time.
+    if let Err(e) = saved {
+        eprintln!(
+            "warning: cannot write the build cache in {}: {e}",
             cache_dir.display()
-        ),
-        Err(_) => eprintln!("warning: writing the highlight cache failed"),
+        );
     }
     let (files, out_dir, search_bytes) = written?;
     Ok(BuildReport {

@@ -10,7 +10,10 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{self, Output, Renderer};
 use crate::site::{self, Site};
+use crate::store::Store;
 use crate::{highlight, nav, paths};
+
+use super::signature::{site_signature, template_hash};
 
 fn one(d: Diagnostic) -> Diagnostics {
     Diagnostics(vec![d])
@@ -33,60 +36,6 @@ pub type Sink<'a> = dyn Fn(&Output) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// A rendered page and the hash of what it was rendered from.
 type CachedPage = ([u8; 32], Arc<Vec<u8>>);
-
-/// A hash of everything a page's HTML depends on besides its own source.
-fn site_signature(site: &Site, templates: &[u8]) -> blake3::Hash {
-    let mut h = blake3::Hasher::new();
-    h.update(templates);
-    h.update(site.today.to_string().as_bytes());
-    h.update(format!("{:?}", serde_json::to_string(&site.config).ok()).as_bytes());
-    for s in &site.sections {
-        h.update(
-            format!(
-                "{}\0{}\0{:?}\0{:?}\0{:?}\n",
-                s.url, s.title, s.pages, s.children, s.kind
-            )
-            .as_bytes(),
-        );
-    }
-    for p in &site.pages {
-        h.update(
-            format!(
-                "{}\0{}\0{:?}\0{}\n",
-                p.url,
-                p.title,
-                p.module.as_ref().map(|m| m.number),
-                p.rendered.tasks,
-            )
-            .as_bytes(),
-        );
-        // Index pages show other pages' front matter (descriptions, runbook
-        // owners and review dates, durations, tags).
-        h.update(p.src.front_text.as_bytes());
-        h.update(b"\0");
-    }
-    for (id, r) in &site.rules {
-        h.update(format!("{id}\0{}\0{}\0{:?}\n", r.page, r.title, r.level).as_bytes());
-    }
-    // Dates from git: a commit changes them (rule dates, the changes page).
-    // A page's own "last updated" is part of that page's key instead, so an
-    // uncommitted edit re-renders the edited page, not the whole site.
-    if let Some(hist) = site.history.as_deref() {
-        h.update(hist.head.as_bytes());
-    }
-    // mdBook navigation: SUMMARY.md's tree (numbers, parts, drafts).
-    h.update(format!("{:?}", site.summary).as_bytes());
-    h.update(
-        format!(
-            "{:?}",
-            site.retired
-                .iter()
-                .collect::<std::collections::BTreeMap<_, _>>()
-        )
-        .as_bytes(),
-    );
-    h.finalize()
-}
 
 /// The pages that belong to the site rather than to a source file.
 fn site_pages(site: &Site, r: &Renderer<'_>, css: &str) -> Vec<Result<Output, Diagnostic>> {
@@ -134,7 +83,7 @@ pub fn render_site(
     sink: Option<&Sink<'_>>,
 ) -> Result<Vec<Output>, Diagnostics> {
     let prepared = Prepared::new(site, cache)?;
-    let pages = prepared.pages(site, cache, sink);
+    let pages = prepared.pages(site, cache, sink, None);
     prepared.finish(site, cache, pages)
 }
 
@@ -197,8 +146,10 @@ impl Prepared {
         site: &Site,
         cache: Option<&PageCache>,
         sink: Option<&Sink<'_>>,
+        earlier: Option<&Earlier<'_>>,
     ) -> Vec<Result<Output, Diagnostic>> {
-        render_pages(site, &self.renderer(site), cache, sink, &self.signature)
+        let r = self.renderer(site);
+        render_pages(site, (&r, &self.signature), cache, sink, earlier)
     }
 
     /// The site-wide files, then every output kept (the statics, the pages
@@ -305,25 +256,6 @@ fn diagram_files(site: &Site) -> Vec<Output> {
     .collect()
 }
 
-/// A hash of what every page shows besides the site model: the asset
-/// version, the navigation script and the author's template overrides.
-fn template_hash(site: &Site, version: &str, nav_logic: &str) -> [u8; 32] {
-    let mut h = blake3::Hasher::new();
-    h.update(version.as_bytes());
-    h.update(nav_logic.as_bytes());
-    let templates = site
-        .root
-        .join("themes")
-        .join(&site.config.build.theme)
-        .join("templates");
-    for (name, _) in render::TEMPLATES {
-        if let Ok(t) = std::fs::read(templates.join(name)) {
-            h.update(&t);
-        }
-    }
-    *h.finalize().as_bytes()
-}
-
 /// `static/nav.js`: the navigation tree and the script that shows it. It
 /// depends only on what the signature covers, so `serve` renders it again
 /// only when that changed (a megabyte at 10,000 pages).
@@ -350,14 +282,41 @@ fn nav_script(
     })
 }
 
+/// The pages an earlier build wrote (`build`, across processes).
+pub struct Earlier<'a> {
+    /// The blake3 hash of each page's bytes, by [`page_key`].
+    pub record: &'a Store,
+    /// Put the previous output's file at a path into the new output when it
+    /// holds bytes with the given hash; `Ok(false)` when it does not.
+    pub keep: &'a (dyn Fn(&str, &[u8; 32]) -> Result<bool, Diagnostic> + Sync),
+}
+
+/// A hash of everything page `i`'s HTML is made from: the site signature,
+/// the page's source and rendering, its cross-page patches and its history.
+fn page_key(site: &Site, i: usize, signature: &blake3::Hash) -> [u8; 32] {
+    let p = &site.pages[i];
+    let mut h = blake3::Hasher::new();
+    h.update(signature.as_bytes());
+    h.update(&p.src.hash);
+    h.update(&p.rendered.source_key);
+    for (from, to) in &p.patches {
+        h.update(format!("{}\0{}\0{from}\0{to}", from.len(), to.len()).as_bytes());
+    }
+    if site.history.is_some() {
+        h.update(format!("{:?}", crate::changes::page_history(site, i)).as_bytes());
+    }
+    *h.finalize().as_bytes()
+}
+
 /// Every source page, in parallel: from the cache when its key is unchanged,
-/// else rendered (and handed to the sink when there is one).
+/// kept from the previous output when an earlier build wrote it from the
+/// same key, else rendered (and handed to the sink when there is one).
 fn render_pages(
     site: &Site,
-    r: &Renderer<'_>,
+    (r, signature): (&Renderer<'_>, &blake3::Hash),
     cache: Option<&PageCache>,
     sink: Option<&Sink<'_>>,
-    signature: &blake3::Hash,
+    earlier: Option<&Earlier<'_>>,
 ) -> Vec<Result<Output, Diagnostic>> {
     let previous = cache.and_then(|c| c.entries.lock().ok().map(|m| m.clone()));
     let streamed: Vec<Result<Option<Output>, Diagnostic>> = (0..site.pages.len())
@@ -365,13 +324,14 @@ fn render_pages(
         .filter(|i| !site.skips.pages.contains(i))
         .map(|i| {
             let p = &site.pages[i];
-            let mut h = blake3::Hasher::new();
-            h.update(signature.as_bytes());
-            h.update(&p.src.hash);
-            if site.history.is_some() {
-                h.update(format!("{:?}", crate::changes::page_history(site, i)).as_bytes());
+            let key = page_key(site, i, signature);
+            if let Some(e) = earlier
+                && let Some(hash) = e.record.get(&key)
+                && let Ok(hash) = <[u8; 32]>::try_from(hash)
+                && (e.keep)(&p.url, &hash)?
+            {
+                return Ok(None);
             }
-            let key = *h.finalize().as_bytes();
             if let Some((_, bytes)) = previous
                 .as_ref()
                 .and_then(|m| m.get(&p.url))
@@ -383,6 +343,9 @@ fn render_pages(
                 }));
             }
             let out = r.page(i)?;
+            if let Some(e) = earlier {
+                e.record.put(&key, blake3::hash(&out.bytes).as_bytes());
+            }
             if let Some(mut m) = cache.and_then(|c| c.entries.lock().ok()) {
                 m.insert(out.path.clone(), (key, out.bytes.clone()));
             }

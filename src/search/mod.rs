@@ -20,6 +20,7 @@
 //! documents chunk lists each page's URL, title and breadcrumb once, and its
 //! sections refer to it.
 
+mod counts;
 mod files;
 mod shards;
 mod texts;
@@ -32,6 +33,8 @@ use serde::Serialize;
 
 use crate::render::Output;
 use crate::site::{Kind, Site};
+use crate::store::Store;
+pub use counts::VERSION as TERMS_VERSION;
 use files::{chunk_json, emit, encode_postings, shard_id, shard_json};
 use shards::{Postings, shard};
 pub use texts::Texts;
@@ -116,7 +119,8 @@ fn truncate_chars(s: &str, n: usize) -> String {
 /// A document with its weighted term counts, length and exact keys.
 struct Analysed {
     doc: Doc,
-    terms: HashMap<String, u32>,
+    /// Terms with their two weighted counts.
+    terms: counts::Terms,
     len: u32,
     exact: Vec<String>,
 }
@@ -149,91 +153,54 @@ fn breadcrumb(site: &Site, pi: usize) -> Vec<String> {
     trail
 }
 
-/// Term counts of one document.
-#[derive(Default)]
-struct TermCounts {
-    /// Term -> (weighted count in the short fields, in the body, last `add`
-    /// call that counted it): a term counts once per call (per sentence or
-    /// code line), with the weight of its first occurrence.
-    terms: HashMap<String, (u32, u32, u32)>,
-    /// Body terms counted (the document's length for BM25).
-    len: u32,
-    calls: u32,
-}
-
-impl TermCounts {
-    fn add(&mut self, text: &str, weight: u32, body: bool) {
-        self.calls += 1;
-        let call = self.calls;
-        tokenize::each_token(text, |t, w| {
-            let score = weight * u32::from(w);
-            // Look up before inserting: most tokens are already there, and
-            // `entry` would allocate the key every time.
-            if !self.terms.contains_key(t) {
-                self.terms.insert(t.to_string(), (0, 0, 0));
-            }
-            let Some(entry) = self.terms.get_mut(t) else {
-                return;
-            };
-            if entry.2 == call {
-                return;
-            }
-            entry.2 = call;
-            if body {
-                entry.1 += score;
-                self.len += 1;
-            } else {
-                entry.0 += score;
-            }
-        });
-    }
-}
-
 /// Split one page into documents and count their terms. Documents refer to
 /// their page by `row`, the index its [`PageRow`] will have.
-fn analyse_page(site: &Site, pi: usize, row: usize, texts: &Texts) -> (PageRow, Vec<Analysed>) {
+fn analyse_page(
+    site: &Site,
+    (pi, row): (usize, usize),
+    texts: &Texts,
+    store: Option<&Store>,
+) -> (PageRow, Vec<Analysed>) {
     let page = &site.pages[pi];
-    let (parts, code_blocks) = texts.of(site, pi).unpacked();
+    let headings = &page.rendered.headings;
     let page_row = PageRow {
         url: crate::paths::encode_href(&page.url).into_owned(),
         title: page.title.clone(),
         crumb: breadcrumb(site, pi).join(" › "),
         kind: page.kind,
     };
+    let counted = counts::page_counts(
+        texts.of(site, pi),
+        headings,
+        (store, &page.rendered.source_key),
+    );
     let mut out = Vec::new();
     let mut heading_trail: Vec<(u8, String)> = Vec::new();
-    let code_of = |k: usize| code_blocks.iter().filter(move |b| b.part == k);
     // Every part but the first opens with a heading: each is a document,
     // findable by its heading even when it holds nothing else.
-    for (k, part) in parts.iter().enumerate() {
-        let heading = part.heading.map(|h| &page.rendered.headings[h]);
+    for (k, part) in counted.into_iter().enumerate() {
+        let heading = part.heading.and_then(|h| headings.get(h));
         if let Some(h) = heading {
             heading_trail.retain(|(l, _)| *l < h.level);
             heading_trail.push((h.level, h.text.clone()));
         }
-        let mut counts = TermCounts::default();
         // Field weights (BM25F): a page's title names what it is; a heading
         // names what its section is about; a description summarises the
         // page's sections, so it weighs like body text. Only the body is
         // normalised by length: a page whose only text is a title and a
-        // keyword-list description gains nothing from being short.
+        // keyword-list description gains nothing from being short. The
+        // title and description are counted here, in the first part, and
+        // added to the stored or fresh counts of the part's own text.
+        let mut terms = part.terms;
         if k == 0 {
-            counts.add(&page.title, 10, false);
+            let mut own = counts::TermCounts::default();
+            own.add(&page.title, 10, false);
             if let Some(d) = &page.src.front.description {
-                counts.add(d, 2, false);
+                own.add(d, 2, false);
             }
-        }
-        if let Some(h) = heading {
-            counts.add(&h.text, 5, false);
-        }
-        // Term frequency counts sentences: the tokenizer reports each term
-        // once per call. Split on sentence ends, not on every dot, so dotted
-        // names (`context.WithTimeout`) stay whole.
-        for chunk in part.text.split(". ") {
-            counts.add(chunk, 2, true);
-        }
-        for line in code_of(k).flat_map(|b| b.code.lines()) {
-            counts.add(line, 1, true);
+            for (t, fields, _) in own.into_terms() {
+                terms.add_fields(&t, fields);
+            }
         }
         let mut exact = Vec::new();
         if let Some(h) = heading.filter(|h| h.rule.is_some()) {
@@ -259,14 +226,10 @@ fn analyse_page(site: &Site, pi: usize, row: usize, texts: &Texts) -> (PageRow, 
                 anchor: heading.map(|h| h.id.clone()).unwrap_or_default(),
                 heading: heading.map(|h| h.text.clone()).unwrap_or_default(),
                 trail: trail.join(" › "),
-                text: truncate_chars(&part.text, SNIPPET),
+                text: part.snippet,
             },
-            len: counts.len.max(1),
-            terms: counts
-                .terms
-                .into_iter()
-                .map(|(t, (fields, body, _))| (t, pack(fields, body)))
-                .collect(),
+            len: part.len.max(1),
+            terms,
             exact,
         });
     }
@@ -297,7 +260,7 @@ struct Collected {
 impl Collected {
     /// Number a document and keep what the index needs of it; returns its
     /// number and term counts for the postings.
-    fn add_doc(&mut self, a: Analysed) -> (u32, HashMap<String, u32>) {
+    fn add_doc(&mut self, a: Analysed) -> (u32, counts::Terms) {
         let n = self.doc_len.len();
         let id = u32::try_from(n).expect("fewer than 4 billion documents");
         self.exact.extend(a.exact.into_iter().map(|k| (k, id)));
@@ -334,7 +297,7 @@ impl Collected {
 /// Build all index files for `site`.
 pub fn build_index(site: &Site) -> Vec<Output> {
     let out = std::sync::Mutex::new(Vec::new());
-    let kept = write_index(site, Texts::Borrowed, &|o| {
+    let kept = write_index(site, (Texts::Borrowed, None), &|o| {
         if let Ok(mut v) = out.lock() {
             v.push(o);
         }
@@ -352,7 +315,7 @@ pub type IndexSink<'a> = dyn Fn(Output) -> Result<(), crate::diag::Diagnostic> +
 /// would otherwise be held whole until the end).
 pub fn write_index(
     site: &Site,
-    texts: Texts,
+    (texts, store): (Texts, Option<&Store>),
     sink: &IndexSink<'_>,
 ) -> Result<(), crate::diag::Diagnostic> {
     let Collected {
@@ -362,7 +325,7 @@ pub fn write_index(
         exact,
         postings,
         ..
-    } = collect(site, texts, sink)?;
+    } = collect(site, (texts, store), sink)?;
     let mut postings = score(postings, &doc_len, exact);
     // Common terms keep their best postings in their shard; the rest go to
     // a file of their own.
@@ -417,7 +380,7 @@ pub fn write_index(
 /// BM25 needs the average length, so scores come at the end.
 fn collect(
     site: &Site,
-    mut texts: Texts,
+    (mut texts, store): (Texts, Option<&Store>),
     sink: &IndexSink<'_>,
 ) -> Result<Collected, crate::diag::Diagnostic> {
     let mut c = Collected {
@@ -447,10 +410,10 @@ fn collect(
         let analysed: Vec<(PageRow, Vec<Analysed>)> = chunk
             .par_iter()
             .enumerate()
-            .map(|(k, &pi)| analyse_page(site, pi, first_row + k, &texts))
+            .map(|(k, &pi)| analyse_page(site, (pi, first_row + k), &texts, store))
             .collect();
         texts.free(chunk);
-        let mut numbered: Vec<(u32, HashMap<String, u32>)> = Vec::new();
+        let mut numbered: Vec<(u32, counts::Terms)> = Vec::new();
         for (row, docs) in analysed {
             c.pages.push(row);
             numbered.extend(docs.into_iter().map(|a| c.add_doc(a)));
@@ -463,8 +426,14 @@ fn collect(
             .fold(
                 HashMap::<String, shards::List>::default,
                 |mut m, (id, terms)| {
-                    for (t, tf) in terms {
-                        m.entry(t).or_default().push((id, tf));
+                    for (t, fields, body) in terms.iter() {
+                        let tf = pack(fields, body);
+                        match m.get_mut(t) {
+                            Some(list) => list.push((id, tf)),
+                            None => {
+                                m.insert(t.to_string(), vec![(id, tf)]);
+                            }
+                        }
                     }
                     m
                 },

@@ -82,39 +82,49 @@ pub(super) fn shard<'a>(
     postings: &'a Postings,
     df: &dyn Fn(&str) -> usize,
 ) -> BTreeMap<String, Shard<'a>> {
+    /// `terms` with their document counts (looked up once: the maps are
+    /// ordered by term, and sorting by count would look each up many times).
     fn split<'a>(
-        terms: Vec<&'a String>,
+        terms: Vec<(&'a String, usize)>,
         len: usize,
-        df: &dyn Fn(&str) -> usize,
         out: &mut BTreeMap<String, Shard<'a>>,
     ) {
-        let mut groups: BTreeMap<String, Vec<&'a String>> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<(&'a String, usize)>> = BTreeMap::new();
         for t in terms {
             groups
-                .entry(t.chars().take(len).collect())
+                .entry(t.0.chars().take(len).collect())
                 .or_default()
                 .push(t);
         }
         for (prefix, terms) in groups {
-            let size: usize = terms.iter().map(|t| df(t).min(HEAD)).sum();
+            let size: usize = terms.iter().map(|(_, df)| (*df).min(HEAD)).sum();
             // Terms shorter than the next prefix stay in this shard.
             if size > SHARD_POSTINGS && len < MAX_PREFIX {
                 let mut by_df = terms.clone();
-                by_df.sort_by(|a, b| df(b).cmp(&df(a)).then(a.cmp(b)));
-                by_df.truncate(COMPLETIONS);
+                let most =
+                    |a: &(&String, usize), b: &(&String, usize)| b.1.cmp(&a.1).then(a.0.cmp(b.0));
+                if by_df.len() > COMPLETIONS {
+                    by_df.select_nth_unstable_by(COMPLETIONS, most);
+                    by_df.truncate(COMPLETIONS);
+                }
+                by_df.sort_by(most);
                 let (short, long): (Vec<_>, Vec<_>) =
-                    terms.into_iter().partition(|t| t.chars().count() <= len);
+                    terms.into_iter().partition(|t| t.0.chars().count() <= len);
                 let here = out.entry(prefix).or_default();
-                here.terms.extend(short);
-                here.completions = by_df;
-                split(long, len + 1, df, out);
+                here.terms.extend(short.into_iter().map(|(t, _)| t));
+                here.completions = by_df.into_iter().map(|(t, _)| t).collect();
+                split(long, len + 1, out);
             } else {
-                out.entry(prefix).or_default().terms.extend(terms);
+                out.entry(prefix)
+                    .or_default()
+                    .terms
+                    .extend(terms.into_iter().map(|(t, _)| t));
             }
         }
     }
     let mut shards = BTreeMap::new();
-    let total: usize = postings.keys().map(|t| df(t).min(HEAD)).sum();
+    let terms: Vec<(&String, usize)> = postings.keys().map(|t| (t, df(t))).collect();
+    let total: usize = terms.iter().map(|(_, df)| (*df).min(HEAD)).sum();
     if total <= SHARD_POSTINGS {
         shards.insert(
             String::new(),
@@ -124,7 +134,7 @@ pub(super) fn shard<'a>(
             },
         );
     } else {
-        split(postings.keys().collect(), 1, df, &mut shards);
+        split(terms, 1, &mut shards);
     }
     shards
 }

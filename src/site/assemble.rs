@@ -15,17 +15,19 @@ use crate::highlight::Highlighter;
 use crate::markdown::{self, Rendered};
 use crate::paths::{is_index_name, parent_dir, url_for_source};
 use crate::project::Project;
+use crate::store::Store;
 
 /// Render the Markdown of every file. A file is rendered again only when its
 /// bytes, the set of files (links resolve against it) or the Markdown options
-/// changed.
+/// changed: `serve` keeps renderings in memory (`cache`), `build` on disk
+/// (`store`).
 pub(super) fn render_markdown(
     project: &Project,
     rule_pattern: &Regex,
     (files, text): (&mut [Arc<SourceFile>], super::SourceText),
     assets: &[String],
     hl: &Highlighter,
-    cache: Option<&MarkdownCache>,
+    (cache, store): (Option<&MarkdownCache>, Option<&Store>),
 ) -> Vec<Arc<Rendered>> {
     let config = &project.config;
     let sources: HashSet<String> = files.iter().map(|f| f.rel.clone()).collect();
@@ -73,6 +75,9 @@ pub(super) fn render_markdown(
         }
         h.update(format!("{:?}{}", config.markdown, config.rules.id_pattern).as_bytes());
         h.update(format!("{:?}{content_path:?}", project.dialect).as_bytes());
+        h.update(format!("{:?}{:?}", ctx.slug, ctx.quiet_langs).as_bytes());
+        // Highlighted Go links qualified names to this URL.
+        h.update(config.go.pkg_url.as_bytes());
         h.finalize()
     };
     let keys: Vec<[u8; 32]> = files
@@ -91,8 +96,14 @@ pub(super) fn render_markdown(
         .map_init(
             || hl.session(),
             |session, (f, key)| {
-                let mut r = cache.and_then(|c| c.get(key)).unwrap_or_else(|| {
-                    Arc::new(markdown::render(
+                let reused = cache.and_then(|c| c.get(key));
+                let stored = reused
+                    .is_none()
+                    .then(|| store.and_then(|s| from_store(s, key, hl)))
+                    .flatten();
+                let fresh = reused.is_none() && stored.is_none();
+                let mut r = reused.or(stored).unwrap_or_else(|| {
+                    let mut r = markdown::render(
                         &ctx,
                         session,
                         &f.rel,
@@ -100,7 +111,9 @@ pub(super) fn render_markdown(
                         &f.body,
                         f.body_line,
                         f.line_map.as_deref().map(Vec::as_slice),
-                    ))
+                    );
+                    r.source_key = *key;
+                    Arc::new(r)
                 });
                 if text == super::SourceText::Free {
                     if let Some(f) = Arc::get_mut(f) {
@@ -111,6 +124,13 @@ pub(super) fn render_markdown(
                         r.text.pack();
                     }
                 }
+                // A page with warnings is rendered every time, so its
+                // warnings always come out (they are not stored).
+                if let Some(s) = store.filter(|_| fresh && r.warnings.is_empty())
+                    && let Ok(bytes) = postcard::to_stdvec(&*r)
+                {
+                    s.put(key, &bytes);
+                }
                 r
             },
         )
@@ -119,6 +139,17 @@ pub(super) fn render_markdown(
         c.put(keys.iter().copied().zip(rendered.iter().cloned()).collect());
     }
     rendered
+}
+
+/// A rendering stored by an earlier build; its code blocks' highlighting is
+/// kept in the highlight cache although this build does not read it.
+fn from_store(store: &Store, key: &[u8; 32], hl: &Highlighter) -> Option<Arc<Rendered>> {
+    let mut r: Rendered = postcard::from_bytes(&store.get(key)?).ok()?;
+    r.source_key = *key;
+    for b in r.text.code_blocks().iter() {
+        hl.keep_cached(&b.code, &b.info);
+    }
+    Some(Arc::new(r))
 }
 
 /// Pages and sections, ordered for navigation.

@@ -308,16 +308,18 @@ pub fn load(
     cache: Option<&MarkdownCache>,
 ) -> Result<Site, Diagnostics> {
     let project = crate::project::open(&opts.root)?;
-    load_project(project, opts.drafts, SourceText::Keep, hl, cache)
+    load_project(project, opts.drafts, SourceText::Keep, hl, (cache, None))
 }
 
 /// The loading stages, from an opened project to a validated [`Site`].
+/// Renderings are reused from `serve`'s memory (`cache`) or from the files
+/// of earlier builds (`store`).
 pub fn load_project(
     project: Project,
     drafts: bool,
     text: SourceText,
     hl: &Highlighter,
-    cache: Option<&MarkdownCache>,
+    (cache, store): (Option<&MarkdownCache>, Option<&crate::store::Store>),
 ) -> Result<Site, Diagnostics> {
     let rule_pattern = compile_rule_pattern(&project)?;
     let mut src = sources::read(&project, drafts, cache)?;
@@ -341,7 +343,7 @@ pub fn load_project(
             (&mut src.files, text),
             &src.assets,
             hl,
-            cache,
+            (cache, store),
         );
         (rendered, history.map(|h| h.join()))
     });
