@@ -22,6 +22,7 @@ use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const MAGIC: &[u8; 8] = b"HBSTORE1";
 const HEADER: u64 = 8 + 32;
@@ -38,6 +39,9 @@ pub struct Store {
     old: Option<File>,
     old_index: HashMap<Key, (u64, u32)>,
     next: Mutex<Next>,
+    /// Values read and values put by this build (`HANDBOOK_STATS`).
+    read: AtomicUsize,
+    written: AtomicUsize,
 }
 
 #[derive(Default)]
@@ -155,6 +159,8 @@ impl Store {
             old: old.filter(|_| !old_index.is_empty()),
             old_index,
             next: Mutex::new(Next::default()),
+            read: AtomicUsize::new(0),
+            written: AtomicUsize::new(0),
         }
     }
 
@@ -167,7 +173,16 @@ impl Store {
         if let Ok(mut next) = self.next.lock() {
             next.used.insert(*key);
         }
+        self.read.fetch_add(1, Ordering::Relaxed);
         Some(value)
+    }
+
+    /// How many values this build read and put so far.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.read.load(Ordering::Relaxed),
+            self.written.load(Ordering::Relaxed),
+        )
     }
 
     /// Store `value` under `key` for the next build.
@@ -187,9 +202,11 @@ impl Store {
                 }
             }
         }
-        let appended = next.file.as_mut().map(|f| f.append(key, value));
-        if let Some(Err(e)) = appended {
-            next.failed = Some(e);
+        match next.file.as_mut().map(|f| f.append(key, value)) {
+            Some(Err(e)) => next.failed = Some(e),
+            _ => {
+                self.written.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 
@@ -203,6 +220,7 @@ impl Store {
             old,
             old_index,
             next,
+            ..
         } = self;
         let Next { used, file, failed } = next.into_inner().unwrap_or_else(|p| p.into_inner());
         if let Some(e) = failed {

@@ -203,19 +203,7 @@ fn write_site(
     let outputs = prepared.finish(site, None, pages)?;
     phase("render", t);
     let t = Instant::now();
-    // The index files go to disk as they are made, like the pages.
-    let search_bytes = std::sync::atomic::AtomicU64::new(0);
-    let index_error = if site.config.search.enabled {
-        let texts = search::Texts::take(site);
-        search::write_index(site, (texts, Some(stores.terms)), &|o: Output| {
-            search_bytes.fetch_add(o.bytes.len() as u64, Ordering::Relaxed);
-            sink(&o)
-        })
-        .err()
-    } else {
-        None
-    };
-    let search_bytes = search_bytes.into_inner();
+    let (index_error, search_bytes) = write_search(site, stores.terms, &sink);
     phase("search", t);
     let t = Instant::now();
     let write_errors: Vec<Diagnostic> = outputs
@@ -251,6 +239,26 @@ fn write_site(
     let out_dir = committed.map_err(one)?;
     phase("write", t);
     Ok((files, out_dir, search_bytes))
+}
+
+/// The search index, its files handed to `sink` as they are made (like the
+/// pages); returns the error that stopped it, if any, and the bytes written.
+fn write_search(
+    site: &mut Site,
+    terms: &Store,
+    sink: &(dyn Fn(&Output) -> Result<(), Diagnostic> + Sync),
+) -> (Option<Diagnostic>, u64) {
+    if !site.config.search.enabled {
+        return (None, 0);
+    }
+    let bytes = std::sync::atomic::AtomicU64::new(0);
+    let texts = search::Texts::take(site);
+    let error = search::write_index(site, (texts, Some(terms)), &|o: Output| {
+        bytes.fetch_add(o.bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        sink(&o)
+    })
+    .err();
+    (error, bytes.into_inner())
 }
 
 /// An output folder inside the content folder would be read back as content
@@ -352,6 +360,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         terms: &terms,
         outputs: &outputs,
     };
+    let markdown_counts = markdown.counts();
     let (written, saved) = std::thread::scope(|scope| {
         let saver = scope.spawn(|| {
             hl.save_cache()?;
@@ -359,6 +368,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         });
         (write_site(opts, &mut site, later, &phase), saver.join())
     });
+    if stats {
+        let counts = [
+            ("markdown", markdown_counts),
+            ("terms", terms.counts()),
+            ("outputs", outputs.counts()),
+        ];
+        for (name, (read, written)) in counts {
+            eprintln!("handbook-stats store {name} read {read} written {written}");
+        }
+    }
     let saved = saved
         .unwrap_or_else(|_| Err(std::io::Error::other("the saving thread failed")))
         .and_then(|()| terms.save())

@@ -288,8 +288,11 @@ pub struct Earlier<'a> {
     pub record: &'a Store,
     /// Put the previous output's file at a path into the new output when it
     /// holds bytes with the given hash; `Ok(false)` when it does not.
-    pub keep: &'a (dyn Fn(&str, &[u8; 32]) -> Result<bool, Diagnostic> + Sync),
+    pub keep: &'a Keep<'a>,
 }
+
+/// See [`Earlier::keep`].
+pub type Keep<'a> = dyn Fn(&str, &[u8; 32]) -> Result<bool, Diagnostic> + Sync + 'a;
 
 /// A hash of everything page `i`'s HTML is made from: the site signature,
 /// the page's source and rendering, its cross-page patches and its history.

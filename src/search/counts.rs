@@ -121,6 +121,14 @@ struct Stored<'a> {
     len: u32,
 }
 
+/// One part counted now, before it is stored.
+struct Fresh {
+    heading: Option<usize>,
+    snippet: String,
+    terms: Vec<(String, u32, u32)>,
+    len: u32,
+}
+
 /// The counts of one part of a page, and what its document shows of it.
 pub(super) struct PartCounts {
     /// Index into the page's headings of the heading that opens the part.
@@ -165,7 +173,7 @@ pub(super) fn page_counts(
         return stored.into_iter().map(PartCounts::from).collect();
     }
     let (parts, code_blocks) = text.unpacked();
-    let counted: Vec<(Option<usize>, String, Vec<(String, u32, u32)>, u32)> = parts
+    let counted: Vec<Fresh> = parts
         .iter()
         .enumerate()
         .map(|(k, part)| {
@@ -183,22 +191,25 @@ pub(super) fn page_counts(
             for line in code.flat_map(|b| b.code.lines()) {
                 counts.add(line, 1, true);
             }
-            let len = counts.len;
-            (
-                part.heading,
-                truncate_chars(&part.text, SNIPPET),
-                counts.into_terms(),
-                len,
-            )
+            Fresh {
+                heading: part.heading,
+                snippet: truncate_chars(&part.text, SNIPPET),
+                len: counts.len,
+                terms: counts.into_terms(),
+            }
         })
         .collect();
     let stored: Vec<Stored<'_>> = counted
         .iter()
-        .map(|(heading, snippet, terms, len)| Stored {
-            heading: *heading,
-            snippet,
-            terms: terms.iter().map(|(t, f, b)| (t.as_str(), *f, *b)).collect(),
-            len: *len,
+        .map(|f| Stored {
+            heading: f.heading,
+            snippet: &f.snippet,
+            terms: f
+                .terms
+                .iter()
+                .map(|(t, a, b)| (t.as_str(), *a, *b))
+                .collect(),
+            len: f.len,
         })
         .collect();
     if let Some(s) = store
