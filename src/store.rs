@@ -18,7 +18,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -38,6 +38,8 @@ pub struct Store {
     version: [u8; 32],
     old: Option<File>,
     old_index: HashMap<Key, (u64, u32)>,
+    /// Where the previous file's values end (its index starts).
+    old_end: u64,
     next: Mutex<Next>,
     /// Values read and values put by this build (`HANDBOOK_STATS`).
     read: AtomicUsize,
@@ -57,8 +59,12 @@ struct Next {
 struct NextFile {
     tmp: PathBuf,
     writer: BufWriter<File>,
+    /// A second handle, to read back a value put earlier in this build.
+    reader: File,
     len: u64,
     index: Vec<(Key, u64, u32)>,
+    /// Where each value put in this build is in `index`.
+    put: HashMap<Key, usize>,
 }
 
 impl NextFile {
@@ -70,41 +76,93 @@ impl NextFile {
         let mut writer = BufWriter::new(File::create(&tmp)?);
         writer.write_all(MAGIC)?;
         writer.write_all(version)?;
+        let reader = File::open(&tmp)?;
         Ok(NextFile {
             tmp,
             writer,
+            reader,
             len: HEADER,
             index: Vec::new(),
+            put: HashMap::new(),
         })
     }
 
     fn append(&mut self, key: &Key, value: &[u8]) -> std::io::Result<()> {
         let len = u32::try_from(value.len()).map_err(std::io::Error::other)?;
         self.writer.write_all(value)?;
+        self.put.insert(*key, self.index.len());
         self.index.push((*key, self.len, len));
         self.len += u64::from(len);
         Ok(())
     }
 
+    /// A value put earlier in this build.
+    fn read(&mut self, key: &Key) -> Option<Vec<u8>> {
+        let (_, offset, len) = self.index[*self.put.get(key)?];
+        self.writer.flush().ok()?;
+        let mut value = vec![0u8; len as usize];
+        self.reader.read_exact_at(&mut value, offset).ok()?;
+        Some(value)
+    }
+
     fn finish(mut self, path: &Path) -> std::io::Result<()> {
-        let at = self.len;
-        for (key, offset, len) in &self.index {
-            self.writer.write_all(key)?;
-            self.writer.write_all(&offset.to_le_bytes())?;
-            self.writer.write_all(&len.to_le_bytes())?;
-        }
-        self.writer
-            .write_all(&(self.index.len() as u64).to_le_bytes())?;
-        self.writer.write_all(&at.to_le_bytes())?;
-        self.writer.write_all(MAGIC)?;
-        self.writer.flush()?;
-        drop(self.writer);
-        std::fs::rename(&self.tmp, path)
+        write_index(&mut self.writer, &self.index, self.len)?;
+        // Both handles closed before the rename (Windows refuses to rename
+        // an open file).
+        let NextFile {
+            tmp,
+            writer,
+            reader,
+            ..
+        } = self;
+        drop(reader);
+        drop(writer);
+        std::fs::rename(&tmp, path)
     }
 }
 
+/// The index and footer of a file whose values end at `at`.
+fn write_index(w: &mut impl Write, index: &[(Key, u64, u32)], at: u64) -> std::io::Result<()> {
+    for (key, offset, len) in index {
+        w.write_all(key)?;
+        w.write_all(&offset.to_le_bytes())?;
+        w.write_all(&len.to_le_bytes())?;
+    }
+    w.write_all(&(index.len() as u64).to_le_bytes())?;
+    w.write_all(&at.to_le_bytes())?;
+    w.write_all(MAGIC)?;
+    w.flush()
+}
+
+/// Update the previous file in place: the new values go where its index
+/// was, then an index of the kept and the new ones. Values of the old file
+/// no longer used stay as dead bytes until a save compacts the file.
+fn append_in_place(
+    path: &Path,
+    end: u64,
+    mut index: Vec<(Key, u64, u32)>,
+    new: Option<NextFile>,
+) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+    file.seek(SeekFrom::Start(end))?;
+    let mut at = end;
+    if let Some(mut n) = new {
+        n.writer.flush()?;
+        let mut values = File::open(&n.tmp)?;
+        values.seek(SeekFrom::Start(HEADER))?;
+        at += std::io::copy(&mut (&mut values).take(n.len - HEADER), &mut file)?;
+        index.extend(n.index.iter().map(|&(k, o, l)| (k, o - HEADER + end, l)));
+    }
+    let mut w = BufWriter::new(&mut file);
+    write_index(&mut w, &index, at)?;
+    drop(w);
+    let len = file.stream_position()?;
+    file.set_len(len)
+}
+
 /// The index of a store file, or `None` when it is not one of this version.
-fn read_index(file: &File, version: &[u8; 32]) -> Option<HashMap<Key, (u64, u32)>> {
+fn read_index(file: &File, version: &[u8; 32]) -> Option<(HashMap<Key, (u64, u32)>, u64)> {
     let size = file.metadata().ok()?.len();
     if size < HEADER + FOOTER {
         return None;
@@ -137,7 +195,7 @@ fn read_index(file: &File, version: &[u8; 32]) -> Option<HashMap<Key, (u64, u32)
         }
         index.insert(key, (offset, len));
     }
-    Some(index)
+    Some((index, at))
 }
 
 impl Store {
@@ -149,7 +207,7 @@ impl Store {
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         let version = *h.finalize().as_bytes();
         let old = File::open(path).ok();
-        let old_index = old
+        let (old_index, old_end) = old
             .as_ref()
             .and_then(|f| read_index(f, &version))
             .unwrap_or_default();
@@ -158,23 +216,34 @@ impl Store {
             version,
             old: old.filter(|_| !old_index.is_empty()),
             old_index,
+            old_end,
             next: Mutex::new(Next::default()),
             read: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
         }
     }
 
-    /// The value stored under `key` by the last build, if any (it is kept
-    /// for the next one).
+    /// The value stored under `key` by the last build or put earlier in
+    /// this one, if any (it is kept for the next build).
     pub fn get(&self, key: &Key) -> Option<Vec<u8>> {
-        let (offset, len) = *self.old_index.get(key)?;
+        let Some(&(offset, len)) = self.old_index.get(key) else {
+            return self.next.lock().ok()?.file.as_mut()?.read(key);
+        };
         let mut value = vec![0u8; len as usize];
         self.old.as_ref()?.read_exact_at(&mut value, offset).ok()?;
-        if let Ok(mut next) = self.next.lock() {
-            next.used.insert(*key);
-        }
+        self.keep(key);
         self.read.fetch_add(1, Ordering::Relaxed);
         Some(value)
+    }
+
+    /// Keep the value stored under `key` by the last build for the next one
+    /// without reading it.
+    pub fn keep(&self, key: &Key) {
+        if self.old_index.contains_key(key)
+            && let Ok(mut next) = self.next.lock()
+        {
+            next.used.insert(*key);
+        }
     }
 
     /// How many values this build read and put so far.
@@ -185,12 +254,14 @@ impl Store {
         )
     }
 
-    /// Store `value` under `key` for the next build.
+    /// Store `value` under `key` for the next build (once: a key already
+    /// stored keeps its value, which depends only on the key).
     pub fn put(&self, key: &Key, value: &[u8]) {
         let Ok(mut next) = self.next.lock() else {
             return;
         };
-        if next.failed.is_some() || next.used.contains(key) {
+        let put = next.file.as_ref().is_some_and(|f| f.put.contains_key(key));
+        if next.failed.is_some() || next.used.contains(key) || put {
             return;
         }
         if next.file.is_none() {
@@ -212,50 +283,68 @@ impl Store {
 
     /// Write the next file: the values this build put, and the old ones it
     /// used. An unchanged store (nothing put, every old value used) is left
-    /// as it is.
-    pub fn save(self) -> std::io::Result<()> {
-        let Store {
-            path,
-            version,
-            old,
-            old_index,
-            next,
-            ..
-        } = self;
-        let Next { used, file, failed } = next.into_inner().unwrap_or_else(|p| p.into_inner());
-        if let Some(e) = failed {
-            if let Some(f) = file {
-                let _ = std::fs::remove_file(&f.tmp);
-            }
-            return Err(e);
+    /// as it is. While at least half of the previous file's values are still
+    /// used, it is updated in place (a rebuild after a small change writes
+    /// only what changed); otherwise it is rewritten with only what was used.
+    /// Once saved, the store takes no more values.
+    pub fn save(&self) -> std::io::Result<()> {
+        let Next { used, file, failed } = {
+            let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+            std::mem::take(&mut *next)
+        };
+        let tmp = file.as_ref().map(|f| f.tmp.clone());
+        let saved = match failed {
+            Some(e) => Err(e),
+            None => self.write_next(used, file),
+        };
+        if let Some(t) = tmp.filter(|t| t.exists()) {
+            let _ = std::fs::remove_file(t);
         }
-        if file.is_none() && used.len() == old_index.len() {
+        saved
+    }
+
+    fn write_next(&self, used: HashSet<Key>, file: Option<NextFile>) -> std::io::Result<()> {
+        if file.is_none() && used.len() == self.old_index.len() {
             return Ok(());
+        }
+        // Old values in file order, so the same values give the same file.
+        let mut kept: Vec<(Key, u64, u32)> = used
+            .iter()
+            .filter_map(|k| self.old_index.get(k).map(|&(o, l)| (*k, o, l)))
+            .collect();
+        kept.sort_by_key(|&(_, offset, _)| offset);
+        // Dead bytes: values not used now, and those earlier in-place
+        // updates left behind.
+        let live: u64 = kept.iter().map(|&(_, _, l)| u64::from(l)).sum();
+        let dead = self.old_end.saturating_sub(HEADER + live);
+        if self.old.is_some() && dead <= live {
+            return append_in_place(&self.path, self.old_end, kept, file);
         }
         let mut file = match file {
             Some(f) => f,
-            None => NextFile::create(&path, &version)?,
+            None => NextFile::create(&self.path, &self.version)?,
         };
-        let copied = (|| {
-            let mut buf = Vec::new();
-            for key in &used {
-                let (Some(old), Some(&(offset, len))) = (&old, old_index.get(key)) else {
-                    continue;
-                };
-                buf.resize(len as usize, 0);
-                old.read_exact_at(&mut buf, offset)?;
-                file.append(key, &buf)?;
-            }
-            Ok(())
-        })();
-        if let Err(e) = copied {
-            let _ = std::fs::remove_file(&file.tmp);
-            return Err(e);
+        let mut buf = Vec::new();
+        for (key, offset, len) in kept {
+            let Some(old) = &self.old else { break };
+            buf.resize(len as usize, 0);
+            old.read_exact_at(&mut buf, offset)?;
+            file.append(&key, &buf)?;
         }
-        let tmp = file.tmp.clone();
-        file.finish(&path).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
+        file.finish(&self.path)
+    }
+}
+
+impl Drop for Store {
+    /// A build that stopped before saving leaves no temporary file behind.
+    fn drop(&mut self) {
+        if let Ok(next) = self.next.get_mut()
+            && let Some(f) = next.file.take()
+        {
+            let tmp = f.tmp.clone();
+            drop(f);
+            let _ = std::fs::remove_file(tmp);
+        }
     }
 }
 
@@ -296,6 +385,43 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("s.bin")]);
+    }
+
+    #[test]
+    fn small_changes_update_the_file_in_place_and_it_stays_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.bin");
+        let value = |n: u8, round: u8| vec![n ^ round; 100];
+        let s = Store::open(&path, "v1");
+        for n in 0..10 {
+            s.put(&key(n), &value(n, 0));
+        }
+        s.save().unwrap();
+        let compact = std::fs::metadata(&path).unwrap().len();
+        let mut sizes = Vec::new();
+        for round in 1..=25u8 {
+            // One value of ten changes: nine are read, one is new.
+            let changed = round % 10;
+            let s = Store::open(&path, "v1");
+            for n in (0..10).filter(|&n| n != changed) {
+                assert_eq!(s.get(&key(n)).unwrap().len(), 100);
+            }
+            s.put(&key(changed), &value(changed, round));
+            s.save().unwrap();
+            let s = Store::open(&path, "v1");
+            assert_eq!(s.get(&key(changed)), Some(value(changed, round)));
+            sizes.push(std::fs::metadata(&path).unwrap().len());
+        }
+        // In place at first (the file grows by one value a round), then
+        // rewritten once half of it is dead.
+        assert_eq!(sizes[0], compact + 100, "{sizes:?}");
+        assert!(sizes.iter().all(|&s| s <= 2 * compact + 200), "{sizes:?}");
+        assert!(
+            sizes.windows(2).any(|w| w[1] < w[0]),
+            "compacted: {sizes:?}"
+        );
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1);
     }
 
     #[test]

@@ -182,11 +182,22 @@ impl Highlighter {
         self.cache.as_ref().map_or(Ok(()), cache::Cache::save)
     }
 
-    /// Keep a block's cached highlighting for the next build although this
-    /// build did not highlight it (its page's rendering was reused whole).
-    pub fn keep_cached(&self, code: &str, info: &FenceInfo) {
+    /// The key of a block's highlighting in the persistent cache (`None`
+    /// without one).
+    pub fn cache_key(&self, code: &str, info: &FenceInfo) -> Option<[u8; 32]> {
+        self.cache
+            .as_ref()
+            .map(|_| cache::key(code, info, &self.pkg_url))
+    }
+
+    /// Keep blocks' cached highlighting, by [`Self::cache_key`], for the next
+    /// build although this build did not highlight them (their page's
+    /// rendering was reused whole).
+    pub fn keep_cached(&self, keys: &[[u8; 32]]) {
         if let Some(cache) = &self.cache {
-            cache.keep(&cache::key(code, info, &self.pkg_url));
+            for key in keys {
+                cache.keep(key);
+            }
         }
     }
 
@@ -215,6 +226,11 @@ pub struct Session<'a> {
 }
 
 impl Session<'_> {
+    /// The highlighter this session belongs to.
+    pub fn highlighter(&self) -> &Highlighter {
+        self.hl
+    }
+
     /// Highlight `code` for a fence with `info` into a `<pre>` block.
     pub fn render(&mut self, code: &str, info: &FenceInfo) -> Highlighted {
         let Some(cache) = &self.hl.cache else {

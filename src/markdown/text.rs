@@ -56,6 +56,12 @@ impl PageText {
         self.unpacked().1
     }
 
+    /// Whether a code block satisfies `f`, judged without unpacking: `f`
+    /// sees each block's fence and flags, and its code only when not packed.
+    pub fn any_block(&self, f: impl Fn(&CodeBlock) -> bool) -> bool {
+        self.code_blocks.iter().any(f)
+    }
+
     /// The text parts with their text.
     pub fn parts(&self) -> Cow<'_, [TextPart]> {
         self.unpacked().0

@@ -115,7 +115,7 @@ struct Stores {
 impl Stores {
     fn open(dir: &std::path::Path) -> Stores {
         Stores {
-            markdown: Store::open(&dir.join("markdown.bin"), "markdown-1"),
+            markdown: Store::open(&dir.join("markdown.bin"), "markdown-2"),
             terms: Store::open(&dir.join("terms.bin"), search::TERMS_VERSION),
             outputs: Store::open(&dir.join("outputs.bin"), "outputs-1"),
         }

@@ -101,20 +101,10 @@ pub(super) fn render_markdown(
                     .is_none()
                     .then(|| store.and_then(|s| from_store(s, key, hl)))
                     .flatten();
-                let fresh = reused.is_none() && stored.is_none();
-                let mut r = reused.or(stored).unwrap_or_else(|| {
-                    let mut r = markdown::render(
-                        &ctx,
-                        session,
-                        &f.rel,
-                        &f.display,
-                        &f.body,
-                        f.body_line,
-                        f.line_map.as_deref().map(Vec::as_slice),
-                    );
-                    r.source_key = *key;
-                    Arc::new(r)
-                });
+                let mut r = match reused.or(stored) {
+                    Some(r) => r,
+                    None => render_fresh(&ctx, session, f, key, store),
+                };
                 if text == super::SourceText::Free {
                     if let Some(f) = Arc::get_mut(f) {
                         f.body = String::new();
@@ -123,13 +113,6 @@ pub(super) fn render_markdown(
                         r.html.pack();
                         r.text.pack();
                     }
-                }
-                // A page with warnings is rendered every time, so its
-                // warnings always come out (they are not stored).
-                if let Some(s) = store.filter(|_| fresh && r.warnings.is_empty())
-                    && let Ok(bytes) = postcard::to_stdvec(&*r)
-                {
-                    s.put(key, &bytes);
                 }
                 r
             },
@@ -141,14 +124,53 @@ pub(super) fn render_markdown(
     rendered
 }
 
-/// A rendering stored by an earlier build; its code blocks' highlighting is
-/// kept in the highlight cache although this build does not read it.
-fn from_store(store: &Store, key: &[u8; 32], hl: &Highlighter) -> Option<Arc<Rendered>> {
-    let mut r: Rendered = postcard::from_bytes(&store.get(key)?).ok()?;
+/// Render one file's Markdown, and store the rendering (packed, with its
+/// blocks' highlight cache keys) unless it has warnings: a page with
+/// warnings is rendered every time, so its warnings always come out.
+fn render_fresh(
+    ctx: &markdown::Context<'_>,
+    session: &mut crate::highlight::Session<'_>,
+    f: &SourceFile,
+    key: &[u8; 32],
+    store: Option<&Store>,
+) -> Arc<Rendered> {
+    let mut r = markdown::render(
+        ctx,
+        session,
+        &f.rel,
+        &f.display,
+        &f.body,
+        f.body_line,
+        f.line_map.as_deref().map(Vec::as_slice),
+    );
     r.source_key = *key;
-    for b in r.text.code_blocks().iter() {
-        hl.keep_cached(&b.code, &b.info);
+    if let Some(s) = store.filter(|_| r.warnings.is_empty()) {
+        let hl = session.highlighter();
+        let highlighted: Vec<[u8; 32]> = r
+            .text
+            .code_blocks()
+            .iter()
+            .filter_map(|b| hl.cache_key(&b.code, &b.info))
+            .collect();
+        // Stored packed, as `build` holds it (packing is done once).
+        r.html.pack();
+        r.text.pack();
+        if let Ok(bytes) = postcard::to_stdvec(&(&r, &highlighted)) {
+            s.put(key, &bytes);
+        }
     }
+    Arc::new(r)
+}
+
+/// A rendering stored by an earlier build, stored with the highlight cache
+/// keys of its code blocks: they are kept in that cache although this build
+/// does not read them (a later change to the set of pages renders every page
+/// again, and their code then need not be highlighted again).
+fn from_store(store: &Store, key: &[u8; 32], hl: &Highlighter) -> Option<Arc<Rendered>> {
+    let (mut r, highlighted): (Rendered, Vec<[u8; 32]>) =
+        postcard::from_bytes(&store.get(key)?).ok()?;
+    r.source_key = *key;
+    hl.keep_cached(&highlighted);
     Some(Arc::new(r))
 }
 
