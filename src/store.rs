@@ -32,12 +32,15 @@ const FOOTER: u64 = 8 + 8 + 8;
 /// A key: a hash of everything the value depends on.
 pub type Key = [u8; 32];
 
+/// Where each value of a file is: offset and length.
+type Index = HashMap<Key, (u64, u32)>;
+
 /// An open store: the previous file's index, and the next file being written.
 pub struct Store {
     path: PathBuf,
     version: [u8; 32],
     old: Option<File>,
-    old_index: HashMap<Key, (u64, u32)>,
+    old_index: Index,
     /// Where the previous file's values end (its index starts).
     old_end: u64,
     next: Mutex<Next>,
@@ -162,7 +165,7 @@ fn append_in_place(
 }
 
 /// The index of a store file, or `None` when it is not one of this version.
-fn read_index(file: &File, version: &[u8; 32]) -> Option<(HashMap<Key, (u64, u32)>, u64)> {
+fn read_index(file: &File, version: &[u8; 32]) -> Option<(Index, u64)> {
     let size = file.metadata().ok()?.len();
     if size < HEADER + FOOTER {
         return None;
