@@ -15,7 +15,7 @@ use crate::store::Store;
 
 /// Bump when what is counted, or how, changes: stored counts of another
 /// version are not read.
-pub const VERSION: &str = "terms-1";
+pub const VERSION: &str = "terms-2";
 
 /// Term counts of one document.
 #[derive(Default)]
@@ -71,7 +71,7 @@ impl TermCounts {
 /// fields and in the body; packed into one posting value by the indexer).
 /// One allocation a document instead of one a term: a site's documents hold
 /// millions of term occurrences.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub(super) struct Terms {
     text: String,
     /// End of each term in `text` (it starts where the previous one ends),
@@ -111,51 +111,18 @@ impl Terms {
     }
 }
 
-/// What the store keeps of one part (borrowing from the stored bytes).
+/// The counts of one part of a page, and what its document shows of it (as
+/// the store keeps it: a few buffers a part, quick to read back).
 #[derive(Serialize, Deserialize)]
-struct Stored<'a> {
-    heading: Option<usize>,
-    snippet: &'a str,
-    #[serde(borrow)]
-    terms: Vec<(&'a str, u32, u32)>,
-    len: u32,
-}
-
-/// One part counted now, before it is stored.
-struct Fresh {
-    heading: Option<usize>,
-    snippet: String,
-    terms: Vec<(String, u32, u32)>,
-    len: u32,
-}
-
-/// The counts of one part of a page, and what its document shows of it.
 pub(super) struct PartCounts {
     /// Index into the page's headings of the heading that opens the part.
     pub(super) heading: Option<usize>,
     /// The start of the prose, for the result's snippet.
     pub(super) snippet: String,
-    /// Term, weighted count in the heading, weighted count in the body.
+    /// Terms with their weighted counts in the heading and in the body.
     pub(super) terms: Terms,
     /// Body terms counted (the document's length for BM25).
     pub(super) len: u32,
-}
-
-impl From<Stored<'_>> for PartCounts {
-    fn from(s: Stored<'_>) -> Self {
-        let mut terms = Terms::default();
-        terms.text.reserve(s.terms.iter().map(|t| t.0.len()).sum());
-        terms.list.reserve(s.terms.len());
-        for (t, fields, body) in s.terms {
-            terms.push(t, fields, body);
-        }
-        PartCounts {
-            heading: s.heading,
-            snippet: s.snippet.to_string(),
-            terms,
-            len: s.len,
-        }
-    }
 }
 
 /// The counts of every part of a page: stored ones when `key` names some,
@@ -168,12 +135,12 @@ pub(super) fn page_counts(
     // A zero key: the rendering came from nowhere a store knows.
     let store = store.filter(|_| *key != [0; 32]);
     if let Some(bytes) = store.and_then(|s| s.get(key))
-        && let Ok(stored) = postcard::from_bytes::<Vec<Stored<'_>>>(&bytes)
+        && let Ok(stored) = postcard::from_bytes(&bytes)
     {
-        return stored.into_iter().map(PartCounts::from).collect();
+        return stored;
     }
     let (parts, code_blocks) = text.unpacked();
-    let counted: Vec<Fresh> = parts
+    let counted: Vec<PartCounts> = parts
         .iter()
         .enumerate()
         .map(|(k, part)| {
@@ -191,31 +158,23 @@ pub(super) fn page_counts(
             for line in code.flat_map(|b| b.code.lines()) {
                 counts.add(line, 1, true);
             }
-            Fresh {
+            let mut terms = Terms::default();
+            let len = counts.len;
+            for (t, fields, body) in counts.into_terms() {
+                terms.push(&t, fields, body);
+            }
+            PartCounts {
                 heading: part.heading,
                 snippet: truncate_chars(&part.text, SNIPPET),
-                len: counts.len,
-                terms: counts.into_terms(),
+                len,
+                terms,
             }
         })
         .collect();
-    let stored: Vec<Stored<'_>> = counted
-        .iter()
-        .map(|f| Stored {
-            heading: f.heading,
-            snippet: &f.snippet,
-            terms: f
-                .terms
-                .iter()
-                .map(|(t, a, b)| (t.as_str(), *a, *b))
-                .collect(),
-            len: f.len,
-        })
-        .collect();
     if let Some(s) = store
-        && let Ok(bytes) = postcard::to_stdvec(&stored)
+        && let Ok(bytes) = postcard::to_stdvec(&counted)
     {
         s.put(key, &bytes);
     }
-    stored.into_iter().map(PartCounts::from).collect()
+    counted
 }

@@ -251,10 +251,13 @@ struct Collected {
     doc_len: Vec<u32>,
     /// Exact keys (rule ids, alert names) -> the document they name.
     exact: Vec<(String, u32)>,
-    /// Term -> (document, packed weighted counts). Document numbers are
+    /// Term -> its number in `lists`: a term is looked up by `&str` and
+    /// allocated once, not once a posting.
+    terms: HashMap<String, u32>,
+    /// Each term's (document, packed weighted counts). Document numbers are
     /// `u32`: eight bytes a posting instead of sixteen, on large sites the
     /// index's largest table.
-    postings: HashMap<String, shards::List>,
+    lists: Vec<shards::List>,
 }
 
 impl Collected {
@@ -271,6 +274,24 @@ impl Collected {
         self.pending.push(a.doc);
         self.doc_len.push(a.len);
         (id, a.terms)
+    }
+
+    /// Append a document's postings to its terms' lists (in document
+    /// order, as documents are numbered).
+    fn add_postings(&mut self, id: u32, terms: &counts::Terms) {
+        for (t, fields, body) in terms.iter() {
+            let i = match self.terms.get(t) {
+                Some(&i) => i as usize,
+                None => {
+                    let i = self.lists.len();
+                    let n = u32::try_from(i).expect("fewer than 4 billion terms");
+                    self.terms.insert(t.to_string(), n);
+                    self.lists.push(Vec::new());
+                    i
+                }
+            };
+            self.lists[i].push((id, pack(fields, body)));
+        }
     }
 
     /// Write every full chunk of pending documents (`all`: the last, partial
@@ -323,9 +344,14 @@ pub fn write_index(
         runs,
         doc_len,
         exact,
-        postings,
+        terms,
+        mut lists,
         ..
     } = collect(site, (texts, store), sink)?;
+    let postings = terms
+        .into_iter()
+        .map(|(t, i)| (t, std::mem::take(&mut lists[i as usize])))
+        .collect();
     let mut postings = score(postings, &doc_len, exact);
     // Common terms keep their best postings in their shard; the rest go to
     // a file of their own.
@@ -390,7 +416,8 @@ fn collect(
         runs: Vec::new(),
         doc_len: Vec::new(),
         exact: Vec::new(),
-        postings: HashMap::default(),
+        terms: HashMap::default(),
+        lists: Vec::new(),
     };
     // Reading order first, then the pages no navigation lists (MkDocs and
     // SUMMARY.md sites build them too, and readers find them by search).
@@ -419,33 +446,8 @@ fn collect(
             numbered.extend(docs.into_iter().map(|a| c.add_doc(a)));
         }
         c.flush(sink, false)?;
-        // Group the chunk's postings by term in parallel, then fold them in
-        // with one lookup per term instead of one per posting.
-        let partial = numbered
-            .into_par_iter()
-            .fold(
-                HashMap::<String, shards::List>::default,
-                |mut m, (id, terms)| {
-                    for (t, fields, body) in terms.iter() {
-                        let tf = pack(fields, body);
-                        match m.get_mut(t) {
-                            Some(list) => list.push((id, tf)),
-                            None => {
-                                m.insert(t.to_string(), vec![(id, tf)]);
-                            }
-                        }
-                    }
-                    m
-                },
-            )
-            .reduce(HashMap::default, |mut a, b| {
-                for (t, v) in b {
-                    a.entry(t).or_default().extend(v);
-                }
-                a
-            });
-        for (t, v) in partial {
-            c.postings.entry(t).or_default().extend(v);
+        for (id, terms) in numbered {
+            c.add_postings(id, &terms);
         }
     }
     c.flush(sink, true)?;
