@@ -200,7 +200,7 @@ fn write_site(
             r.html = Default::default();
         }
     }
-    let outputs = prepared.finish(site, None, pages)?;
+    let outputs = prepared.finish(site, (None, Some(&earlier)), pages)?;
     phase("render", t);
     let t = Instant::now();
     let (index_error, search_bytes) = write_search(site, stores.terms, &sink);

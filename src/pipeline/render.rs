@@ -84,7 +84,7 @@ pub fn render_site(
 ) -> Result<Vec<Output>, Diagnostics> {
     let prepared = Prepared::new(site, cache)?;
     let pages = prepared.pages(site, cache, sink, None);
-    prepared.finish(site, cache, pages)
+    prepared.finish(site, (cache, None), pages)
 }
 
 /// What every file of one rendering shares, made once: templates,
@@ -157,11 +157,12 @@ impl Prepared {
     pub fn finish(
         self,
         site: &Site,
-        cache: Option<&PageCache>,
+        (cache, earlier): (Option<&PageCache>, Option<&Earlier<'_>>),
         mut results: Vec<Result<Output, Diagnostic>>,
     ) -> Result<Vec<Output>, Diagnostics> {
         let r = self.renderer(site);
-        results.extend(site_wide_pages(site, &r, &self.css, cache, &self.signature));
+        let reuse = (cache, earlier, &self.signature);
+        results.extend(site_wide_pages(site, &r, &self.css, reuse));
         let (mut outputs, mut errors) = (self.statics, Vec::new());
         for res in results {
             match res {
@@ -364,18 +365,31 @@ fn render_pages(
 /// Site-wide pages (generated section indexes, rules, tags, search, 404).
 /// They depend only on what the signature covers: `serve` reuses them until
 /// it changes (the rules index alone is a large page on a big site).
+/// `build` keeps them from the previous output when an earlier build wrote
+/// them for the same signature.
 fn site_wide_pages(
     site: &Site,
     r: &Renderer<'_>,
     css: &str,
-    cache: Option<&PageCache>,
-    signature: &blake3::Hash,
+    (cache, earlier, signature): (Option<&PageCache>, Option<&Earlier<'_>>, &blake3::Hash),
 ) -> Vec<Result<Output, Diagnostic>> {
     let cached = cache
         .and_then(|c| c.generated.lock().ok().and_then(|g| g.clone()))
         .filter(|(k, _)| *k == *signature.as_bytes());
     if let Some((_, outputs)) = cached {
         return outputs.into_iter().map(Ok).collect();
+    }
+    let key = *blake3::Hasher::new()
+        .update(b"site-wide pages\0")
+        .update(signature.as_bytes())
+        .finalize()
+        .as_bytes();
+    if let Some(e) = earlier {
+        match kept_whole(e, &key) {
+            Ok(true) => return Vec::new(),
+            Ok(false) => {}
+            Err(d) => return vec![Err(d)],
+        }
     }
     let generated: Vec<Result<Output, Diagnostic>> = site_pages(site, r, css)
         .into_iter()
@@ -390,7 +404,35 @@ fn site_wide_pages(
             *g = Some((*signature.as_bytes(), ok));
         }
     }
+    if let (Some(e), true) = (earlier, generated.iter().all(Result::is_ok)) {
+        let files: Vec<(&str, [u8; 32])> = generated
+            .iter()
+            .flatten()
+            .map(|o| (o.path.as_str(), *blake3::hash(&o.bytes).as_bytes()))
+            .collect();
+        if let Ok(bytes) = postcard::to_stdvec(&files) {
+            e.record.put(&key, &bytes);
+        }
+    }
     generated
+}
+
+/// Whether every file an earlier build recorded under `key` was kept from
+/// the previous output (`false`: they must be rendered again).
+fn kept_whole(e: &Earlier<'_>, key: &[u8; 32]) -> Result<bool, Diagnostic> {
+    let Some(files) = e
+        .record
+        .get(key)
+        .and_then(|b| postcard::from_bytes::<Vec<(String, [u8; 32])>>(&b).ok())
+    else {
+        return Ok(false);
+    };
+    for (path, hash) in &files {
+        if !(e.keep)(path, hash)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Aliases: redirect pages to the page that names them.
