@@ -16,7 +16,9 @@
 //!
 //! Commands reuse the stages: [`check`] runs 1-5 and adds slower checks
 //! ([`external`] links, gofmt/vet); [`serve`] runs 1-6 through its caches;
-//! [`report`] prints findings; [`scaffold`] writes new pages.
+//! [`report`] prints findings; [`scaffold`] writes new pages. `build` keeps
+//! what a rebuild can reuse in [`store`] files (highlighting, rendered
+//! Markdown, search term counts, which output each page produced).
 
 pub mod alloc;
 pub mod changes;
