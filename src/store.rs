@@ -207,7 +207,9 @@ impl Store {
     pub fn open(path: &Path, version: &str) -> Store {
         let mut h = blake3::Hasher::new();
         h.update(version.as_bytes());
-        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        // The source the program was built from (build.rs): another build
+        // of handbook, even of the same version, may render differently.
+        h.update(env!("HANDBOOK_SOURCE_ID").as_bytes());
         let version = *h.finalize().as_bytes();
         let old = File::open(path).ok();
         let (old_index, old_end) = old
