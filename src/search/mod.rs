@@ -251,6 +251,14 @@ struct Collected {
     doc_len: Vec<u32>,
     /// Exact keys (rule ids, alert names) -> the document they name.
     exact: Vec<(String, u32)>,
+    /// Every term's postings so far.
+    postings: Gathered,
+}
+
+/// Postings as documents are numbered: raw weighted counts, in document
+/// order.
+#[derive(Default)]
+struct Gathered {
     /// Term -> its number in `lists`: a term is looked up by `&str` and
     /// allocated once, not once a posting.
     terms: HashMap<String, u32>,
@@ -258,6 +266,34 @@ struct Collected {
     /// `u32`: eight bytes a posting instead of sixteen, on large sites the
     /// index's largest table.
     lists: Vec<shards::List>,
+}
+
+impl Gathered {
+    /// Append a document's postings to its terms' lists.
+    fn add(&mut self, id: u32, terms: &counts::Terms) {
+        for (t, fields, body) in terms.iter() {
+            let i = match self.terms.get(t) {
+                Some(&i) => i as usize,
+                None => {
+                    let i = self.lists.len();
+                    let n = u32::try_from(i).expect("fewer than 4 billion terms");
+                    self.terms.insert(t.to_string(), n);
+                    self.lists.push(Vec::new());
+                    i
+                }
+            };
+            self.lists[i].push((id, pack(fields, body)));
+        }
+    }
+
+    /// Term -> postings.
+    fn into_map(self) -> HashMap<String, shards::List> {
+        let Gathered { terms, mut lists } = self;
+        terms
+            .into_iter()
+            .map(|(t, i)| (t, std::mem::take(&mut lists[i as usize])))
+            .collect()
+    }
 }
 
 impl Collected {
@@ -274,24 +310,6 @@ impl Collected {
         self.pending.push(a.doc);
         self.doc_len.push(a.len);
         (id, a.terms)
-    }
-
-    /// Append a document's postings to its terms' lists (in document
-    /// order, as documents are numbered).
-    fn add_postings(&mut self, id: u32, terms: &counts::Terms) {
-        for (t, fields, body) in terms.iter() {
-            let i = match self.terms.get(t) {
-                Some(&i) => i as usize,
-                None => {
-                    let i = self.lists.len();
-                    let n = u32::try_from(i).expect("fewer than 4 billion terms");
-                    self.terms.insert(t.to_string(), n);
-                    self.lists.push(Vec::new());
-                    i
-                }
-            };
-            self.lists[i].push((id, pack(fields, body)));
-        }
     }
 
     /// Write every full chunk of pending documents (`all`: the last, partial
@@ -344,14 +362,10 @@ pub fn write_index(
         runs,
         doc_len,
         exact,
-        terms,
-        mut lists,
+        postings,
         ..
     } = collect(site, (texts, store), sink)?;
-    let postings = terms
-        .into_iter()
-        .map(|(t, i)| (t, std::mem::take(&mut lists[i as usize])))
-        .collect();
+    let postings = postings.into_map();
     let mut postings = score(postings, &doc_len, exact);
     // Common terms keep their best postings in their shard; the rest go to
     // a file of their own.
@@ -416,8 +430,7 @@ fn collect(
         runs: Vec::new(),
         doc_len: Vec::new(),
         exact: Vec::new(),
-        terms: HashMap::default(),
-        lists: Vec::new(),
+        postings: Gathered::default(),
     };
     // Reading order first, then the pages no navigation lists (MkDocs and
     // SUMMARY.md sites build them too, and readers find them by search).
@@ -432,23 +445,35 @@ fn collect(
         .chain((0..site.pages.len()).filter(|&i| !listed[i]))
         .filter(|i| !site.skips.pages.contains(i))
         .collect();
+    // A chunk's postings are gathered (one thread) while the next chunk is
+    // analysed (the others).
+    let mut numbered: Vec<(u32, counts::Terms)> = Vec::new();
     for chunk in pages.chunks(512) {
         let first_row = c.pages.len();
-        let analysed: Vec<(PageRow, Vec<Analysed>)> = chunk
-            .par_iter()
-            .enumerate()
-            .map(|(k, &pi)| analyse_page(site, (pi, first_row + k), &texts, store))
-            .collect();
+        let postings = &mut c.postings;
+        let (analysed, ()) = rayon::join(
+            || -> Vec<(PageRow, Vec<Analysed>)> {
+                chunk
+                    .par_iter()
+                    .enumerate()
+                    .map(|(k, &pi)| analyse_page(site, (pi, first_row + k), &texts, store))
+                    .collect()
+            },
+            || {
+                for (id, terms) in numbered.drain(..) {
+                    postings.add(id, &terms);
+                }
+            },
+        );
         texts.free(chunk);
-        let mut numbered: Vec<(u32, counts::Terms)> = Vec::new();
         for (row, docs) in analysed {
             c.pages.push(row);
             numbered.extend(docs.into_iter().map(|a| c.add_doc(a)));
         }
         c.flush(sink, false)?;
-        for (id, terms) in numbered {
-            c.add_postings(id, &terms);
-        }
+    }
+    for (id, terms) in numbered {
+        c.postings.add(id, &terms);
     }
     c.flush(sink, true)?;
     Ok(c)
