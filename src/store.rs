@@ -6,11 +6,15 @@
 //! under 32-byte keys (hashes of everything a value depends on, so a stale
 //! entry is never found, only left unused). The previous file is not read
 //! into memory: its index is, and a value is read with one positioned read
-//! when asked for. The next file is written as the build goes (new values
-//! appended, used old ones copied at [`Store::save`]) and renamed over the
-//! old one, so the file holds only what the last build used and never grows
-//! without bound. Anything unreadable (missing, truncated, another version)
-//! is an empty store: a cache can only cost speed, never correctness.
+//! when asked for. New values are written to a temporary file as the build
+//! goes; [`Store::save`] appends them to the old file in place while at least
+//! half of it is still used (a small change writes only what changed), else
+//! writes a new file of the values used and renames it over the old one, so
+//! the file never grows without bound. Anything unreadable (missing,
+//! truncated, another version) is an empty store: a cache can only cost
+//! speed, never correctness. A store is used by one process at a time (an
+//! advisory lock on `<file>.lock`): a second build running at once works
+//! without it rather than read values being rewritten.
 //!
 //! Layout: `MAGIC`, the version hash (32 bytes), the values back to back,
 //! then the index (key, offset u64, length u32 per entry), the entry count
@@ -47,6 +51,9 @@ pub struct Store {
     /// Values read and values put by this build (`HANDBOOK_STATS`).
     read: AtomicUsize,
     written: AtomicUsize,
+    /// The lock held from opening to saving; `None`: another build holds
+    /// it, and this store reads nothing and saves nothing.
+    lock: Option<File>,
 }
 
 #[derive(Default)]
@@ -164,6 +171,24 @@ fn append_in_place(
     file.set_len(len)
 }
 
+/// An exclusive lock on `<path>.lock`, or `None` when another process holds
+/// it (or it cannot be made: a read-only cache folder).
+fn lock(path: &Path) -> Option<File> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).ok()?;
+    }
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(PathBuf::from(name))
+        .ok()?;
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive).ok()?;
+    Some(file)
+}
+
 /// The index of a store file, or `None` when it is not one of this version.
 fn read_index(file: &File, version: &[u8; 32]) -> Option<(Index, u64)> {
     let size = file.metadata().ok()?.len();
@@ -211,7 +236,8 @@ impl Store {
         // of handbook, even of the same version, may render differently.
         h.update(env!("HANDBOOK_SOURCE_ID").as_bytes());
         let version = *h.finalize().as_bytes();
-        let old = File::open(path).ok();
+        let lock = lock(path);
+        let old = lock.as_ref().and_then(|_| File::open(path).ok());
         let (old_index, old_end) = old
             .as_ref()
             .and_then(|f| read_index(f, &version))
@@ -225,6 +251,7 @@ impl Store {
             next: Mutex::new(Next::default()),
             read: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
+            lock,
         }
     }
 
@@ -265,6 +292,9 @@ impl Store {
         let Ok(mut next) = self.next.lock() else {
             return;
         };
+        if self.lock.is_none() {
+            return;
+        }
         let put = next.file.as_ref().is_some_and(|f| f.put.contains_key(key));
         if next.failed.is_some() || next.used.contains(key) || put {
             return;
@@ -305,11 +335,15 @@ impl Store {
         if let Some(t) = tmp.filter(|t| t.exists()) {
             let _ = std::fs::remove_file(t);
         }
+        // Done with the file: the next build may open it now.
+        if let Some(l) = &self.lock {
+            let _ = rustix::fs::flock(l, rustix::fs::FlockOperation::Unlock);
+        }
         saved
     }
 
     fn write_next(&self, used: HashSet<Key>, file: Option<NextFile>) -> std::io::Result<()> {
-        if file.is_none() && used.len() == self.old_index.len() {
+        if self.lock.is_none() || (file.is_none() && used.len() == self.old_index.len()) {
             return Ok(());
         }
         // Old values in file order, so the same values give the same file.
@@ -383,13 +417,19 @@ mod tests {
         assert_eq!(s.get(&key(2)), None, "not used by the last build");
         assert_eq!(s.get(&key(3)).as_deref(), Some(&b""[..]));
         assert_eq!(s.get(&key(4)).as_deref(), Some(&b"four"[..]));
+        drop(s);
         // Another version of the values starts empty.
         assert_eq!(Store::open(&path, "v2").get(&key(1)), None);
         let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("s.bin")]);
+        let mut leftovers = leftovers;
+        leftovers.sort();
+        assert_eq!(
+            leftovers,
+            ["s.bin", "s.bin.lock"].map(std::ffi::OsString::from)
+        );
     }
 
     #[test]
@@ -426,7 +466,27 @@ mod tests {
             "compacted: {sizes:?}"
         );
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
-        assert_eq!(leftovers, 1);
+        assert_eq!(leftovers, 2, "the store and its lock file");
+    }
+
+    #[test]
+    fn a_store_open_elsewhere_is_neither_read_nor_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.bin");
+        let s = Store::open(&path, "v1");
+        s.put(&key(1), b"one");
+        s.save().unwrap();
+        let first = Store::open(&path, "v1");
+        let second = Store::open(&path, "v1");
+        assert_eq!(second.get(&key(1)), None, "the first holds the lock");
+        second.put(&key(2), b"two");
+        second.save().unwrap();
+        assert_eq!(first.get(&key(1)).as_deref(), Some(&b"one"[..]));
+        first.save().unwrap();
+        drop((first, second));
+        let s = Store::open(&path, "v1");
+        assert_eq!(s.get(&key(1)).as_deref(), Some(&b"one"[..]));
+        assert_eq!(s.get(&key(2)), None, "the second saved nothing");
     }
 
     #[test]

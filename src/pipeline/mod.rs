@@ -181,6 +181,9 @@ fn write_site(
     };
     let prepared = render::Prepared::new(site, None)?;
     let keep = |rel: &str, hash: &[u8; 32]| {
+        if stopped() {
+            return Err(interrupted());
+        }
         let kept = staging.keep(rel, hash)?;
         if kept {
             written.fetch_add(1, Ordering::Relaxed);
@@ -243,11 +246,7 @@ fn write_site(
 
 /// The search index, its files handed to `sink` as they are made (like the
 /// pages); returns the error that stopped it, if any, and the bytes written.
-fn write_search(
-    site: &mut Site,
-    terms: &Store,
-    sink: &(dyn Fn(&Output) -> Result<(), Diagnostic> + Sync),
-) -> (Option<Diagnostic>, u64) {
+fn write_search(site: &mut Site, terms: &Store, sink: &Sink<'_>) -> (Option<Diagnostic>, u64) {
     if !site.config.search.enabled {
         return (None, 0);
     }
