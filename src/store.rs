@@ -54,6 +54,8 @@ pub struct Store {
     /// The lock held from opening to saving; `None`: another build holds
     /// it, and this store reads nothing and saves nothing.
     lock: Option<File>,
+    /// Set by [`Store::save`]: values put later are not kept.
+    saved: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Default)]
@@ -252,6 +254,7 @@ impl Store {
             read: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
             lock,
+            saved: Default::default(),
         }
     }
 
@@ -292,7 +295,7 @@ impl Store {
         let Ok(mut next) = self.next.lock() else {
             return;
         };
-        if self.lock.is_none() {
+        if self.lock.is_none() || self.saved.load(Ordering::Relaxed) {
             return;
         }
         let put = next.file.as_ref().is_some_and(|f| f.put.contains_key(key));
@@ -321,10 +324,14 @@ impl Store {
     /// as it is. While at least half of the previous file's values are still
     /// used, it is updated in place (a rebuild after a small change writes
     /// only what changed); otherwise it is rewritten with only what was used.
-    /// Once saved, the store takes no more values.
+    /// Once saved, the store takes no more values (it still reads the
+    /// previous file's).
     pub fn save(&self) -> std::io::Result<()> {
         let Next { used, file, failed } = {
             let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+            if self.saved.swap(true, Ordering::Relaxed) {
+                return Ok(());
+            }
             std::mem::take(&mut *next)
         };
         let tmp = file.as_ref().map(|f| f.tmp.clone());
@@ -487,6 +494,37 @@ mod tests {
         let s = Store::open(&path, "v1");
         assert_eq!(s.get(&key(1)).as_deref(), Some(&b"one"[..]));
         assert_eq!(s.get(&key(2)), None, "the second saved nothing");
+    }
+
+    #[test]
+    fn a_saved_store_still_reads_and_takes_nothing_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.bin");
+        let s = Store::open(&path, "v1");
+        s.put(&key(1), b"one");
+        s.save().unwrap();
+        drop(s);
+        let s = Store::open(&path, "v1");
+        assert!(s.get(&key(1)).is_some());
+        s.save().unwrap();
+        // Read after saving (`serve` keeps reading the highlight cache).
+        assert_eq!(s.get(&key(1)).as_deref(), Some(&b"one"[..]));
+        s.put(&key(2), b"two");
+        s.save().unwrap();
+        assert_eq!(s.get(&key(2)), None);
+        drop(s);
+        let s = Store::open(&path, "v1");
+        assert_eq!(
+            s.get(&key(1)).as_deref(),
+            Some(&b"one"[..]),
+            "a second save changes nothing"
+        );
+        assert_eq!(s.get(&key(2)), None);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "no temporary file"
+        );
     }
 
     #[test]

@@ -309,6 +309,7 @@ fn report_output(out: &Path, n: usize) {
 /// `serve`: edit one page `edits` times, timing each save until the new
 /// version is served.
 fn measure_serve(site: &Path, edits: usize) {
+    let start = Instant::now();
     let handle = handbook::serve::start(handbook::serve::ServeOptions {
         root: site.to_path_buf(),
         bind: "127.0.0.1".parse().expect("loopback"),
@@ -316,6 +317,14 @@ fn measure_serve(site: &Path, edits: usize) {
         drafts: false,
     })
     .expect("start serve");
+    // This process is the server: its resident memory is the server's.
+    let kib = |field| handbook::pipeline::memory_kib(field).unwrap_or(0) * 1024;
+    println!(
+        "serve: started (site built in memory) in {:.2?}, resident {}, peak {}",
+        start.elapsed(),
+        mib(kib("VmRSS:")),
+        mib(kib("VmHWM:"))
+    );
     let page = site.join("content/standards/group-0/page-0.md");
     let original = std::fs::read_to_string(&page).expect("page");
     let mut lat = Vec::new();

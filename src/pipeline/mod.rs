@@ -112,10 +112,16 @@ struct Stores {
     outputs: Store,
 }
 
+/// The store of rendered Markdown under the cache folder `dir` (`serve`
+/// reads it too).
+pub fn markdown_store(dir: &std::path::Path) -> Store {
+    Store::open(&dir.join("markdown.bin"), "markdown-2")
+}
+
 impl Stores {
     fn open(dir: &std::path::Path) -> Stores {
         Stores {
-            markdown: Store::open(&dir.join("markdown.bin"), "markdown-2"),
+            markdown: markdown_store(dir),
             terms: Store::open(&dir.join("terms.bin"), search::TERMS_VERSION),
             outputs: Store::open(&dir.join("outputs.bin"), "outputs-1"),
         }

@@ -81,6 +81,8 @@ pub struct Shared {
     /// Canonical paths of the files the pages include (the last load's):
     /// an edit to one rebuilds the site even outside the content folder.
     included: RwLock<Arc<HashSet<PathBuf>>>,
+    /// The renderings an earlier `build` stored, for the first load only.
+    stored: Mutex<Option<crate::store::Store>>,
 }
 
 /// A running dev server.
@@ -147,16 +149,25 @@ impl Shared {
         cvar.notify_all();
     }
 
-    /// Load the site through the shared caches.
+    /// Load the site through the shared caches (the first time, also
+    /// through what an earlier `build` stored: then the stores are saved,
+    /// which keeps what this load added and frees them for the next build).
     fn load(&self) -> Result<site::Site, Diagnostics> {
-        let site = site::load(
-            &site::LoadOptions {
-                root: self.opts.root.clone(),
-                drafts: self.opts.drafts,
-            },
-            &self.hl,
-            Some(&self.markdown),
-        )?;
+        let opts = site::LoadOptions {
+            root: self.opts.root.clone(),
+            drafts: self.opts.drafts,
+        };
+        let stored = self.stored.lock().ok().and_then(|mut s| s.take());
+        let site = match &stored {
+            Some(store) => {
+                let site = site::load_stored(&opts, &self.hl, &self.markdown, store);
+                // A cache that cannot be written only costs speed.
+                let _ = store.save();
+                let _ = self.hl.save_cache();
+                site?
+            }
+            None => site::load(&opts, &self.hl, Some(&self.markdown))?,
+        };
         let included: HashSet<PathBuf> = site
             .pages
             .iter()
@@ -353,13 +364,17 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
     // A broken book.toml here is reported by the first rebuild; defaults keep
     // the server up until the author fixes it. (Changing `[go] pkg-url` takes
     // a restart: the highlighter lives as long as the server.)
-    let config = crate::project::open(&root)
-        .map(|p| p.config)
-        .unwrap_or_default();
+    let project = crate::project::open(&root).ok();
+    let cache_dir = project.as_ref().map(crate::project::Project::cache_dir);
+    let config = project.map(|p| p.config).unwrap_or_default();
     let shared = Arc::new(Shared {
         current: RwLock::new(Version::default()),
         changed: (Mutex::new(0), Condvar::new()),
-        hl: Highlighter::new().with_pkg_url(&config.go.pkg_url),
+        hl: match &cache_dir {
+            Some(dir) => Highlighter::with_cache(&dir.join("highlight.bin")),
+            None => Highlighter::new(),
+        }
+        .with_pkg_url(&config.go.pkg_url),
         markdown: MarkdownCache::default(),
         pages: PageCache::default(),
         opts: opts.clone(),
@@ -368,6 +383,7 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
         rebuilds: Default::default(),
         fatal: Default::default(),
         included: Default::default(),
+        stored: Mutex::new(cache_dir.as_deref().map(crate::pipeline::markdown_store)),
     });
     shared.rebuild();
     let server = Server::http(SocketAddr::new(opts.bind, opts.port))

@@ -311,6 +311,24 @@ pub fn load(
     load_project(project, opts.drafts, SourceText::Keep, hl, (cache, None))
 }
 
+/// [`load`], reusing the renderings an earlier `build` stored (`serve`'s
+/// first load, so it starts in seconds where a build ran before).
+pub fn load_stored(
+    opts: &LoadOptions,
+    hl: &Highlighter,
+    cache: &MarkdownCache,
+    store: &crate::store::Store,
+) -> Result<Site, Diagnostics> {
+    let project = crate::project::open(&opts.root)?;
+    load_project(
+        project,
+        opts.drafts,
+        SourceText::Keep,
+        hl,
+        (Some(cache), Some(store)),
+    )
+}
+
 /// The loading stages, from an opened project to a validated [`Site`].
 /// Renderings are reused from `serve`'s memory (`cache`) or from the files
 /// of earlier builds (`store`).
