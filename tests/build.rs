@@ -3,8 +3,6 @@
 mod common;
 
 use common::*;
-use std::collections::BTreeMap;
-use std::path::Path;
 
 fn built() -> tempfile::TempDir {
     let dir = fixture("basic");
@@ -173,24 +171,6 @@ fn runbooks_and_tracks() {
     assert!(m2.contains("<input type=\"checkbox\" class=\"task\" data-task=\"1\">"));
     let track = read(&p, "track/index.html");
     assert!(track.contains("data-modules=\"track/m1.html track/m2.html track/m3.html\""));
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 #[test]

@@ -8,23 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use common::{BUILD_EPOCH, copy_dir, fixture, read, write};
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap();
-            (
-                rel.to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
+use common::{BUILD_EPOCH, copy_dir, fixture, read, snapshot, write};
 
 /// Build `root`; returns each store's (values read, values written).
 fn build(root: &Path) -> BTreeMap<String, (usize, usize)> {
