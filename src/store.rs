@@ -22,7 +22,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -163,7 +163,8 @@ fn append_in_place(
         n.writer.flush()?;
         let mut values = File::open(&n.tmp)?;
         values.seek(SeekFrom::Start(HEADER))?;
-        at += std::io::copy(&mut (&mut values).take(n.len - HEADER), &mut file)?;
+        // The temporary file holds the header and the new values only.
+        at += std::io::copy(&mut values, &mut file)?;
         index.extend(n.index.iter().map(|&(k, o, l)| (k, o - HEADER + end, l)));
     }
     let mut w = BufWriter::new(&mut file);
@@ -194,23 +195,22 @@ fn lock(path: &Path) -> Option<File> {
 /// The index of a store file, or `None` when it is not one of this version.
 fn read_index(file: &File, version: &[u8; 32]) -> Option<(Index, u64)> {
     let size = file.metadata().ok()?.len();
-    if size < HEADER + FOOTER {
-        return None;
-    }
     let mut head = [0u8; HEADER as usize];
     file.read_exact_at(&mut head, 0).ok()?;
     if &head[..8] != MAGIC || head[8..] != version[..] {
         return None;
     }
     let mut foot = [0u8; FOOTER as usize];
-    file.read_exact_at(&mut foot, size - FOOTER).ok()?;
+    let index_end = size.checked_sub(FOOTER)?;
+    file.read_exact_at(&mut foot, index_end).ok()?;
     if &foot[16..] != MAGIC {
         return None;
     }
     let count = u64::from_le_bytes(foot[..8].try_into().ok()?);
     let at = u64::from_le_bytes(foot[8..16].try_into().ok()?);
     let bytes = count.checked_mul(INDEX_ENTRY as u64)?;
-    if at < HEADER || at.checked_add(bytes)? != size - FOOTER {
+    // (Each entry is checked to lie between the header and the index.)
+    if at.checked_add(bytes)? != index_end {
         return None;
     }
     let mut raw = vec![0u8; usize::try_from(bytes).ok()?];
@@ -524,6 +524,33 @@ mod tests {
             std::fs::read_dir(dir.path()).unwrap().count(),
             2,
             "no temporary file"
+        );
+    }
+
+    #[test]
+    fn a_key_keeps_its_first_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.bin");
+        let s = Store::open(&path, "v1");
+        s.put(&key(1), b"one");
+        s.put(&key(1), b"again");
+        assert_eq!(s.get(&key(1)).as_deref(), Some(&b"one"[..]));
+        s.save().unwrap();
+        let once = std::fs::metadata(&path).unwrap().len();
+        drop(s);
+        let s = Store::open(&path, "v1");
+        s.put(&key(2), b"two");
+        // Read from the last build, then put: the stored value stays.
+        assert!(s.get(&key(1)).is_some());
+        s.put(&key(1), b"changed");
+        s.save().unwrap();
+        drop(s);
+        let s = Store::open(&path, "v1");
+        assert_eq!(s.get(&key(1)).as_deref(), Some(&b"one"[..]));
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().len(),
+            once + 3 + INDEX_ENTRY as u64,
+            "one value and one index entry more: no duplicate"
         );
     }
 
