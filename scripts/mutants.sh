@@ -4,7 +4,7 @@
 # two cores); run it before a release and keep the caught rate >= 95%.
 #
 #   scripts/mutants.sh                 # every core module
-#   scripts/mutants.sh src/store.rs    # one file
+#   scripts/mutants.sh src/store/mod.rs    # one file
 #
 # Surviving mutants are either killed by a new test or listed in
 # .cargo/mutants.toml with a one-line reason.
@@ -14,7 +14,7 @@ command -v cargo-mutants >/dev/null 2>&1 || cargo install --locked cargo-mutants
 files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
   files=(
-    src/output/mod.rs src/store.rs src/paths.rs src/diag.rs src/summary.rs src/search/tokenize.rs
+    src/output/mod.rs src/store/mod.rs src/paths.rs src/diag.rs src/summary.rs src/search/tokenize.rs
     src/slug.rs src/html.rs src/markdown/links.rs src/site/links.rs
     src/site/outputs.rs src/site/rules.rs src/serve/http.rs src/search/mod.rs
     src/include.rs src/mkdocs/snippets.rs
