@@ -58,12 +58,16 @@ impl TermCounts {
         });
     }
 
-    /// The counts: term, short fields, body.
-    pub(super) fn into_terms(self) -> Vec<(String, u32, u32)> {
-        self.terms
-            .into_iter()
-            .map(|(t, (fields, body, _))| (t, fields, body))
-            .collect()
+    /// The counts as one buffer of terms, each with its short-field and
+    /// body counts.
+    pub(super) fn terms(&self) -> Terms {
+        let mut out = Terms::default();
+        out.text.reserve(self.terms.keys().map(String::len).sum());
+        out.list.reserve(self.terms.len());
+        for (t, &(fields, body, _)) in &self.terms {
+            out.push(t, fields, body);
+        }
+        out
     }
 }
 
@@ -158,16 +162,11 @@ pub(super) fn page_counts(
             for line in code.flat_map(|b| b.code.lines()) {
                 counts.add(line, 1, true);
             }
-            let mut terms = Terms::default();
-            let len = counts.len;
-            for (t, fields, body) in counts.into_terms() {
-                terms.push(&t, fields, body);
-            }
             PartCounts {
                 heading: part.heading,
                 snippet: truncate_chars(&part.text, SNIPPET),
-                len,
-                terms,
+                len: counts.len,
+                terms: counts.terms(),
             }
         })
         .collect();

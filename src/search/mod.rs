@@ -198,8 +198,8 @@ fn analyse_page(
             if let Some(d) = &page.src.front.description {
                 own.add(d, 2, false);
             }
-            for (t, fields, _) in own.into_terms() {
-                terms.add_fields(&t, fields);
+            for (t, fields, _) in own.terms().iter() {
+                terms.add_fields(t, fields);
             }
         }
         let mut exact = Vec::new();
