@@ -69,6 +69,13 @@ fn a_rebuild_renders_only_the_changed_pages_and_equals_a_cold_build() {
     assert_eq!(store(&again, "markdown"), (rendered, 0), "{again:?}");
     assert_eq!(store(&again, "outputs"), (pages, 0), "{again:?}");
     assert_eq!(snapshot(&out), cold_build_of(d.path()));
+    // That build read every kept file to check its hash and noted its size
+    // and modification time; the next one trusts those and reads none.
+    let (_, stamped) = store(&again, "stamps");
+    assert!(stamped >= pages, "{again:?}");
+    let third = build(d.path());
+    assert_eq!(store(&third, "stamps"), (stamped, 0), "{third:?}");
+    assert_eq!(snapshot(&out), cold_build_of(d.path()));
 
     // Two bodies changed: those two are rendered, indexed and written again.
     for rel in ["content/guide/second.md", "content/runbooks/fresh.md"] {
@@ -117,9 +124,12 @@ fn a_rebuild_renders_only_the_changed_pages_and_equals_a_cold_build() {
     std::fs::remove_dir_all(&out).unwrap();
     build(d.path());
     assert_eq!(snapshot(&out), cold_build_of(d.path()));
+    // Edited in place to the same size: its modification time gives it away.
+    build(d.path());
     let victim = out.join("guide/second.html");
-    std::fs::remove_file(&victim).unwrap();
-    std::fs::write(&victim, "stale").unwrap();
+    let size = std::fs::metadata(&victim).unwrap().len() as usize;
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&victim, "x".repeat(size)).unwrap();
     build(d.path());
     assert!(read(&out, "guide/second.html").contains("A paragraph added in CI."));
     assert_eq!(snapshot(&out), cold_build_of(d.path()));
@@ -129,16 +139,25 @@ fn a_rebuild_renders_only_the_changed_pages_and_equals_a_cold_build() {
 fn a_damaged_or_foreign_store_is_ignored() {
     let d = fixture("basic");
     build(d.path());
+    build(d.path());
     let cold = snapshot(&d.path().join("public"));
     let cache = d.path().join(".handbook-cache");
-    for name in ["markdown.bin", "terms.bin", "outputs.bin"] {
+    for name in ["markdown.bin", "terms.bin", "outputs.bin", "stamps.bin"] {
         let bytes = std::fs::read(cache.join(name)).unwrap();
         std::fs::write(cache.join(name), &bytes[..bytes.len() / 2]).unwrap();
     }
     let stores = build(d.path());
     assert!(stores.values().all(|&(read, _)| read == 0), "{stores:?}");
     assert_eq!(snapshot(&d.path().join("public")), cold);
-    // Rewritten whole: the next build reads them.
+    // Rewritten whole: the next build reads them (and the one after that
+    // the stamps, noted once the kept files were read again).
+    let stores = build(d.path());
+    let read = |name: &str| store(&stores, name).0;
+    assert!(
+        ["markdown", "terms", "outputs"].iter().all(|n| read(n) > 0),
+        "{stores:?}"
+    );
+    assert_eq!(snapshot(&d.path().join("public")), cold);
     let stores = build(d.path());
     assert!(stores.values().all(|&(read, _)| read > 0), "{stores:?}");
     assert_eq!(snapshot(&d.path().join("public")), cold);

@@ -130,8 +130,9 @@ pub struct TextPart {
 pub enum Html {
     /// As rendered.
     Plain(String),
-    /// Compressed, with its length in front.
-    Packed(Vec<u8>),
+    /// Compressed, with its length in front (as bytes: serde's default
+    /// reads a `Vec<u8>` one element at a time).
+    Packed(#[serde(with = "serde_bytes")] Vec<u8>),
 }
 
 impl Default for Html {

@@ -18,6 +18,7 @@ pub struct PageText {
     /// When packed: every part's text, then every block's code, each with
     /// its length (u32, little-endian) in front, LZ4-compressed with the
     /// total length in front. The strings above are then empty.
+    #[serde(with = "serde_bytes")]
     packed: Option<Vec<u8>>,
 }
 

@@ -153,22 +153,44 @@ impl Staging {
     /// Put the previous output's file at `rel` into the staging folder (a
     /// hard link) when its bytes hash to `hash` (blake3): a page an earlier
     /// build rendered from the same inputs need not be rendered again.
-    /// `Ok(false)` when the previous output has no such file.
-    pub fn keep(&self, rel: &str, hash: &[u8; 32]) -> Result<bool, Diagnostic> {
+    ///
+    /// Reading and hashing every kept file was most of a rebuild's rendering
+    /// phase, so a file is first checked the way rsync checks one: by its
+    /// [`stamp_key`] (path, expected hash, size and modification time).
+    /// When `vouched` knows that key (an earlier build read this very file
+    /// and found the hash) the file is linked without being read. Size and
+    /// modification time survive a CI cache's tar archive (inode numbers do
+    /// not); any edit changes the modification time, and then the bytes are
+    /// hashed as before. Returns the stamp key when the file was kept, for
+    /// the caller to remember; `None` when the previous output has no such
+    /// file or it holds other bytes.
+    pub fn keep(
+        &self,
+        rel: &str,
+        hash: &[u8; 32],
+        vouched: &dyn Fn(&[u8; 32]) -> bool,
+    ) -> Result<Option<[u8; 32]>, Diagnostic> {
         let path = self.path_of(rel)?;
         let Some(prev) = &self.prev else {
-            return Ok(false);
+            return Ok(None);
         };
         let old = prev.join(rel);
-        let same = fs::symlink_metadata(&old).is_ok_and(|m| m.is_file())
-            && fs::read(&old).is_ok_and(|b| blake3::hash(&b).as_bytes() == hash);
+        let Ok(meta) = fs::symlink_metadata(&old) else {
+            return Ok(None);
+        };
+        if !meta.is_file() {
+            return Ok(None);
+        }
+        let stamp = stamp_key(rel, hash, &meta);
+        let same =
+            vouched(&stamp) || fs::read(&old).is_ok_and(|b| blake3::hash(&b).as_bytes() == hash);
         if !same {
-            return Ok(false);
+            return Ok(None);
         }
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| io_err(dir, "create", e))?;
         }
-        Ok(fs::hard_link(&old, &path).is_ok())
+        Ok(fs::hard_link(&old, &path).is_ok().then_some(stamp))
     }
 
     /// Copy a file into the staging folder at `rel` (hard-linked from the
@@ -306,6 +328,24 @@ fn recover_interrupted(out: &Path) {
             remove_tree(&path);
         }
     }
+}
+
+/// A key for "the file at `rel`, of this size and modification time, holds
+/// bytes hashing to `hash`" (see [`Staging::keep`]).
+pub fn stamp_key(rel: &str, hash: &[u8; 32], meta: &fs::Metadata) -> [u8; 32] {
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    let mut h = blake3::Hasher::new();
+    h.update(b"output stamp\0");
+    h.update(&(rel.len() as u64).to_le_bytes());
+    h.update(rel.as_bytes());
+    h.update(hash);
+    h.update(&meta.len().to_le_bytes());
+    h.update(&mtime.to_le_bytes());
+    *h.finalize().as_bytes()
 }
 
 /// Whether the regular file at `old` holds exactly `bytes`.

@@ -110,6 +110,10 @@ struct Stores {
     /// The hash of each page's output, by a hash of everything it was
     /// rendered from: an unchanged page is linked from the previous output.
     outputs: Store,
+    /// Which previous output files an earlier build read and found to hold
+    /// their recorded hash, by size and modification time
+    /// ([`output::stamp_key`]): those are linked without being read again.
+    stamps: Store,
 }
 
 /// The store of rendered Markdown under the cache folder `dir` (`serve`
@@ -124,6 +128,7 @@ impl Stores {
             markdown: markdown_store(dir),
             terms: Store::open(&dir.join("terms.bin"), search::TERMS_VERSION),
             outputs: Store::open(&dir.join("outputs.bin"), "outputs-1"),
+            stamps: Store::open(&dir.join("stamps.bin"), "stamps-1"),
         }
     }
 }
@@ -133,6 +138,7 @@ impl Stores {
 struct Later<'a> {
     terms: &'a Store,
     outputs: &'a Store,
+    stamps: &'a Store,
 }
 
 /// Render `site`, build its search index and write both atomically; returns
@@ -190,11 +196,13 @@ fn write_site(
         if stopped() {
             return Err(interrupted());
         }
-        let kept = staging.keep(rel, hash)?;
-        if kept {
+        let stamps = stores.stamps;
+        let kept = staging.keep(rel, hash, &|k| stamps.keep(k))?;
+        if let Some(stamp) = kept {
+            stamps.put(&stamp, &[]);
             written.fetch_add(1, Ordering::Relaxed);
         }
-        Ok(kept)
+        Ok(kept.is_some())
     };
     let earlier = render::Earlier {
         record: stores.outputs,
@@ -360,10 +368,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         markdown,
         terms,
         outputs,
+        stamps,
     } = stores;
     let later = Later {
         terms: &terms,
         outputs: &outputs,
+        stamps: &stamps,
     };
     let markdown_counts = markdown.counts();
     let (written, saved) = std::thread::scope(|scope| {
@@ -378,6 +388,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             ("markdown", markdown_counts),
             ("terms", terms.counts()),
             ("outputs", outputs.counts()),
+            ("stamps", stamps.counts()),
         ];
         for (name, (read, written)) in counts {
             eprintln!("handbook-stats store {name} read {read} written {written}");
@@ -386,7 +397,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let saved = saved
         .unwrap_or_else(|_| Err(std::io::Error::other("the saving thread failed")))
         .and_then(|()| terms.save())
-        .and_then(|()| outputs.save());
+        .and_then(|()| outputs.save())
+        .and_then(|()| stamps.save());
     // A cache that cannot be written only costs speed next time.
     if let Err(e) = saved {
         eprintln!(

@@ -267,18 +267,22 @@ impl Store {
         let mut value = vec![0u8; len as usize];
         self.old.as_ref()?.read_exact_at(&mut value, offset).ok()?;
         self.keep(key);
-        self.read.fetch_add(1, Ordering::Relaxed);
         Some(value)
     }
 
     /// Keep the value stored under `key` by the last build for the next one
-    /// without reading it.
-    pub fn keep(&self, key: &Key) {
-        if self.old_index.contains_key(key)
-            && let Ok(mut next) = self.next.lock()
-        {
-            next.used.insert(*key);
+    /// without reading it; whether the last build stored one (counted as
+    /// read in [`Self::counts`]: the stamps store is only ever asked this).
+    pub fn keep(&self, key: &Key) -> bool {
+        let kept = self.old_index.contains_key(key)
+            && self.next.lock().is_ok_and(|mut next| {
+                next.used.insert(*key);
+                true
+            });
+        if kept {
+            self.read.fetch_add(1, Ordering::Relaxed);
         }
+        kept
     }
 
     /// How many values this build read and put so far.
