@@ -20,7 +20,9 @@
 //! then the index (key, offset u64, length u32 per entry), the entry count
 //! (u64), the index offset (u64) and `MAGIC` again.
 
-use std::collections::{HashMap, HashSet};
+// Keys are blake3 hashes already: SipHash over them was a few percent of a
+// rebuild that looks up every page's values.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
@@ -95,7 +97,7 @@ impl NextFile {
             reader,
             len: HEADER,
             index: Vec::new(),
-            put: HashMap::new(),
+            put: HashMap::default(),
         })
     }
 
@@ -215,7 +217,7 @@ fn read_index(file: &File, version: &[u8; 32]) -> Option<(Index, u64)> {
     }
     let mut raw = vec![0u8; usize::try_from(bytes).ok()?];
     file.read_exact_at(&mut raw, at).ok()?;
-    let mut index = HashMap::with_capacity(raw.len() / INDEX_ENTRY);
+    let mut index = HashMap::with_capacity_and_hasher(raw.len() / INDEX_ENTRY, Default::default());
     for e in raw.chunks_exact(INDEX_ENTRY) {
         let key: Key = e[..32].try_into().ok()?;
         let offset = u64::from_le_bytes(e[32..40].try_into().ok()?);
