@@ -242,3 +242,66 @@ fn refuses_foreign_folders_symlinks_and_sources_inside() {
         "mine"
     );
 }
+
+#[test]
+fn a_kept_file_is_read_unless_its_stamp_is_vouched_for() {
+    let d = tempfile::tempdir().unwrap();
+    let out = site(d.path());
+    build(&out, &[("a.html", "first")]).unwrap();
+    let right = *blake3::hash(b"first").as_bytes();
+    let wrong = *blake3::hash(b"other").as_bytes();
+    let meta = fs::metadata(out.join("a.html")).unwrap();
+    let stamp = stamp_key("a.html", &right, &meta);
+
+    let s = Staging::new(&out, &[]).unwrap();
+    // Not vouched for: the bytes decide, and the stamp comes back to note.
+    assert_eq!(s.keep("a.html", &wrong, &|_| false).unwrap(), None);
+    assert_eq!(s.keep("a.html", &right, &|_| false).unwrap(), Some(stamp));
+    assert_eq!(s.keep("missing.html", &right, &|_| true).unwrap(), None);
+    drop(s);
+
+    // Vouched for: linked without reading (a stamp is only ever noted for
+    // bytes that were read and matched, so the hash is not checked again).
+    let s = Staging::new(&out, &[]).unwrap();
+    let asked = std::sync::Mutex::new(Vec::new());
+    let vouched = |k: &[u8; 32]| {
+        asked.lock().unwrap().push(*k);
+        *k == stamp
+    };
+    assert_eq!(s.keep("a.html", &right, &vouched).unwrap(), Some(stamp));
+    assert_eq!(*asked.lock().unwrap(), vec![stamp]);
+    s.commit().unwrap();
+    assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "first");
+
+    // The stamp names the path, the hash, the size and the modification
+    // time: a change to any of them is a different key.
+    let later = fs::metadata(out.join("a.html")).unwrap();
+    assert_eq!(
+        stamp_key("a.html", &right, &later),
+        stamp,
+        "a link keeps the stamp"
+    );
+    assert_ne!(stamp_key("b.html", &right, &meta), stamp);
+    assert_ne!(stamp_key("a.html", &wrong, &meta), stamp);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(out.join("a.html"), "fir5t").unwrap();
+    let edited = fs::metadata(out.join("a.html")).unwrap();
+    assert_eq!(edited.len(), meta.len());
+    assert_ne!(
+        stamp_key("a.html", &right, &edited),
+        stamp,
+        "same size, new time"
+    );
+    fs::write(out.join("a.html"), "first, longer").unwrap();
+    let f = fs::File::options()
+        .write(true)
+        .open(out.join("a.html"))
+        .unwrap();
+    f.set_modified(meta.modified().unwrap()).unwrap();
+    let longer = fs::metadata(out.join("a.html")).unwrap();
+    assert_ne!(
+        stamp_key("a.html", &right, &longer),
+        stamp,
+        "same time, new size"
+    );
+}
