@@ -92,7 +92,8 @@ fn a_rebuild_renders_only_the_changed_pages_and_equals_a_cold_build() {
         (rendered - 2, 2),
         "{changed:?}"
     );
-    assert_eq!(store(&changed, "terms").1, 2, "{changed:?}");
+    // Two pages counted, and the one block of pages holding them.
+    assert_eq!(store(&changed, "terms").1, 3, "{changed:?}");
     assert_eq!(store(&changed, "outputs"), (pages - 2, 2), "{changed:?}");
     let page = read(&out, "guide/second.html");
     assert!(page.contains("A paragraph added in CI."), "{page}");
@@ -161,4 +162,73 @@ fn a_damaged_or_foreign_store_is_ignored() {
     let stores = build(d.path());
     assert!(stores.values().all(|&(read, _)| read > 0), "{stores:?}");
     assert_eq!(snapshot(&d.path().join("public")), cold);
+}
+
+/// A site of `n` pages in one section, besides the fixture's, each with a
+/// few headings, prose and a code block.
+fn many_pages(root: &Path, n: usize) {
+    for i in 0..n {
+        write(
+            root,
+            &format!("content/many/page-{i:03}.md"),
+            &format!(
+                "+++\ntitle = \"Page {i}\"\ndescription = \"Notes {i} on leases\"\n+++\n\n\
+                 Intro {i}: goroutine leases and context deadlines.\n\n\
+                 ## Retries {i}\n\nBack off with jitter; word{i} appears here.\n\n\
+                 ```go\nfunc retry{i}(ctx context.Context) error {{ return ctx.Err() }}\n```\n\n\
+                 ## Shutdown {i}\n\nDrain the queue, then close.\n"
+            ),
+        );
+    }
+}
+
+#[test]
+fn a_rebuild_of_many_blocks_indexes_only_the_changed_ones_and_equals_a_cold_build() {
+    let d = fixture("basic");
+    many_pages(d.path(), 200);
+    let first = build(d.path());
+    let (_, counted) = store(&first, "terms");
+    assert!(counted > 200 + 3, "pages and blocks stored: {first:?}");
+
+    // A page early in the site gains a heading: its block is analysed again,
+    // and every later document's number moves by one; the other blocks are
+    // read as stored (their numbers count from their own start).
+    let early = "content/many/page-003.md";
+    let text = read(d.path(), early);
+    write(
+        d.path(),
+        early,
+        &format!("{text}\n## Added later\n\nA new part about zebras.\n"),
+    );
+    let changed = build(d.path());
+    assert_eq!(
+        store(&changed, "terms").1,
+        2,
+        "one page and its block: {changed:?}"
+    );
+    assert_eq!(snapshot(&d.path().join("public")), cold_build_of(d.path()));
+    let index = snapshot(&d.path().join("public/search"));
+    assert!(
+        index
+            .values()
+            .any(|b| String::from_utf8_lossy(b).contains("zebras")),
+        "the new words are indexed"
+    );
+
+    // A title change renames the page's row: its block is analysed again.
+    let late = "content/many/page-150.md";
+    let text = read(d.path(), late);
+    write(
+        d.path(),
+        late,
+        &text.replacen("Page 150", "Page one-fifty", 1),
+    );
+    let renamed = build(d.path());
+    assert!(store(&renamed, "terms").1 >= 1, "{renamed:?}");
+    assert_eq!(snapshot(&d.path().join("public")), cold_build_of(d.path()));
+
+    // Nothing changed: every block is read, none written.
+    let again = build(d.path());
+    assert_eq!(store(&again, "terms").1, 0, "{again:?}");
+    assert_eq!(snapshot(&d.path().join("public")), cold_build_of(d.path()));
 }

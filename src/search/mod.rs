@@ -20,6 +20,7 @@
 //! documents chunk lists each page's URL, title and breadcrumb once, and its
 //! sections refer to it.
 
+mod blocks;
 mod counts;
 mod files;
 mod shards;
@@ -62,7 +63,7 @@ struct PageRow {
 }
 
 /// One searchable document: a page part under one heading.
-#[derive(Debug)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 struct Doc {
     /// Index of its page in [`Collected::pages`].
     page: usize,
@@ -153,22 +154,27 @@ fn breadcrumb(site: &Site, pi: usize) -> Vec<String> {
     trail
 }
 
+/// What every document of page `pi` shares.
+fn page_row(site: &Site, pi: usize) -> PageRow {
+    let page = &site.pages[pi];
+    PageRow {
+        url: crate::paths::encode_href(&page.url).into_owned(),
+        title: page.title.clone(),
+        crumb: breadcrumb(site, pi).join(" › "),
+        kind: page.kind,
+    }
+}
+
 /// Split one page into documents and count their terms. Documents refer to
-/// their page by `row`, the index its [`PageRow`] will have.
+/// their page by `row`, the index its [`PageRow`] has (in its block).
 fn analyse_page(
     site: &Site,
     (pi, row): (usize, usize),
     texts: &Texts,
     store: Option<&Store>,
-) -> (PageRow, Vec<Analysed>) {
+) -> Vec<Analysed> {
     let page = &site.pages[pi];
     let headings = &page.rendered.headings;
-    let page_row = PageRow {
-        url: crate::paths::encode_href(&page.url).into_owned(),
-        title: page.title.clone(),
-        crumb: breadcrumb(site, pi).join(" › "),
-        kind: page.kind,
-    };
     let counted = counts::page_counts(
         texts.of(site, pi),
         headings,
@@ -233,7 +239,7 @@ fn analyse_page(
             exact,
         });
     }
-    (page_row, out)
+    out
 }
 
 /// Documents and their raw postings, before scoring. Documents go to their
@@ -269,20 +275,21 @@ struct Gathered {
 }
 
 impl Gathered {
-    /// Append a document's postings to its terms' lists.
-    fn add(&mut self, id: u32, terms: &counts::Terms) {
-        for (t, fields, body) in terms.iter() {
-            let i = match self.terms.get(t) {
+    /// Append a block's postings, its documents numbered from `base`, to
+    /// their terms' lists.
+    fn merge(&mut self, base: u32, postings: blocks::Grouped) {
+        for (t, local) in postings {
+            let i = match self.terms.get(&t) {
                 Some(&i) => i as usize,
                 None => {
                     let i = self.lists.len();
                     let n = u32::try_from(i).expect("fewer than 4 billion terms");
-                    self.terms.insert(t.to_string(), n);
+                    self.terms.insert(t, n);
                     self.lists.push(Vec::new());
                     i
                 }
             };
-            self.lists[i].push((id, pack(fields, body)));
+            self.lists[i].extend(local.into_iter().map(|(d, v)| (base + d, v)));
         }
     }
 
@@ -297,19 +304,31 @@ impl Gathered {
 }
 
 impl Collected {
-    /// Number a document and keep what the index needs of it; returns its
-    /// number and term counts for the postings.
-    fn add_doc(&mut self, a: Analysed) -> (u32, counts::Terms) {
-        let n = self.doc_len.len();
-        let id = u32::try_from(n).expect("fewer than 4 billion documents");
-        self.exact.extend(a.exact.into_iter().map(|k| (k, id)));
-        let kind = self.pages[a.doc.page].kind;
-        if self.runs.last().is_none_or(|&(_, k)| k != kind) {
-            self.runs.push((n, kind));
+    /// Number a block's pages and documents after those so far and keep
+    /// what the index needs of them; returns its postings and the number of
+    /// its first document, for [`Gathered::merge`].
+    fn add_block(&mut self, b: blocks::Block) -> (u32, blocks::Grouped) {
+        let first_row = self.pages.len();
+        let base = u32::try_from(self.doc_len.len()).expect("fewer than 4 billion documents");
+        self.pages.extend(b.rows);
+        for blocks::BlockDoc {
+            mut doc,
+            len,
+            exact,
+        } in b.docs
+        {
+            let n = self.doc_len.len();
+            let id = u32::try_from(n).expect("fewer than 4 billion documents");
+            doc.page += first_row;
+            self.exact.extend(exact.into_iter().map(|k| (k, id)));
+            let kind = self.pages[doc.page].kind;
+            if self.runs.last().is_none_or(|&(_, k)| k != kind) {
+                self.runs.push((n, kind));
+            }
+            self.pending.push(doc);
+            self.doc_len.push(len);
         }
-        self.pending.push(a.doc);
-        self.doc_len.push(a.len);
-        (id, a.terms)
+        (base, b.postings)
     }
 
     /// Write every full chunk of pending documents (`all`: the last, partial
@@ -445,35 +464,31 @@ fn collect(
         .chain((0..site.pages.len()).filter(|&i| !listed[i]))
         .filter(|i| !site.skips.pages.contains(i))
         .collect();
-    // A chunk's postings are gathered (one thread) while the next chunk is
-    // analysed (the others).
-    let mut numbered: Vec<(u32, counts::Terms)> = Vec::new();
-    for chunk in pages.chunks(512) {
-        let first_row = c.pages.len();
+    // Pages are analysed in blocks, in parallel; a chunk of blocks' postings
+    // join the site's table (one thread) while the next chunk is analysed
+    // (the others).
+    let mut numbered: Vec<(u32, blocks::Grouped)> = Vec::new();
+    for chunk in pages.chunks(8 * blocks::BLOCK) {
         let postings = &mut c.postings;
         let (analysed, ()) = rayon::join(
-            || -> Vec<(PageRow, Vec<Analysed>)> {
+            || -> Vec<blocks::Block> {
                 chunk
-                    .par_iter()
-                    .enumerate()
-                    .map(|(k, &pi)| analyse_page(site, (pi, first_row + k), &texts, store))
+                    .par_chunks(blocks::BLOCK)
+                    .map(|block| blocks::analyse_block(site, block, &texts, store))
                     .collect()
             },
             || {
-                for (id, terms) in numbered.drain(..) {
-                    postings.add(id, &terms);
+                for (base, list) in numbered.drain(..) {
+                    postings.merge(base, list);
                 }
             },
         );
         texts.free(chunk);
-        for (row, docs) in analysed {
-            c.pages.push(row);
-            numbered.extend(docs.into_iter().map(|a| c.add_doc(a)));
-        }
+        numbered.extend(analysed.into_iter().map(|b| c.add_block(b)));
         c.flush(sink, false)?;
     }
-    for (id, terms) in numbered {
-        c.postings.add(id, &terms);
+    for (base, list) in numbered {
+        c.postings.merge(base, list);
     }
     c.flush(sink, true)?;
     Ok(c)
