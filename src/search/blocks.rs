@@ -186,3 +186,33 @@ fn from_stored(bytes: &[u8]) -> Option<(Vec<BlockDoc>, Grouped)> {
         .collect::<Option<Vec<_>>>()?;
     Some((docs, postings))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_postings_read_back_as_written_and_damage_is_refused() {
+        let postings: Grouped = vec![
+            ("lease".into(), vec![(0, 7), (3, 1 << 20)]),
+            ("ctx".into(), vec![(u32::MAX, 2)]),
+            ("empty".into(), vec![]),
+        ];
+        let stored = Stored {
+            docs: Vec::new(),
+            postings: postings
+                .iter()
+                .map(|(t, l)| (t.clone(), serde_bytes::ByteBuf::from(to_bytes(l))))
+                .collect(),
+        };
+        let bytes = postcard::to_stdvec(&stored).unwrap();
+        let (docs, back) = from_stored(&bytes).unwrap();
+        assert!(docs.is_empty());
+        assert_eq!(back, postings);
+        // A list whose length is not whole postings is damage, not data.
+        let mut cut = stored;
+        cut.postings[0].1.pop();
+        assert!(from_stored(&postcard::to_stdvec(&cut).unwrap()).is_none());
+        assert!(from_stored(&bytes[..bytes.len() / 2]).is_none());
+    }
+}
