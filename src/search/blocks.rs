@@ -79,21 +79,20 @@ pub(super) fn analyse_block(
         };
     }
     let mut docs = Vec::new();
-    let mut table: HashMap<String, usize> = HashMap::default();
-    let mut postings: Grouped = Vec::new();
+    let mut table: HashMap<String, Local> = HashMap::default();
     for (k, &pi) in pages.iter().enumerate() {
         for a in analyse_page(site, (pi, k), texts, store) {
             let d = u32::try_from(docs.len()).expect("fewer than 4 billion documents");
             for (t, fields, body) in a.terms.iter() {
-                let i = match table.get(t) {
-                    Some(&i) => i,
+                let posting = (d, pack(fields, body));
+                // Look up before inserting: most terms are there already,
+                // and `entry` would allocate the key every time.
+                match table.get_mut(t) {
+                    Some(list) => list.push(posting),
                     None => {
-                        table.insert(t.to_string(), postings.len());
-                        postings.push((t.to_string(), Vec::new()));
-                        postings.len() - 1
+                        table.insert(t.to_string(), vec![posting]);
                     }
-                };
-                postings[i].1.push((d, pack(fields, body)));
+                }
             }
             docs.push(BlockDoc {
                 doc: a.doc,
@@ -102,6 +101,8 @@ pub(super) fn analyse_block(
             });
         }
     }
+    // The order of terms does not matter: the site's table takes them by name.
+    let postings: Grouped = table.into_iter().collect();
     if let (Some(s), Some(key)) = (store, &key) {
         let stored = Stored {
             docs,
