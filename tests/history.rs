@@ -326,14 +326,45 @@ fn serve_refreshes_dates_when_a_commit_lands() {
         "content/standards/errors.md",
         &ERRORS_V3.replace("cause.", "cause, always."),
     );
-    let start = Instant::now();
-    while !get(h.addr, "/standards/errors.html").contains("(uncommitted changes)") {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the edit was not picked up"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let served_when = |ready: &dyn Fn(&str) -> bool| {
+        let start = Instant::now();
+        loop {
+            let page = get(h.addr, "/standards/errors.html");
+            if ready(&page) {
+                return page;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the edit was not picked up"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let served = |text: &str| served_when(&|page: &str| page.contains(text));
+    // The first version with the edit says so (`serve`'s quick path must not
+    // serve the new text with the old commit's date).
+    let page = served("cause, always.");
+    assert!(page.contains("(uncommitted changes)"), "{page}");
+    // A second edit of the uncommitted file takes the quick path.
+    let quick = h.quick_updates();
+    write(
+        &root,
+        "content/standards/errors.md",
+        &ERRORS_V3.replace("cause.", "cause, every time."),
+    );
+    let page = served("cause, every time.");
+    assert!(page.contains("(uncommitted changes)"), "{page}");
+    assert_eq!(h.quick_updates(), quick + 1);
+    // Undoing every change shows the commit again, at once.
+    write(&root, "content/standards/errors.md", ERRORS_V3);
+    let page = served_when(&|page: &str| !page.contains("every time"));
+    assert!(page.contains("2026-03-03</time> by Carol"), "{page}");
+    write(
+        &root,
+        "content/standards/errors.md",
+        &ERRORS_V3.replace("cause.", "cause, always."),
+    );
+    served("(uncommitted changes)");
     let repo = Repository::open(&root).unwrap();
     commit(&repo, "Dave", JAN5 + 80 * DAY, "Tighten GO-ERR-001");
     let start = Instant::now();

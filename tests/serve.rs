@@ -743,3 +743,55 @@ fn an_include_outside_the_site_root_is_watched_too() {
     );
     h.stop();
 }
+
+#[test]
+fn a_body_edit_takes_the_quick_path_and_equals_a_whole_rebuild() {
+    let d = fixture("basic");
+    let h = server(d.path());
+    let page = d.path().join("content/guide/intro.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    // A paragraph above everything: every heading, link and code block moves
+    // down two lines, and nothing another page shows changes.
+    let edited = text.replacen("## Setup", "A paragraph added on top.\n\n## Setup", 1);
+    assert_ne!(edited, text);
+    let (v, quick) = (h.version(), h.quick_updates());
+    std::fs::write(&page, &edited).unwrap();
+    eventually("the edit served", || {
+        get(h.addr, "/guide/intro.html")
+            .1
+            .contains("A paragraph added on top.")
+    });
+    assert_eq!(h.quick_updates(), quick + 1, "served by the quick path");
+    assert_eq!(h.version(), v + 1);
+    // Once edits pause the whole site is rebuilt; it must find exactly what
+    // the quick path served (else it would make a new version).
+    let runs = h.rebuilds();
+    eventually("the whole rebuild after the pause", || h.rebuilds() > runs);
+    assert_eq!(h.version(), v + 1, "the whole rebuild found other changes");
+
+    // A new title is seen by every page (navigation): not quick.
+    let quick = h.quick_updates();
+    std::fs::write(
+        &page,
+        edited.replace("title = \"Introduction\"", "title = \"Welcome\""),
+    )
+    .unwrap();
+    eventually("the new title in the navigation", || {
+        get(h.addr, "/static/nav.js").1.contains("Welcome")
+    });
+    assert_eq!(h.quick_updates(), quick, "a title change rebuilds the site");
+
+    // So is a renamed heading (other pages may link to its anchor).
+    let second = d.path().join("content/guide/second.md");
+    let text = std::fs::read_to_string(&second).unwrap();
+    std::fs::write(
+        &second,
+        text.replace("Some text.", "Some text.\n\n## Later\n"),
+    )
+    .unwrap();
+    eventually("the heading served", || {
+        get(h.addr, "/guide/second.html").1.contains("id=\"later\"")
+    });
+    assert_eq!(h.quick_updates(), quick, "a new heading rebuilds the site");
+    h.stop();
+}

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 
 mod history;
+mod serve;
 mod synth;
 
 // The same allocators as `handbook`, so the in-process `serve` measurement
@@ -98,7 +99,7 @@ fn main() {
             ours = Some(measure_builds(&args, &bin, &site, n));
         }
         if args.edits > 0 {
-            measure_serve(&site, args.edits);
+            serve::measure_serve(&site, args.edits);
         }
         if let Some(t) = ours.filter(|_| args.compare) {
             compare(&site, n, t);
@@ -310,50 +311,6 @@ fn report_output(out: &Path, n: usize) {
         mib(markdown),
         mib(search_gz),
         (meta_gz + largest_shard_gz + chunks_gz) as f64 / 1000.0
-    );
-}
-
-/// `serve`: edit one page `edits` times, timing each save until the new
-/// version is served.
-fn measure_serve(site: &Path, edits: usize) {
-    let start = Instant::now();
-    let handle = handbook::serve::start(handbook::serve::ServeOptions {
-        root: site.to_path_buf(),
-        bind: "127.0.0.1".parse().expect("loopback"),
-        port: 0,
-        drafts: false,
-    })
-    .expect("start serve");
-    // This process is the server: its resident memory is the server's.
-    let kib = |field| handbook::pipeline::memory_kib(field).unwrap_or(0) * 1024;
-    println!(
-        "serve: started (site built in memory) in {:.2?}, resident {}, peak {}",
-        start.elapsed(),
-        mib(kib("VmRSS:")),
-        mib(kib("VmHWM:"))
-    );
-    let page = site.join("content/standards/group-0/page-0.md");
-    let original = std::fs::read_to_string(&page).expect("page");
-    let mut lat = Vec::new();
-    let mut rebuilds = Vec::new();
-    for k in 0..edits {
-        let v = handle.version();
-        let start = Instant::now();
-        std::fs::write(&page, format!("{original}\nEdit number {k}.\n")).expect("edit");
-        let deadline = start + Duration::from_secs(30);
-        while handle.version() == v && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_micros(200));
-        }
-        lat.push(start.elapsed());
-        rebuilds.push(*handle.shared.last_rebuild.lock().expect("lock"));
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::fs::write(&page, original).expect("restore");
-    handle.stop();
-    println!(
-        "serve one-page edit: save to served {:.1?} median (rebuild itself {:.1?}, the rest is the 10 ms debounce)",
-        median(lat),
-        median(rebuilds)
     );
 }
 

@@ -195,6 +195,24 @@ pub enum Missing {
     Shallow,
 }
 
+/// What a whole read would record in [`History::uncommitted`] for the
+/// content file `rel` now: its modification time when it has uncommitted
+/// changes, `None` when it has none; `Err` when git cannot say. (`serve`'s
+/// quick path asks this of the one page it updates.)
+pub fn uncommitted_now(h: &History, rel: &str) -> Result<Option<i64>, ()> {
+    let repo = git2::Repository::discover(&h.content_dir).map_err(|_| ())?;
+    let workdir = repo
+        .workdir()
+        .and_then(|w| w.canonicalize().ok())
+        .ok_or(())?;
+    let abs = h.content_dir.join(rel);
+    let in_repo = abs.strip_prefix(&workdir).map_err(|_| ())?;
+    let s = repo.status_file(in_repo).map_err(|_| ())?;
+    Ok(s.intersects(status::CHANGED)
+        .then(|| status::mtime(&abs))
+        .flatten())
+}
+
 /// Read the history of the content folder, from the cache when HEAD has not
 /// moved. `Err(Missing)` when there is none to show; a warning is returned
 /// with it when the reader should know why (a shallow clone).

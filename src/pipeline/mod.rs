@@ -10,6 +10,7 @@
 //!
 //! `check` runs stages 1-5; `serve` runs 1-6 (and 7 on demand) through its caches.
 
+mod per_site;
 pub mod render;
 mod signature;
 

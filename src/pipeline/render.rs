@@ -8,11 +8,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::paths;
 use crate::render::{self, Output, Renderer};
 use crate::site::{self, Site};
 use crate::store::Store;
-use crate::{highlight, nav, paths};
 
+use super::per_site::{diagram_files, nav_script, static_files, stylesheet};
 use super::signature::{site_signature, template_hash};
 
 fn one(d: Diagnostic) -> Diagnostics {
@@ -24,9 +25,9 @@ fn one(d: Diagnostic) -> Diagnostics {
 /// templates, build date), changed.
 #[derive(Default)]
 pub struct PageCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, CachedPage>>,
+    entries: std::sync::Mutex<PageEntries>,
     /// `static/nav.js` and the site signature it was rendered for.
-    nav: std::sync::Mutex<Option<CachedPage>>,
+    pub(super) nav: std::sync::Mutex<Option<CachedPage>>,
     /// The site-wide pages and the signature they were rendered for.
     generated: std::sync::Mutex<Option<([u8; 32], Vec<Output>)>>,
 }
@@ -35,7 +36,10 @@ pub struct PageCache {
 pub type Sink<'a> = dyn Fn(&Output) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// A rendered page and the hash of what it was rendered from.
-type CachedPage = ([u8; 32], Arc<Vec<u8>>);
+pub(super) type CachedPage = ([u8; 32], Arc<Vec<u8>>);
+
+/// Rendered pages by output path.
+type PageEntries = std::collections::HashMap<String, CachedPage>;
 
 /// The pages that belong to the site rather than to a source file.
 fn site_pages(site: &Site, r: &Renderer<'_>, css: &str) -> Vec<Result<Output, Diagnostic>> {
@@ -152,10 +156,31 @@ impl Prepared {
         render_pages(site, (&r, &self.signature), cache, sink, earlier)
     }
 
+    /// Page `i` alone, through `serve`'s cache (`serve`'s quick path: the
+    /// site changed only in that page's body, so everything this was
+    /// prepared from still holds).
+    pub fn page(&self, site: &Site, i: usize, cache: &PageCache) -> Result<Output, Diagnostic> {
+        let r = self.renderer(site);
+        render_page(
+            site,
+            i,
+            (&r, &self.signature),
+            (Some(cache), None),
+            None,
+            None,
+        )?
+        .ok_or_else(|| {
+            Diagnostic::error(
+                "internal",
+                "a page rendered without a sink was not returned",
+            )
+        })
+    }
+
     /// The site-wide files, then every output kept (the statics, the pages
     /// not streamed, the site-wide files), or every error of both steps.
     pub fn finish(
-        self,
+        &self,
         site: &Site,
         (cache, earlier): (Option<&PageCache>, Option<&Earlier<'_>>),
         mut results: Vec<Result<Output, Diagnostic>>,
@@ -163,7 +188,7 @@ impl Prepared {
         let r = self.renderer(site);
         let reuse = (cache, earlier, &self.signature);
         results.extend(site_wide_pages(site, &r, &self.css, reuse));
-        let (mut outputs, mut errors) = (self.statics, Vec::new());
+        let (mut outputs, mut errors) = (self.statics.clone(), Vec::new());
         for res in results {
             match res {
                 Ok(o) => outputs.push(o),
@@ -187,100 +212,6 @@ impl Prepared {
         }
         Ok(outputs)
     }
-}
-
-/// The theme's stylesheet followed by the code highlighting colours.
-fn stylesheet(site: &Site) -> Result<String, Diagnostics> {
-    let hl = &site.config.highlight;
-    let code = highlight::theme_css(&hl.light, &hl.dark).map_err(|m| {
-        // Point at the key that names the unknown theme.
-        let key = if m.contains(&format!("`{}`", hl.light)) {
-            "light"
-        } else {
-            "dark"
-        };
-        one(Diagnostic::error("config", m)
-            .in_file(site.root.join("book.toml"))
-            .at_pos(crate::config::key_position(&site.root, "highlight", key)))
-    })?;
-    let theme = render::static_file(
-        &site.root,
-        &site.config.build.theme,
-        "style.css",
-        render::STATIC[0].1,
-    );
-    Ok(format!("{theme}\n{code}"))
-}
-
-/// `static/style.css` and the theme's other static files, with the asset
-/// version (a hash of them all) pages put in their URLs.
-fn static_files(site: &Site, css: &str) -> (Vec<Output>, String) {
-    let mut statics: Vec<Output> = vec![Output {
-        path: "static/style.css".into(),
-        bytes: Arc::new(css.as_bytes().to_vec()),
-    }];
-    for (name, builtin) in &render::STATIC[1..] {
-        let text = render::static_file(&site.root, &site.config.build.theme, name, builtin);
-        statics.push(Output {
-            path: format!("static/{name}"),
-            bytes: Arc::new(text.into_bytes()),
-        });
-    }
-    let mut hasher = blake3::Hasher::new();
-    for s in &statics {
-        hasher.update(&s.bytes);
-    }
-    (statics, hasher.finalize().to_hex()[..10].to_string())
-}
-
-/// Diagram support, written only for sites that have a diagram (and outside
-/// the asset version, so other sites' pages do not change).
-fn diagram_files(site: &Site) -> Vec<Output> {
-    if !site.pages.iter().any(|p| p.rendered.diagrams > 0) {
-        return Vec::new();
-    }
-    let theme = &site.config.build.theme;
-    let loader = render::static_file(&site.root, theme, "diagrams.js", render::DIAGRAMS_JS);
-    [
-        ("static/diagrams.js", loader.into_bytes()),
-        ("static/vendor/mermaid.min.js", render::MERMAID_JS.to_vec()),
-        (
-            "static/vendor/mermaid.LICENSE",
-            render::MERMAID_LICENSE.as_bytes().to_vec(),
-        ),
-    ]
-    .into_iter()
-    .map(|(path, bytes)| Output {
-        path: path.into(),
-        bytes: Arc::new(bytes),
-    })
-    .collect()
-}
-
-/// `static/nav.js`: the navigation tree and the script that shows it. It
-/// depends only on what the signature covers, so `serve` renders it again
-/// only when that changed (a megabyte at 10,000 pages).
-fn nav_script(
-    site: &Site,
-    cache: Option<&PageCache>,
-    signature: &blake3::Hash,
-    nav_logic: &str,
-) -> Arc<Vec<u8>> {
-    let cached = cache
-        .and_then(|c| c.nav.lock().ok().and_then(|n| n.clone()))
-        .filter(|(k, _)| *k == *signature.as_bytes())
-        .map(|(_, bytes)| bytes);
-    cached.unwrap_or_else(|| {
-        let js = format!(
-            "var handbookNavHtml = {};\n{nav_logic}",
-            serde_json::to_string(&nav::tree(site)).expect("a string serialises"),
-        );
-        let bytes = Arc::new(js.into_bytes());
-        if let Some(mut n) = cache.and_then(|c| c.nav.lock().ok()) {
-            *n = Some((*signature.as_bytes(), bytes.clone()));
-        }
-        bytes
-    })
 }
 
 /// The pages an earlier build wrote (`build`, across processes).
@@ -327,39 +258,60 @@ fn render_pages(
         .into_par_iter()
         .filter(|i| !site.skips.pages.contains(i))
         .map(|i| {
-            let p = &site.pages[i];
-            let key = page_key(site, i, signature);
-            if let Some(e) = earlier
-                && let Some(hash) = e.record.get(&key)
-                && let Ok(hash) = <[u8; 32]>::try_from(hash)
-                && (e.keep)(&p.url, &hash)?
-            {
-                return Ok(None);
-            }
-            if let Some((_, bytes)) = previous
-                .as_ref()
-                .and_then(|m| m.get(&p.url))
-                .filter(|(k, _)| *k == key)
-            {
-                return Ok(Some(Output {
-                    path: p.url.clone(),
-                    bytes: bytes.clone(),
-                }));
-            }
-            let out = r.page(i)?;
-            if let Some(e) = earlier {
-                e.record.put(&key, blake3::hash(&out.bytes).as_bytes());
-            }
-            if let Some(mut m) = cache.and_then(|c| c.entries.lock().ok()) {
-                m.insert(out.path.clone(), (key, out.bytes.clone()));
-            }
-            match sink {
-                Some(sink) => sink(&out).map(|()| None),
-                None => Ok(Some(out)),
-            }
+            render_page(
+                site,
+                i,
+                (r, signature),
+                (cache, previous.as_ref()),
+                sink,
+                earlier,
+            )
         })
         .collect();
     streamed.into_iter().filter_map(Result::transpose).collect()
+}
+
+/// Page `i`: from `serve`'s cache (`previous`, a copy of its entries) when
+/// its key is unchanged, kept from the previous output when an earlier build
+/// wrote it from the same key, else rendered (and handed to the sink when
+/// there is one: then `None`).
+fn render_page(
+    site: &Site,
+    i: usize,
+    (r, signature): (&Renderer<'_>, &blake3::Hash),
+    (cache, previous): (Option<&PageCache>, Option<&PageEntries>),
+    sink: Option<&Sink<'_>>,
+    earlier: Option<&Earlier<'_>>,
+) -> Result<Option<Output>, Diagnostic> {
+    let p = &site.pages[i];
+    let key = page_key(site, i, signature);
+    if let Some(e) = earlier
+        && let Some(hash) = e.record.get(&key)
+        && let Ok(hash) = <[u8; 32]>::try_from(hash)
+        && (e.keep)(&p.url, &hash)?
+    {
+        return Ok(None);
+    }
+    if let Some((_, bytes)) = previous
+        .and_then(|m| m.get(&p.url))
+        .filter(|(k, _)| *k == key)
+    {
+        return Ok(Some(Output {
+            path: p.url.clone(),
+            bytes: bytes.clone(),
+        }));
+    }
+    let out = r.page(i)?;
+    if let Some(e) = earlier {
+        e.record.put(&key, blake3::hash(&out.bytes).as_bytes());
+    }
+    if let Some(mut m) = cache.and_then(|c| c.entries.lock().ok()) {
+        m.insert(out.path.clone(), (key, out.bytes.clone()));
+    }
+    match sink {
+        Some(sink) => sink(&out).map(|()| None),
+        None => Ok(Some(out)),
+    }
 }
 
 /// Site-wide pages (generated section indexes, rules, tags, search, 404).

@@ -18,8 +18,9 @@ use tiny_http::Server;
 
 use crate::diag::Diagnostics;
 use crate::highlight::Highlighter;
+use crate::pipeline::render::Prepared;
 use crate::site::{self, MarkdownCache};
-use crate::{PageCache, render_site, search};
+use crate::{PageCache, search};
 
 mod http;
 mod nudge;
@@ -83,6 +84,13 @@ pub struct Shared {
     included: RwLock<Arc<HashSet<PathBuf>>>,
     /// The renderings an earlier `build` stored, for the first load only.
     stored: Mutex<Option<crate::store::Store>>,
+    /// Templates, stylesheet and signature of the current version's site,
+    /// for the quick path ([`Shared::update`]).
+    prepared: Mutex<Option<Arc<Prepared>>>,
+    /// Edits served by the quick path (for tests and benchmarks).
+    quick: std::sync::atomic::AtomicU64,
+    /// Set by the watcher when changes wait to be handled.
+    pending: std::sync::atomic::AtomicBool,
 }
 
 /// A running dev server.
@@ -129,6 +137,12 @@ impl Handle {
     /// Long polls held right now.
     pub fn polls(&self) -> usize {
         self.shared.polls.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Edits served by the quick path (one page's body, the rest of the
+    /// site untouched) rather than a rebuild of the whole site.
+    pub fn quick_updates(&self) -> u64 {
+        self.shared.quick.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Current version number (bumps on every rebuild, failed ones included).
@@ -179,6 +193,16 @@ impl Shared {
         Ok(site)
     }
 
+    /// The current version's number.
+    fn current_version(&self) -> u64 {
+        self.current.read().map(|c| c.number).unwrap_or(0)
+    }
+
+    /// How long the last rebuild or update took.
+    fn rebuild_time(&self) -> Duration {
+        self.last_rebuild.lock().map(|t| *t).unwrap_or_default()
+    }
+
     /// The files the pages include, as of the last load.
     fn included(&self) -> Arc<HashSet<PathBuf>> {
         self.included.read().map(|i| i.clone()).unwrap_or_default()
@@ -187,30 +211,52 @@ impl Shared {
     /// Rebuild the site; on success swap it in, on failure keep the last good
     /// files and set the error overlay. Returns the new version number.
     pub fn rebuild(&self) -> u64 {
-        let n = self.rebuild_inner();
+        let n = self.rebuild_inner(&|| false);
         self.rebuilds
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        n
+        n.unwrap_or_else(|| self.current_version())
     }
 
-    fn rebuild_inner(&self) -> u64 {
+    /// [`Self::rebuild`], given up between stages as soon as `abandon` says
+    /// so (the check after quick updates yields to the next edit); `None`
+    /// when given up, with nothing served changed.
+    fn rebuild_unless(&self, abandon: &dyn Fn() -> bool) -> Option<u64> {
+        let n = self.rebuild_inner(abandon)?;
+        self.rebuilds
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Some(n)
+    }
+
+    fn rebuild_inner(&self, abandon: &dyn Fn() -> bool) -> Option<u64> {
         let start = Instant::now();
-        let result = self
-            .load()
-            .and_then(|s| {
-                if s.diagnostics.error_count() > 0 {
-                    Err(s.diagnostics.clone())
-                } else {
-                    Ok(s)
-                }
-            })
-            .and_then(|s| render_site(&s, Some(&self.pages), None).map(|o| (s, o)));
+        let loaded = self.load().and_then(|s| {
+            if s.diagnostics.error_count() > 0 {
+                Err(s.diagnostics.clone())
+            } else {
+                Ok(s)
+            }
+        });
+        if abandon() {
+            return None;
+        }
+        let result = loaded.and_then(|s| {
+            let prepared = Prepared::new(&s, Some(&self.pages))?;
+            let pages = prepared.pages(&s, Some(&self.pages), None, None);
+            let outputs = prepared.finish(&s, (Some(&self.pages), None), pages)?;
+            Ok((s, outputs, Arc::new(prepared)))
+        });
+        if abandon() {
+            return None;
+        }
+        if let Ok(mut p) = self.prepared.lock() {
+            *p = result.as_ref().ok().map(|(_, _, p)| p.clone());
+        }
         let mut cur = match self.current.write() {
             Ok(c) => c,
             Err(p) => p.into_inner(),
         };
         match result {
-            Ok((site, outputs)) => {
+            Ok((site, outputs, _)) => {
                 let files: HashMap<String, Arc<Vec<u8>>> =
                     outputs.into_iter().map(|o| (o.path, o.bytes)).collect();
                 let assets_sig = assets_signature(&site.content_dir, &site.assets);
@@ -229,7 +275,7 @@ impl Shared {
                     if let Ok(mut t) = self.last_rebuild.lock() {
                         *t = start.elapsed();
                     }
-                    return self.current.read().map(|c| c.number).unwrap_or(0);
+                    return Some(self.current_version());
                 }
                 let css_only = cur.error.is_none() && only_css_changed(&cur.files, &files);
                 let number = cur.number + 1;
@@ -269,7 +315,69 @@ impl Shared {
             *n = number;
         }
         cvar.notify_all();
-        number
+        Some(number)
+    }
+
+    /// The quick path for `paths`, the files the watcher saw change: when
+    /// they are only edits to pages' bodies that no other page can see
+    /// ([`site::reload::reload_pages`]), re-render those pages alone and
+    /// serve them as a new version. `None` when the whole site must be
+    /// rebuilt instead (anything else changed, the last rebuild failed, or a
+    /// page's facts changed). Counts as a rebuild.
+    pub fn update(&self, paths: &[PathBuf]) -> Option<u64> {
+        let start = Instant::now();
+        let prepared = self.prepared.lock().ok()?.clone()?;
+        let included = self.included();
+        let mut cur = self.current.write().ok()?;
+        let v = &mut *cur;
+        if v.error.is_some() {
+            return None;
+        }
+        let rels = edited_pages(v.site.as_deref()?, paths, &included)?;
+        let site = Arc::make_mut(v.site.as_mut()?);
+        let pages = match site::reload::reload_pages(site, &rels, &self.hl, &self.markdown) {
+            Ok(p) => p,
+            Err(site::reload::NotLocal(why)) => {
+                eprintln!("rebuilding the whole site: {why}");
+                return None;
+            }
+        };
+        let mut changed = false;
+        for i in pages.into_iter().filter(|i| !site.skips.pages.contains(i)) {
+            // An error here leaves the site with the new page and its files
+            // without: the whole rebuild that follows puts both right.
+            let out = prepared.page(site, i, &self.pages).ok()?;
+            if v.files.get(&out.path) != Some(&out.bytes) {
+                v.files.insert(out.path, out.bytes);
+                changed = true;
+            }
+        }
+        if changed {
+            v.number += 1;
+            v.search = None;
+            v.css_only = false;
+        }
+        let number = v.number;
+        drop(cur);
+        self.quick.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.rebuilds
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if let Ok(mut t) = self.last_rebuild.lock() {
+            *t = start.elapsed();
+        }
+        if changed {
+            let (lock, cvar) = &self.changed;
+            if let Ok(mut n) = lock.lock() {
+                *n = number;
+            }
+            cvar.notify_all();
+            eprintln!(
+                "updated {} (version {number}) in {:.1?}",
+                rels.join(", "),
+                start.elapsed()
+            );
+        }
+        Some(number)
     }
 
     fn search_files(&self) -> Option<Arc<HashMap<String, Arc<Vec<u8>>>>> {
@@ -289,6 +397,48 @@ impl Shared {
         }
         Some(files)
     }
+}
+
+/// The pages (content-relative sources) that `paths` edited, when that is
+/// all they did: each is an existing page's source that is still a file and
+/// not included by another page, or a file the site never knew that is gone
+/// again (an editor's temporary file). `None` for anything else: a new,
+/// deleted or renamed page, an asset, a folder, the configuration, a theme.
+fn edited_pages(
+    site: &site::Site,
+    paths: &[PathBuf],
+    included: &HashSet<PathBuf>,
+) -> Option<Vec<String>> {
+    let mut rels: Vec<String> = Vec::new();
+    for path in paths {
+        if included.contains(path) {
+            return None;
+        }
+        let rel = path
+            .strip_prefix(&site.content_dir)
+            .ok()?
+            .to_str()?
+            .replace(std::path::MAIN_SEPARATOR, "/");
+        let is_page = site.pages.iter().any(|p| p.src.rel == rel);
+        if is_page && path.is_file() {
+            if !rels.contains(&rel) {
+                rels.push(rel);
+            }
+            continue;
+        }
+        let folder = format!("{rel}/");
+        let known = is_page
+            || rel.is_empty()
+            || site
+                .assets
+                .iter()
+                .any(|a| *a == rel || a.starts_with(&folder))
+            || site.pages.iter().any(|p| p.src.rel.starts_with(&folder));
+        if known || path.exists() {
+            return None;
+        }
+    }
+    Some(rels)
 }
 
 /// A hash of the copied files' paths, sizes and modification times, so that
@@ -351,40 +501,53 @@ fn describe(d: &Diagnostics) -> String {
     crate::report::compact(d, false)
 }
 
+impl Shared {
+    /// The state of a server for `opts` (its root made canonical) and the
+    /// configuration as it was at start; nothing built yet.
+    fn new(opts: ServeOptions) -> Result<(Arc<Shared>, crate::config::Config), String> {
+        let root = opts
+            .root
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", opts.root.display()))?;
+        let opts = ServeOptions {
+            root: root.clone(),
+            ..opts
+        };
+        // A broken book.toml here is reported by the first rebuild; defaults keep
+        // the server up until the author fixes it. (Changing `[go] pkg-url` takes
+        // a restart: the highlighter lives as long as the server.)
+        let project = crate::project::open(&root).ok();
+        let cache_dir = project.as_ref().map(crate::project::Project::cache_dir);
+        let config = project.map(|p| p.config).unwrap_or_default();
+        let shared = Arc::new(Shared {
+            current: RwLock::new(Version::default()),
+            changed: (Mutex::new(0), Condvar::new()),
+            hl: match &cache_dir {
+                Some(dir) => Highlighter::with_cache(&dir.join("highlight.bin")),
+                None => Highlighter::new(),
+            }
+            .with_pkg_url(&config.go.pkg_url),
+            markdown: MarkdownCache::default(),
+            pages: PageCache::default(),
+            opts: opts.clone(),
+            last_rebuild: Mutex::new(Duration::ZERO),
+            polls: Default::default(),
+            rebuilds: Default::default(),
+            fatal: Default::default(),
+            included: Default::default(),
+            stored: Mutex::new(cache_dir.as_deref().map(crate::pipeline::markdown_store)),
+            prepared: Mutex::new(None),
+            quick: Default::default(),
+            pending: Default::default(),
+        });
+        Ok((shared, config))
+    }
+}
+
 /// Start the server: initial build, watcher, HTTP workers. Does not block.
 pub fn start(opts: ServeOptions) -> Result<Handle, String> {
-    let root = opts
-        .root
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", opts.root.display()))?;
-    let opts = ServeOptions {
-        root: root.clone(),
-        ..opts
-    };
-    // A broken book.toml here is reported by the first rebuild; defaults keep
-    // the server up until the author fixes it. (Changing `[go] pkg-url` takes
-    // a restart: the highlighter lives as long as the server.)
-    let project = crate::project::open(&root).ok();
-    let cache_dir = project.as_ref().map(crate::project::Project::cache_dir);
-    let config = project.map(|p| p.config).unwrap_or_default();
-    let shared = Arc::new(Shared {
-        current: RwLock::new(Version::default()),
-        changed: (Mutex::new(0), Condvar::new()),
-        hl: match &cache_dir {
-            Some(dir) => Highlighter::with_cache(&dir.join("highlight.bin")),
-            None => Highlighter::new(),
-        }
-        .with_pkg_url(&config.go.pkg_url),
-        markdown: MarkdownCache::default(),
-        pages: PageCache::default(),
-        opts: opts.clone(),
-        last_rebuild: Mutex::new(Duration::ZERO),
-        polls: Default::default(),
-        rebuilds: Default::default(),
-        fatal: Default::default(),
-        included: Default::default(),
-        stored: Mutex::new(cache_dir.as_deref().map(crate::pipeline::markdown_store)),
-    });
+    let (shared, config) = Shared::new(opts)?;
+    let opts = shared.opts.clone();
     shared.rebuild();
     let server = Server::http(SocketAddr::new(opts.bind, opts.port))
         .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
@@ -404,3 +567,6 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
         _watcher: Some(watcher),
     })
 }
+
+#[cfg(test)]
+mod tests;

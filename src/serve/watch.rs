@@ -8,6 +8,8 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -27,7 +29,8 @@ pub(super) fn spawn(
     let root = shared.opts.root.clone();
     let out_dir = root.join(&config.build.output_dir);
     let cache_dir = root.join(&config.build.cache_dir);
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    // The paths that changed; `None`: the watcher lost track (rescan).
+    let (tx, rx) = std::sync::mpsc::channel::<Option<Vec<PathBuf>>>();
     // The repository's git folder, when the site has its history.
     let git_dir = config
         .history
@@ -42,19 +45,35 @@ pub(super) fn spawn(
         Duration::from_millis(10),
         None,
         move |res: DebounceEventResult| {
-            let Ok(events) = res else { return };
-            let includes = for_filter.upgrade().map(|s| s.included());
+            let shared = for_filter.upgrade();
+            let send = |changes: Option<Vec<PathBuf>>| {
+                if let Some(s) = &shared {
+                    s.pending.store(true, Ordering::SeqCst);
+                }
+                let _ = tx.send(changes);
+            };
+            let Ok(events) = res else {
+                send(None);
+                return;
+            };
+            if events.iter().any(|e| e.need_rescan()) {
+                send(None);
+                return;
+            }
+            let includes = shared.as_ref().map(|s| s.included());
             // Reads (our own rebuild opens every file) are not changes.
-            if events
+            let paths: Vec<PathBuf> = events
                 .iter()
                 .filter(|e| !e.kind.is_access() && !e.kind.is_other())
                 .flat_map(|e| e.paths.iter())
-                .any(|p| {
+                .filter(|p| {
                     relevant(&watch_root, &out_dir, &cache_dir, watch_git.as_deref(), p)
-                        || includes.as_ref().is_some_and(|i| i.contains(p))
+                        || includes.as_ref().is_some_and(|i| i.contains(*p))
                 })
-            {
-                let _ = tx.send(());
+                .cloned()
+                .collect();
+            if !paths.is_empty() {
+                send(Some(paths));
             }
         },
     )
@@ -77,25 +96,77 @@ pub(super) fn spawn(
     watch_outside_folders(shared, &debouncer, &mut outside);
     let rebuilder = shared.clone();
     let watcher = debouncer.clone();
-    std::thread::spawn(move || {
-        loop {
-            if rx.recv().is_err() {
-                break;
-            }
-            // Coalesce anything that arrived while the last rebuild ran.
-            while rx.try_recv().is_ok() {}
-            let v = rebuilder.rebuild();
-            let t = rebuilder
-                .last_rebuild
-                .lock()
-                .map(|t| *t)
-                .unwrap_or_default();
-            eprintln!("rebuilt (version {v}) in {t:.1?}");
-            watch_outside_folders(&rebuilder, &watcher, &mut outside);
-        }
-    });
+    std::thread::spawn(move || rebuild_loop(&rebuilder, &rx, &watcher, &mut outside));
     Ok(Box::new(debouncer))
 }
+
+/// The rebuilding thread: each batch of changes is served by the quick path
+/// when it can be, else by a whole rebuild.
+fn rebuild_loop(
+    rebuilder: &Shared,
+    rx: &std::sync::mpsc::Receiver<Option<Vec<PathBuf>>>,
+    watcher: &Mutex<Watcher>,
+    outside: &mut HashSet<PathBuf>,
+) {
+    // Set after a quick update: the whole site is rebuilt once the
+    // edits pause, which catches anything the quick path cannot see. The
+    // pause asked for is twice the last whole rebuild (at least
+    // CHECK_AFTER), and that rebuild gives way to the next edit.
+    let mut check_pending = false;
+    let mut whole = rebuilder.rebuild_time();
+    loop {
+        let changes = if check_pending {
+            match rx.recv_timeout(CHECK_AFTER.max(whole * 2)) {
+                Ok(c) => c,
+                Err(RecvTimeoutError::Timeout) => {
+                    let before = rebuilder.current_version();
+                    let abandon = || rebuilder.pending.load(Ordering::SeqCst);
+                    if let Some(v) = rebuilder.rebuild_unless(&abandon) {
+                        check_pending = false;
+                        whole = rebuilder.rebuild_time();
+                        if v != before {
+                            eprintln!("rebuilt (version {v}) in {whole:.1?}");
+                        }
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(c) => c,
+                Err(_) => break,
+            }
+        };
+        // Coalesce anything that arrived while the last rebuild ran.
+        rebuilder.pending.store(false, Ordering::SeqCst);
+        let mut paths = changes;
+        while let Ok(more) = rx.try_recv() {
+            paths = paths.zip(more).map(|(mut a, b)| {
+                a.extend(b);
+                a
+            });
+        }
+        if paths
+            .as_deref()
+            .is_some_and(|p| rebuilder.update(p).is_some())
+        {
+            check_pending = true;
+        } else {
+            check_pending = false;
+            let v = rebuilder.rebuild();
+            whole = rebuilder.rebuild_time();
+            eprintln!("rebuilt (version {v}) in {whole:.1?}");
+        }
+        watch_outside_folders(rebuilder, watcher, outside);
+    }
+}
+
+/// How long edits must pause before the whole site is rebuilt after quick
+/// updates: long enough not to hold up the next save of a burst of edits,
+/// short enough that what only a whole rebuild finds (a finding elsewhere, a
+/// missed event) shows within seconds.
+const CHECK_AFTER: Duration = Duration::from_millis(500);
 
 type Watcher = notify_debouncer_full::Debouncer<
     notify::RecommendedWatcher,

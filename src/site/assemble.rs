@@ -29,67 +29,9 @@ pub(super) fn render_markdown(
     hl: &Highlighter,
     (cache, store): (Option<&MarkdownCache>, Option<&Store>),
 ) -> Vec<Arc<Rendered>> {
-    let config = &project.config;
-    let sources: HashSet<String> = files.iter().map(|f| f.rel.clone()).collect();
-    let asset_set: HashSet<String> = assets.iter().cloned().collect();
-    let mut dirs: HashSet<String> = HashSet::new();
-    for f in files.iter() {
-        let mut d = parent_dir(&f.rel);
-        while dirs.insert(d.to_string()) && !d.is_empty() {
-            d = parent_dir(d);
-        }
-    }
-    let content_path: Vec<String> = std::path::absolute(&project.content_dir)
-        .map(|p| {
-            p.components()
-                .filter_map(|c| match c {
-                    std::path::Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let ctx = markdown::Context {
-        options: &config.markdown,
-        rule_pattern,
-        sources: &sources,
-        assets: &asset_set,
-        dirs: &dirs,
-        slug: match &config.imported {
-            Some(x) if x.slug_unicode => crate::slug::SlugStyle::PythonMarkdownUnicode,
-            _ => project.dialect.slug_style(),
-        },
-        content_path: &content_path,
-        quiet_langs: config
-            .imported
-            .as_ref()
-            .map_or(&[][..], |x| x.custom_fences.as_slice()),
-    };
-    let context_key = {
-        let mut h = blake3::Hasher::new();
-        let mut names: Vec<&String> = sources.iter().chain(asset_set.iter()).collect();
-        names.sort();
-        for n in names {
-            h.update(n.as_bytes());
-            h.update(b"\0");
-        }
-        h.update(format!("{:?}{}", config.markdown, config.rules.id_pattern).as_bytes());
-        h.update(format!("{:?}{content_path:?}", project.dialect).as_bytes());
-        h.update(format!("{:?}{:?}", ctx.slug, ctx.quiet_langs).as_bytes());
-        // Highlighted Go links qualified names to this URL.
-        h.update(config.go.pkg_url.as_bytes());
-        h.finalize()
-    };
-    let keys: Vec<[u8; 32]> = files
-        .iter()
-        .map(|f| {
-            let mut h = blake3::Hasher::new();
-            h.update(context_key.as_bytes());
-            h.update(f.rel.as_bytes());
-            h.update(&f.hash);
-            *h.finalize().as_bytes()
-        })
-        .collect();
+    let setting = Arc::new(Setting::new(project, rule_pattern, files, assets));
+    let ctx = setting.context(&project.config.markdown);
+    let keys: Vec<[u8; 32]> = files.iter().map(|f| setting.file_key(f)).collect();
     let rendered: Vec<Arc<Rendered>> = files
         .par_iter_mut()
         .zip(keys.par_iter())
@@ -120,14 +62,119 @@ pub(super) fn render_markdown(
         .collect();
     if let Some(c) = cache {
         c.put(keys.iter().copied().zip(rendered.iter().cloned()).collect());
+        c.set_setting(setting.clone());
     }
     rendered
+}
+
+/// What rendering any one file of a site depends on besides the file: the
+/// set of files (links resolve against it), the dialect's slugs and fences,
+/// and a hash of all of it. `serve` keeps the last load's, so an edit to one
+/// page renders that page without walking the site.
+pub(crate) struct Setting {
+    rule_pattern: Regex,
+    sources: HashSet<String>,
+    assets: HashSet<String>,
+    dirs: HashSet<String>,
+    content_path: Vec<String>,
+    slug: crate::slug::SlugStyle,
+    quiet_langs: Vec<String>,
+    key: blake3::Hash,
+}
+
+impl Setting {
+    fn new(
+        project: &Project,
+        rule_pattern: &Regex,
+        files: &[Arc<SourceFile>],
+        assets: &[String],
+    ) -> Setting {
+        let config = &project.config;
+        let sources: HashSet<String> = files.iter().map(|f| f.rel.clone()).collect();
+        let assets: HashSet<String> = assets.iter().cloned().collect();
+        let mut dirs: HashSet<String> = HashSet::new();
+        for f in files {
+            let mut d = parent_dir(&f.rel);
+            while dirs.insert(d.to_string()) && !d.is_empty() {
+                d = parent_dir(d);
+            }
+        }
+        let content_path: Vec<String> = std::path::absolute(&project.content_dir)
+            .map(|p| {
+                p.components()
+                    .filter_map(|c| match c {
+                        std::path::Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let slug = match &config.imported {
+            Some(x) if x.slug_unicode => crate::slug::SlugStyle::PythonMarkdownUnicode,
+            _ => project.dialect.slug_style(),
+        };
+        let quiet_langs = config
+            .imported
+            .as_ref()
+            .map_or(Vec::new(), |x| x.custom_fences.clone());
+        let key = {
+            let mut h = blake3::Hasher::new();
+            let mut names: Vec<&String> = sources.iter().chain(assets.iter()).collect();
+            names.sort();
+            for n in names {
+                h.update(n.as_bytes());
+                h.update(b"\0");
+            }
+            h.update(format!("{:?}{}", config.markdown, config.rules.id_pattern).as_bytes());
+            h.update(format!("{:?}{content_path:?}", project.dialect).as_bytes());
+            h.update(format!("{slug:?}{quiet_langs:?}").as_bytes());
+            // Highlighted Go links qualified names to this URL.
+            h.update(config.go.pkg_url.as_bytes());
+            h.finalize()
+        };
+        Setting {
+            rule_pattern: rule_pattern.clone(),
+            sources,
+            assets,
+            dirs,
+            content_path,
+            slug,
+            quiet_langs,
+            key,
+        }
+    }
+
+    /// The Markdown renderer's view of it (`options`: the site's `[markdown]`).
+    pub(crate) fn context<'a>(
+        &'a self,
+        options: &'a crate::config::MarkdownConfig,
+    ) -> markdown::Context<'a> {
+        markdown::Context {
+            options,
+            rule_pattern: &self.rule_pattern,
+            sources: &self.sources,
+            assets: &self.assets,
+            dirs: &self.dirs,
+            slug: self.slug,
+            content_path: &self.content_path,
+            quiet_langs: &self.quiet_langs,
+        }
+    }
+
+    /// The cache key of `f`'s rendering in this setting.
+    pub(crate) fn file_key(&self, f: &SourceFile) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        h.update(self.key.as_bytes());
+        h.update(f.rel.as_bytes());
+        h.update(&f.hash);
+        *h.finalize().as_bytes()
+    }
 }
 
 /// Render one file's Markdown, and store the rendering (packed, with its
 /// blocks' highlight cache keys) unless it has warnings: a page with
 /// warnings is rendered every time, so its warnings always come out.
-fn render_fresh(
+pub(super) fn render_fresh(
     ctx: &markdown::Context<'_>,
     session: &mut crate::highlight::Session<'_>,
     f: &SourceFile,

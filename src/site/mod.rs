@@ -13,6 +13,7 @@ mod assemble;
 mod links;
 mod navigation;
 pub mod outputs;
+pub mod reload;
 mod rules;
 mod runbooks;
 pub mod sources;
@@ -168,6 +169,7 @@ pub struct Rule {
 }
 
 /// The built model of a whole site.
+#[derive(Clone)]
 pub struct Site {
     /// Site root (the folder holding book.toml).
     pub root: PathBuf,
@@ -257,6 +259,9 @@ pub struct MarkdownCache {
     sources: std::sync::Mutex<HashMap<String, StampedSource>>,
     /// The git history of the last build: reused while HEAD stays.
     history: std::sync::Mutex<Option<Arc<crate::history::History>>>,
+    /// What the last load rendered every file in ([`reload::reload_pages`]
+    /// renders an edited page in it).
+    setting: std::sync::Mutex<Option<Arc<assemble::Setting>>>,
 }
 
 impl MarkdownCache {
@@ -269,6 +274,20 @@ impl MarkdownCache {
             map.clear();
             map.extend(entries);
         }
+    }
+    /// Add one rendering, keeping the others (an edited page).
+    fn insert(&self, key: [u8; 32], r: Arc<Rendered>) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.insert(key, r);
+        }
+    }
+    fn set_setting(&self, s: Arc<assemble::Setting>) {
+        if let Ok(mut slot) = self.setting.lock() {
+            *slot = Some(s);
+        }
+    }
+    fn setting(&self) -> Option<Arc<assemble::Setting>> {
+        self.setting.lock().ok()?.clone()
     }
     fn source(&self, rel: &str, now: Stamp) -> Option<Arc<SourceFile>> {
         let map = self.sources.lock().ok()?;

@@ -127,7 +127,7 @@ pub fn read(
 
 /// Read, preprocess and split one Markdown file. The page is there unless
 /// the file cannot be read at all; what went wrong comes beside it.
-fn read_one(
+pub(super) fn read_one(
     project: &Project,
     bound: &Path,
     rel: &str,

@@ -1,0 +1,77 @@
+//! The quick path and the whole rebuild that checks it, driven by hand (no
+//! watcher, no timing): what each serves and when a check gives way.
+
+use super::*;
+
+/// The basic fixture copied to a fresh folder, and a server state on it
+/// after its first build.
+fn built() -> (tempfile::TempDir, Arc<Shared>) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+    let dir = tempfile::tempdir().unwrap();
+    for e in walkdir::WalkDir::new(&from).into_iter().map(Result::unwrap) {
+        let to = dir.path().join(e.path().strip_prefix(&from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+    let (shared, _) = Shared::new(ServeOptions {
+        root: dir.path().to_path_buf(),
+        bind: "127.0.0.1".parse().unwrap(),
+        port: 0,
+        drafts: false,
+    })
+    .unwrap();
+    shared.rebuild();
+    (dir, shared)
+}
+
+fn served(shared: &Shared, path: &str) -> String {
+    let cur = shared.current.read().unwrap();
+    String::from_utf8_lossy(&cur.files[path]).into_owned()
+}
+
+#[test]
+fn a_quick_update_serves_what_a_whole_rebuild_would_and_a_check_gives_way() {
+    let (dir, shared) = built();
+    let root = shared.opts.root.clone();
+    let page = root.join("content/guide/intro.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replacen("## Setup", "Added on top.\n\n## Setup", 1),
+    )
+    .unwrap();
+    let v = shared.current_version();
+
+    // A check told to give way changes nothing served.
+    assert_eq!(shared.rebuild_unless(&|| true), None);
+    assert_eq!(shared.current_version(), v);
+    assert!(!served(&shared, "guide/intro.html").contains("Added on top."));
+
+    // The quick path serves the edit as a new version...
+    assert_eq!(shared.update(std::slice::from_ref(&page)), Some(v + 1));
+    let quick = served(&shared, "guide/intro.html");
+    assert!(quick.contains("Added on top."));
+    // ...and the whole rebuild finds nothing else to change.
+    assert_eq!(shared.rebuild_unless(&|| false), Some(v + 1));
+    assert_eq!(served(&shared, "guide/intro.html"), quick);
+
+    // An editor's temporary file that came and went needs nothing.
+    let gone = root.join("content/guide/4913");
+    assert_eq!(shared.update(&[page.clone(), gone]), Some(v + 1));
+    // A new file, an asset, the configuration: the whole site.
+    let new = root.join("content/guide/new.md");
+    std::fs::write(&new, "# New\n").unwrap();
+    assert_eq!(shared.update(&[new]), None);
+    assert_eq!(
+        shared.update(&[root.join("content/guide/diagram.svg")]),
+        None
+    );
+    assert_eq!(shared.update(&[root.join("book.toml")]), None);
+    // A page with a finding (an unknown code language) is left to it too.
+    std::fs::write(&page, format!("{text}\n```nosuchlang\nx\n```\n")).unwrap();
+    assert_eq!(shared.update(std::slice::from_ref(&page)), None);
+    drop(dir);
+}
