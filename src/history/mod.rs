@@ -196,21 +196,20 @@ pub enum Missing {
 }
 
 /// What a whole read would record in [`History::uncommitted`] for the
-/// content file `rel` now: its modification time when it has uncommitted
-/// changes, `None` when it has none; `Err` when git cannot say. (`serve`'s
-/// quick path asks this of the one page it updates.)
-pub fn uncommitted_now(h: &History, rel: &str) -> Result<Option<i64>, ()> {
-    let repo = git2::Repository::discover(&h.content_dir).map_err(|_| ())?;
-    let workdir = repo
-        .workdir()
-        .and_then(|w| w.canonicalize().ok())
-        .ok_or(())?;
+/// content file `rel` now: `Some(Some(mtime))` when it has uncommitted
+/// changes, `Some(None)` when it has none, `None` when git cannot say.
+/// (`serve`'s quick path asks this of the one page it updates.)
+pub fn uncommitted_now(h: &History, rel: &str) -> Option<Option<i64>> {
+    let repo = git2::Repository::discover(&h.content_dir).ok()?;
+    let workdir = repo.workdir().and_then(|w| w.canonicalize().ok())?;
     let abs = h.content_dir.join(rel);
-    let in_repo = abs.strip_prefix(&workdir).map_err(|_| ())?;
-    let s = repo.status_file(in_repo).map_err(|_| ())?;
-    Ok(s.intersects(status::CHANGED)
-        .then(|| status::mtime(&abs))
-        .flatten())
+    let in_repo = abs.strip_prefix(&workdir).ok()?;
+    let s = repo.status_file(in_repo).ok()?;
+    Some(
+        s.intersects(status::CHANGED)
+            .then(|| status::mtime(&abs))
+            .flatten(),
+    )
 }
 
 /// Read the history of the content folder, from the cache when HEAD has not

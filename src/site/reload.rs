@@ -80,7 +80,7 @@ pub fn reload_pages(
         if let Some(h) = site.history.as_deref() {
             let day = |t: Option<i64>| t.map(|t| t.div_euclid(86_400));
             let now = crate::history::uncommitted_now(h, rel);
-            if now.map(day) != Ok(day(h.uncommitted.get(rel).copied())) {
+            if now.map(day) != Some(day(h.uncommitted.get(rel).copied())) {
                 return no(format!("{rel}: its git status changed"));
             }
         }
