@@ -17,7 +17,7 @@ if [ ${#files[@]} -eq 0 ]; then
     src/output/mod.rs src/store/mod.rs src/paths.rs src/diag.rs src/summary.rs src/search/tokenize.rs
     src/slug.rs src/html.rs src/markdown/links.rs src/site/links.rs
     src/site/outputs.rs src/site/rules.rs src/serve/http.rs src/search/mod.rs
-    src/include.rs src/mkdocs/snippets.rs src/search/blocks.rs
+    src/include.rs src/mkdocs/snippets.rs src/search/blocks.rs src/site/reload.rs
   )
 fi
 args=()

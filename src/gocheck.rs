@@ -218,6 +218,20 @@ pub fn is_go(block: &CodeBlock) -> bool {
     matches!(block.info.lang.as_str(), "go" | "golang") && !block.info.ignore
 }
 
+/// Syntax findings for a page's Go blocks (stage 5, and `serve`'s quick
+/// path for the page it updates). Most blocks were proven valid by the
+/// highlighter's parse: the code is unpacked only for pages that have another.
+pub fn page_syntax(
+    parser: &mut Parser,
+    file: &Path,
+    text: &crate::markdown::PageText,
+) -> Vec<Diagnostic> {
+    if !text.any_block(|b| is_go(b) && !b.proven_valid) {
+        return Vec::new();
+    }
+    check_syntax(parser, file, &text.code_blocks())
+}
+
 /// Syntax diagnostics for a page's Go blocks.
 pub fn check_syntax(parser: &mut Parser, file: &Path, blocks: &[CodeBlock]) -> Vec<Diagnostic> {
     blocks

@@ -3,10 +3,12 @@
 
 use super::*;
 
-/// The basic fixture copied to a fresh folder, and a server state on it
-/// after its first build.
-fn built() -> (tempfile::TempDir, Arc<Shared>) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+/// A fixture copied to a fresh folder, and a server state on it after its
+/// first build.
+fn built(fixture: &str) -> (tempfile::TempDir, Arc<Shared>) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fixture);
     let dir = tempfile::tempdir().unwrap();
     for e in walkdir::WalkDir::new(&from).into_iter().map(Result::unwrap) {
         let to = dir.path().join(e.path().strip_prefix(&from).unwrap());
@@ -34,7 +36,7 @@ fn served(shared: &Shared, path: &str) -> String {
 
 #[test]
 fn a_quick_update_serves_what_a_whole_rebuild_would_and_a_check_gives_way() {
-    let (dir, shared) = built();
+    let (dir, shared) = built("basic");
     let root = shared.opts.root.clone();
     let page = root.join("content/guide/intro.md");
     let text = std::fs::read_to_string(&page).unwrap();
@@ -73,5 +75,50 @@ fn a_quick_update_serves_what_a_whole_rebuild_would_and_a_check_gives_way() {
     // A page with a finding (an unknown code language) is left to it too.
     std::fs::write(&page, format!("{text}\n```nosuchlang\nx\n```\n")).unwrap();
     assert_eq!(shared.update(std::slice::from_ref(&page)), None);
+    drop(dir);
+}
+
+#[test]
+fn what_other_pages_see_or_only_a_whole_load_finds_is_left_to_it() {
+    let (dir, shared) = built("basic");
+    let root = shared.opts.root.clone();
+    let page = root.join("content/guide/second.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    let update = |body: &str| {
+        std::fs::write(&page, body).unwrap();
+        shared.update(std::slice::from_ref(&page))
+    };
+    // mdBook's title directive names the page without front matter.
+    std::fs::write(&page, format!("{text}\n{{{{#title Custom}}}}\n")).unwrap();
+    shared.rebuild();
+    let v = shared.current_version();
+    assert!(served(&shared, "guide/second.html").contains("Custom"));
+    assert_eq!(update(&format!("{text}\n{{{{#title Other}}}}\n")), None);
+    // Go that does not parse is a finding of the whole load's validation.
+    let custom = format!("{text}\n{{{{#title Custom}}}}\n");
+    assert_eq!(update(&format!("{custom}\n```go\nfunc {{\n```\n")), None);
+    // Go that parses is fine.
+    assert_eq!(
+        update(&format!("{custom}\n```go\nx := 1\n```\n")),
+        Some(v + 1)
+    );
+    drop(dir);
+}
+
+#[test]
+fn a_preprocessed_page_takes_the_quick_path_too() {
+    // MkDocs: admonitions, tabs and snippets rewritten before Markdown.
+    let (dir, shared) = built("mkdocs");
+    let page = shared.opts.root.join("docs/guide/install.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    let v = shared.current_version();
+    let edited = text.replacen("# Install\n", "# Install\n\nRead this first.\n", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&page, edited).unwrap();
+    assert_eq!(shared.update(std::slice::from_ref(&page)), Some(v + 1));
+    let quick = served(&shared, "guide/install.html");
+    assert!(quick.contains("Read this first."));
+    assert_eq!(shared.rebuild_unless(&|| false), Some(v + 1));
+    assert_eq!(served(&shared, "guide/install.html"), quick);
     drop(dir);
 }

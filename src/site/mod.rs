@@ -528,13 +528,7 @@ fn validate(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         .pages
         .par_iter()
         .map_init(crate::gocheck::go_parser, |parser, p| {
-            let text = &p.rendered.text;
-            // Most blocks were proven valid by the highlighter: unpack the
-            // code only of pages that have another.
-            if !text.any_block(|b| crate::gocheck::is_go(b) && !b.proven_valid) {
-                return Vec::new();
-            }
-            crate::gocheck::check_syntax(parser, &p.src.display, &text.code_blocks())
+            crate::gocheck::page_syntax(parser, &p.src.display, &p.rendered.text)
         })
         .flatten()
         .collect();

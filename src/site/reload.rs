@@ -92,11 +92,7 @@ pub fn reload_pages(
         if let Some(why) = outline_differs(&old.rendered, &rendered) {
             return no(format!("{rel}: {why}"));
         }
-        let text = &rendered.text;
-        if text.any_block(|b| crate::gocheck::is_go(b) && !b.proven_valid)
-            && !crate::gocheck::check_syntax(&mut parser, &src.display, &text.code_blocks())
-                .is_empty()
-        {
+        if !crate::gocheck::page_syntax(&mut parser, &src.display, &rendered.text).is_empty() {
             return no(format!("{rel} has Go that does not parse"));
         }
         new.push((i, src, key, rendered));
@@ -112,7 +108,9 @@ pub fn reload_pages(
     Ok(replaced)
 }
 
-/// What differs between two reads of one source that other pages see.
+/// What differs between two reads of one source that other pages see. (Where
+/// the body starts and how preprocessing mapped its lines only place
+/// findings, and a page with findings does not come here.)
 fn source_differs(old: &SourceFile, new: &SourceFile) -> Option<&'static str> {
     if old.front_text != new.front_text || old.front.title != new.front.title {
         Some("front matter changed")
@@ -120,10 +118,6 @@ fn source_differs(old: &SourceFile, new: &SourceFile) -> Option<&'static str> {
         Some("now a draft")
     } else if old.includes != new.includes {
         Some("included files changed")
-    } else if old.body_line != new.body_line || old.line_map.is_some() || new.line_map.is_some() {
-        // Preprocessed sources map lines through tables; leave them to the
-        // full load rather than reason about them here.
-        Some("preprocessed source")
     } else {
         None
     }
