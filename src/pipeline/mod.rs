@@ -29,6 +29,7 @@ use crate::{output, search, site};
 
 pub use render::{PageCache, Sink, render_site};
 
+/// One finding as the diagnostics of a failed stage.
 fn one(d: Diagnostic) -> Diagnostics {
     Diagnostics(vec![d])
 }

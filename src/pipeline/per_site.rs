@@ -4,15 +4,12 @@
 
 use std::sync::Arc;
 
+use super::one;
 use super::render::PageCache;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{self, Output};
 use crate::site::Site;
 use crate::{highlight, nav};
-
-fn one(d: Diagnostic) -> Diagnostics {
-    Diagnostics(vec![d])
-}
 
 /// The theme's stylesheet followed by the code highlighting colours.
 pub(super) fn stylesheet(site: &Site) -> Result<String, Diagnostics> {

@@ -13,12 +13,9 @@ use crate::render::{self, Output, Renderer};
 use crate::site::{self, Site};
 use crate::store::Store;
 
+use super::one;
 use super::per_site::{diagram_files, nav_script, static_files, stylesheet};
 use super::signature::{site_signature, template_hash};
-
-fn one(d: Diagnostic) -> Diagnostics {
-    Diagnostics(vec![d])
-}
 
 /// Rendered pages kept between builds (`serve`). A page is re-rendered only
 /// when its source, or something every page shows (navigation, titles, rules,

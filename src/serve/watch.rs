@@ -52,10 +52,9 @@ pub(super) fn spawn(
                 }
                 let _ = tx.send(changes);
             };
-            let Ok(events) = res else {
-                send(None);
-                return;
-            };
+            // Errors (a watched folder removed) are not changes; what they
+            // hid shows with the next event (as before the quick path).
+            let Ok(events) = res else { return };
             if events.iter().any(|e| e.need_rescan()) {
                 send(None);
                 return;
@@ -127,6 +126,7 @@ fn rebuild_loop(
                         if v != before {
                             eprintln!("rebuilt (version {v}) in {whole:.1?}");
                         }
+                        watch_outside_folders(rebuilder, watcher, outside);
                     }
                     continue;
                 }
