@@ -270,7 +270,10 @@ impl Shared {
                     });
                 if unchanged {
                     // Nothing a reader can see changed (a new empty folder, a
-                    // touched file): no new version, so no reload.
+                    // touched file): no new version, so no reload. The model
+                    // is still the newest (after quick updates, its findings
+                    // are placed where the pages now have them).
+                    cur.site = Some(Arc::new(site));
                     drop(cur);
                     if let Ok(mut t) = self.last_rebuild.lock() {
                         *t = start.elapsed();
@@ -335,15 +338,19 @@ impl Shared {
         }
         let rels = edited_pages(v.site.as_deref()?, paths, &included)?;
         let site = Arc::make_mut(v.site.as_mut()?);
-        let pages = match site::reload::reload_pages(site, &rels, &self.hl, &self.markdown) {
-            Ok(p) => p,
+        let reloaded = match site::reload::reload_pages(site, &rels, &self.hl, &self.markdown) {
+            Ok(r) => r,
             Err(site::reload::NotLocal(why)) => {
                 eprintln!("rebuilding the whole site: {why}");
                 return None;
             }
         };
         let mut changed = false;
-        for i in pages.into_iter().filter(|i| !site.skips.pages.contains(i)) {
+        for &i in reloaded
+            .pages
+            .iter()
+            .filter(|i| !site.skips.pages.contains(i))
+        {
             // An error here leaves the site with the new page and its files
             // without: the whole rebuild that follows puts both right.
             let out = prepared.page(site, i, &self.pages).ok()?;
@@ -377,6 +384,12 @@ impl Shared {
                 start.elapsed()
             );
         }
+        // The edited pages' own findings (the rest of the site's are shown
+        // by the whole rebuild once edits pause).
+        eprint!(
+            "{}",
+            crate::report::compact(&Diagnostics(reloaded.findings), false)
+        );
         Some(number)
     }
 

@@ -63,6 +63,45 @@ fn a_quick_update_serves_what_a_whole_rebuild_would_and_a_check_gives_way() {
     // An editor's temporary file that came and went needs nothing.
     let gone = root.join("content/guide/4913");
     assert_eq!(shared.update(&[page.clone(), gone]), Some(v + 1));
+    // A page with a warning (an unknown code language) takes it too, with
+    // the findings a whole load gives it.
+    let warned = format!("{text}\n```nosuchlang\nx\n```\n");
+    std::fs::write(&page, &warned).unwrap();
+    assert_eq!(shared.rebuild(), v + 2);
+    assert!(shared.current.read().unwrap().error.is_none());
+    // Two lines added on top: every finding moves down.
+    std::fs::write(&page, warned.replacen("## Setup", "Moved.\n\n## Setup", 1)).unwrap();
+    let (site, reloaded) = {
+        let cur = shared.current.read().unwrap();
+        let mut site = (**cur.site.as_ref().unwrap()).clone();
+        let rels = ["guide/intro.md".to_string()];
+        let r = site::reload::reload_pages(&mut site, &rels, &shared.hl, &shared.markdown);
+        (site, r.unwrap())
+    };
+    let codes: Vec<&str> = reloaded.findings.iter().map(|d| d.code).collect();
+    assert_eq!(codes.len(), 1, "{codes:?}");
+    drop(site);
+    assert_eq!(shared.update(std::slice::from_ref(&page)), Some(v + 3));
+    assert_eq!(shared.rebuild_unless(&|| false), Some(v + 3));
+    let whole: Vec<_> = {
+        let cur = shared.current.read().unwrap();
+        let site = cur.site.as_ref().unwrap();
+        site.diagnostics
+            .0
+            .iter()
+            .filter(|d| d.file.as_deref().is_some_and(|f| f.ends_with("intro.md")))
+            .map(|d| (d.code, d.line, d.column, d.message.clone()))
+            .collect()
+    };
+    let quick: Vec<_> = reloaded
+        .findings
+        .iter()
+        .map(|d| (d.code, d.line, d.column, d.message.clone()))
+        .collect();
+    assert_eq!(
+        quick, whole,
+        "the quick path's findings are the whole load's"
+    );
     // A new file, an asset, the configuration: the whole site.
     let new = root.join("content/guide/new.md");
     std::fs::write(&new, "# New\n").unwrap();
@@ -72,9 +111,6 @@ fn a_quick_update_serves_what_a_whole_rebuild_would_and_a_check_gives_way() {
         None
     );
     assert_eq!(shared.update(&[root.join("book.toml")]), None);
-    // A page with a finding (an unknown code language) is left to it too.
-    std::fs::write(&page, format!("{text}\n```nosuchlang\nx\n```\n")).unwrap();
-    assert_eq!(shared.update(std::slice::from_ref(&page)), None);
     drop(dir);
 }
 

@@ -39,6 +39,102 @@ pub(super) fn adopt_linked_hidden_files(site: &mut Site) {
     site.assets.extend(adopt);
 }
 
+/// How link targets are looked up: a page by its source path, a file by
+/// its content-relative path.
+pub(super) struct Lookup<'a> {
+    /// The page with this source, if any.
+    pub page: &'a dyn Fn(&str) -> Option<usize>,
+    /// Whether this file is copied.
+    pub asset: &'a dyn Fn(&str) -> bool,
+}
+
+/// The findings of page `pi`'s links, and the hrefs its `rule:` links
+/// resolve to.
+pub(super) fn page_links(
+    site: &Site,
+    pi: usize,
+    lookup: &Lookup<'_>,
+    diags: &mut Vec<Diagnostic>,
+    rule_hrefs: &mut Vec<(usize, String, String)>,
+) {
+    let Lookup {
+        page: find,
+        asset: is_asset,
+    } = lookup;
+    let severity = match site.config.build.broken_links {
+        BrokenLinks::Error => Severity::Error,
+        BrokenLinks::Warn => Severity::Warning,
+    };
+    let has_anchor = |p: &Page, a: &str| {
+        p.rendered.headings.iter().any(|h| h.id == a)
+            || p.rendered.html.as_str().contains(&format!("id=\"{a}\""))
+    };
+    let p = &site.pages[pi];
+    for l in &p.rendered.links {
+        let problem = match &l.target {
+            LinkTarget::Page { src, anchor } => match find(src.as_str()) {
+                None => Some((
+                    "broken-link",
+                    format!("link to {src}, which is not built (a draft?)"),
+                )),
+                Some(t) => match anchor {
+                    Some(a) if !a.is_empty() && !has_anchor(&site.pages[t], a) => Some((
+                        "broken-anchor",
+                        format!("link to {src}#{a}, but that page has no heading with id `{a}`"),
+                    )),
+                    _ => None,
+                },
+            },
+            LinkTarget::Anchor(a) => (!a.is_empty() && !has_anchor(p, a)).then(|| {
+                (
+                    "broken-anchor",
+                    format!("link to #{a}, but this page has no heading with id `{a}`"),
+                )
+            }),
+            LinkTarget::Rule(id) => match resolve_rule(site, id) {
+                Some(rule) => {
+                    let target = &site.pages[rule.page];
+                    let href = format!("{}{}#{}", root_prefix(&p.url), target.url, rule.id);
+                    rule_hrefs.push((pi, id.clone(), href));
+                    None
+                }
+                None => Some((
+                    "unknown-rule",
+                    format!("unknown rule id {id}: check the id on the rules index page"),
+                )),
+            },
+            LinkTarget::File(f) => (!is_asset(f.as_str())).then(|| {
+                (
+                    "broken-link",
+                    format!("link to {f}, which does not exist in the content folder"),
+                )
+            }),
+            LinkTarget::Generated(_) => None,
+            LinkTarget::Missing(dest) => Some((
+                "broken-link",
+                format!(
+                    "link to `{dest}`, which matches no page; link to an existing .md file, relative to this one"
+                ),
+            )),
+        };
+        if let Some((code, message)) = problem {
+            let severity = if code == "unknown-rule" {
+                Severity::Error
+            } else {
+                severity
+            };
+            diags.push(Diagnostic {
+                severity,
+                code,
+                file: Some(p.src.display.clone()),
+                line: l.line,
+                column: l.column,
+                message,
+            });
+        }
+    }
+}
+
 /// Check every link and resolve `rule:` links to hrefs (as page patches).
 pub(super) fn check_links(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     let by_src: HashMap<&str, usize> = site
@@ -48,81 +144,13 @@ pub(super) fn check_links(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         .map(|(i, p)| (p.src.rel.as_str(), i))
         .collect();
     let assets: HashSet<&str> = site.assets.iter().map(String::as_str).collect();
-    let severity = match site.config.build.broken_links {
-        BrokenLinks::Error => Severity::Error,
-        BrokenLinks::Warn => Severity::Warning,
-    };
-    let has_anchor = |p: &Page, a: &str| {
-        p.rendered.headings.iter().any(|h| h.id == a)
-            || p.rendered.html.as_str().contains(&format!("id=\"{a}\""))
+    let lookup = Lookup {
+        page: &|src: &str| by_src.get(src).copied(),
+        asset: &|f: &str| assets.contains(f),
     };
     let mut rule_hrefs: Vec<(usize, String, String)> = Vec::new();
-    for (pi, p) in site.pages.iter().enumerate() {
-        for l in &p.rendered.links {
-            let problem = match &l.target {
-                LinkTarget::Page { src, anchor } => match by_src.get(src.as_str()) {
-                    None => Some((
-                        "broken-link",
-                        format!("link to {src}, which is not built (a draft?)"),
-                    )),
-                    Some(&t) => match anchor {
-                        Some(a) if !a.is_empty() && !has_anchor(&site.pages[t], a) => Some((
-                            "broken-anchor",
-                            format!(
-                                "link to {src}#{a}, but that page has no heading with id `{a}`"
-                            ),
-                        )),
-                        _ => None,
-                    },
-                },
-                LinkTarget::Anchor(a) => (!a.is_empty() && !has_anchor(p, a)).then(|| {
-                    (
-                        "broken-anchor",
-                        format!("link to #{a}, but this page has no heading with id `{a}`"),
-                    )
-                }),
-                LinkTarget::Rule(id) => match resolve_rule(site, id) {
-                    Some(rule) => {
-                        let target = &site.pages[rule.page];
-                        let href = format!("{}{}#{}", root_prefix(&p.url), target.url, rule.id);
-                        rule_hrefs.push((pi, id.clone(), href));
-                        None
-                    }
-                    None => Some((
-                        "unknown-rule",
-                        format!("unknown rule id {id}: check the id on the rules index page"),
-                    )),
-                },
-                LinkTarget::File(f) => (!assets.contains(f.as_str())).then(|| {
-                    (
-                        "broken-link",
-                        format!("link to {f}, which does not exist in the content folder"),
-                    )
-                }),
-                LinkTarget::Generated(_) => None,
-                LinkTarget::Missing(dest) => Some((
-                    "broken-link",
-                    format!(
-                        "link to `{dest}`, which matches no page; link to an existing .md file, relative to this one"
-                    ),
-                )),
-            };
-            if let Some((code, message)) = problem {
-                let severity = if code == "unknown-rule" {
-                    Severity::Error
-                } else {
-                    severity
-                };
-                diags.push(Diagnostic {
-                    severity,
-                    code,
-                    file: Some(p.src.display.clone()),
-                    line: l.line,
-                    column: l.column,
-                    message,
-                });
-            }
-        }
+    for pi in 0..site.pages.len() {
+        page_links(site, pi, &lookup, diags, &mut rule_hrefs);
     }
     for (pi, id, href) in rule_hrefs {
         let patch = (format!("href=\"rule:{id}\""), format!("href=\"{href}\""));

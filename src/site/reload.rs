@@ -3,21 +3,24 @@
 //! load reads and renders them, and replace their pages in the loaded site
 //! only when every fact other pages read from a page is unchanged: front
 //! matter, title, headings and anchors, links, rule definitions, task and
-//! diagram counts, included files, and no findings before or after. Anything
-//! else is [`NotLocal`], and `serve` rebuilds the whole site as before.
+//! diagram counts, included files, git status. Anything else is
+//! [`NotLocal`], and `serve` rebuilds the whole site as before.
 //!
 //! What a page contributes to the rest of the site is the same set of facts
 //! the full load derives the site from: navigation and indexes (front matter
 //! and titles), the site signature (front matter, titles, tasks), link
 //! validation (headings, `id` attributes in the HTML, links), rules
 //! (headings), patches (links and headings). Lines and columns are left out:
-//! they move with every added line and only findings carry them, and a page
-//! with findings never takes this path.
+//! they move with every added line and only place findings. The page's own
+//! findings (reading, rendering, Go syntax, its links) are made again as the
+//! whole load makes them; one that is an error leaves the page to the whole
+//! rebuild, which shows it over the site.
 
 use std::collections::BTreeSet;
 
 use super::{MarkdownCache, Site};
 use crate::content::SourceFile;
+use crate::diag::{Diagnostic, Severity};
 use crate::highlight::Highlighter;
 use crate::markdown::Rendered;
 use crate::project::Project;
@@ -26,15 +29,26 @@ use crate::project::Project;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotLocal(pub String);
 
+/// What a quick reload did: the pages it replaced and their findings (the
+/// same a whole load gives those pages; none is an error).
+#[derive(Debug)]
+pub struct Reloaded {
+    /// Indexes of the replaced pages.
+    pub pages: Vec<usize>,
+    /// Their findings, levels applied.
+    pub findings: Vec<Diagnostic>,
+}
+
 /// Replace the pages whose sources are `rels` (content-relative) with their
-/// current text when the edit is local to them; returns their indexes. On
-/// `Err` the site is left as it was.
+/// current text when the edit is local to them. On `Err` the site is left as
+/// it was: also when a page now has an error, which only a whole rebuild
+/// reports (with its overlay).
 pub fn reload_pages(
     site: &mut Site,
     rels: &[String],
     hl: &Highlighter,
     cache: &MarkdownCache,
-) -> Result<Vec<usize>, NotLocal> {
+) -> Result<Reloaded, NotLocal> {
     let no = |why: String| Err(NotLocal(why));
     let Some(setting) = cache.setting() else {
         return no("no earlier load".into());
@@ -50,27 +64,17 @@ pub fn reload_pages(
     let ctx = setting.context(&site.config.markdown);
     let mut session = hl.session();
     let mut parser = crate::gocheck::go_parser();
+    let mut findings = Vec::new();
     let mut new = Vec::new();
     for rel in rels {
         let Some(i) = site.pages.iter().position(|p| p.src.rel == *rel) else {
             return no(format!("{rel} is not a page"));
         };
         let old = &site.pages[i];
-        if site
-            .diagnostics
-            .0
-            .iter()
-            .any(|d| d.file.as_deref() == Some(old.src.display.as_path()))
-        {
-            return no(format!("{rel} had findings"));
-        }
         let (Some(src), found) = super::sources::read_one(&project, &bound, rel, Some(cache))
         else {
             return no(format!("{rel} cannot be read"));
         };
-        if !found.is_empty() {
-            return no(format!("{rel} has findings"));
-        }
         if let Some(why) = source_differs(&old.src, &src) {
             return no(format!("{rel}: {why}"));
         }
@@ -92,25 +96,54 @@ pub fn reload_pages(
         if let Some(why) = outline_differs(&old.rendered, &rendered) {
             return no(format!("{rel}: {why}"));
         }
-        if !crate::gocheck::page_syntax(&mut parser, &src.display, &rendered.text).is_empty() {
-            return no(format!("{rel} has Go that does not parse"));
-        }
+        findings.extend(found);
+        findings.extend(rendered.warnings.iter().cloned());
+        findings.extend(crate::gocheck::page_syntax(
+            &mut parser,
+            &src.display,
+            &rendered.text,
+        ));
         new.push((i, src, key, rendered));
     }
-    let mut replaced = Vec::new();
-    for (i, src, key, rendered) in new {
-        cache.insert(key, rendered.clone());
-        let page = &mut site.pages[i];
-        page.src = src;
-        page.rendered = rendered;
-        replaced.push(i);
+    // Swapped in, so that the links are checked as the new pages have them.
+    let mut old = Vec::new();
+    for (i, src, _, rendered) in &new {
+        let page = &mut site.pages[*i];
+        let was_src = std::mem::replace(&mut page.src, src.clone());
+        old.push((
+            *i,
+            was_src,
+            std::mem::replace(&mut page.rendered, rendered.clone()),
+        ));
     }
-    Ok(replaced)
+    let lookup = super::links::Lookup {
+        page: &|rel: &str| site.pages.iter().position(|p| p.src.rel == rel),
+        asset: &|f: &str| site.assets.iter().any(|a| a == f),
+    };
+    for (i, ..) in &new {
+        super::links::page_links(site, *i, &lookup, &mut findings, &mut Vec::new());
+    }
+    let levels = &site.config.check.levels;
+    let findings = crate::diag::apply_levels(findings, levels, site.dialect.is_foreign());
+    if let Some(e) = findings.iter().find(|d| d.severity == Severity::Error) {
+        for (i, src, rendered) in old {
+            site.pages[i].src = src;
+            site.pages[i].rendered = rendered;
+        }
+        return no(format!("{}: {}", e.code, e.message));
+    }
+    for (_, _, key, rendered) in &new {
+        cache.insert(*key, rendered.clone());
+    }
+    Ok(Reloaded {
+        pages: new.iter().map(|(i, ..)| *i).collect(),
+        findings,
+    })
 }
 
 /// What differs between two reads of one source that other pages see. (Where
 /// the body starts and how preprocessing mapped its lines only place
-/// findings, and a page with findings does not come here.)
+/// findings, which are made again for the page.)
 fn source_differs(old: &SourceFile, new: &SourceFile) -> Option<&'static str> {
     if old.front_text != new.front_text || old.front.title != new.front.title {
         Some("front matter changed")
@@ -123,8 +156,7 @@ fn source_differs(old: &SourceFile, new: &SourceFile) -> Option<&'static str> {
     }
 }
 
-/// What differs between two renderings of one page that other pages see
-/// (or that makes findings, which only a full load reports).
+/// What differs between two renderings of one page that other pages see.
 pub(crate) fn outline_differs(old: &Rendered, new: &Rendered) -> Option<&'static str> {
     let headings = |r: &Rendered| {
         r.headings
@@ -133,9 +165,7 @@ pub(crate) fn outline_differs(old: &Rendered, new: &Rendered) -> Option<&'static
             .collect::<Vec<_>>()
     };
     let links = |r: &Rendered| r.links.iter().map(|l| l.target.clone()).collect::<Vec<_>>();
-    if !new.warnings.is_empty() || !old.warnings.is_empty() {
-        Some("findings")
-    } else if old.h1 != new.h1 {
+    if old.h1 != new.h1 {
         Some("title changed")
     } else if headings(old) != headings(new) {
         Some("headings changed")
