@@ -138,6 +138,13 @@ fn what_other_pages_see_or_only_a_whole_load_finds_is_left_to_it() {
         update(&format!("{custom}\n```go\nx := 1\n```\n")),
         Some(v + 1)
     );
+    // Its links are checked against the pages they name (an anchor on
+    // another page: found there, so no finding and no error).
+    let linked = format!("{custom}\nSee [setup](intro.md#setup).\n");
+    std::fs::write(&page, &linked).unwrap();
+    let v = shared.rebuild();
+    assert!(shared.current.read().unwrap().error.is_none());
+    assert_eq!(update(&format!("{linked}\nMore.\n")), Some(v + 1));
     drop(dir);
 }
 
