@@ -203,13 +203,9 @@ pub fn uncommitted_now(h: &History, rel: &str) -> Option<Option<i64>> {
     let repo = git2::Repository::discover(&h.content_dir).ok()?;
     let workdir = repo.workdir().and_then(|w| w.canonicalize().ok())?;
     let abs = h.content_dir.join(rel);
-    let in_repo = abs.strip_prefix(&workdir).ok()?;
-    let s = repo.status_file(in_repo).ok()?;
-    Some(
-        s.intersects(status::CHANGED)
-            .then(|| status::mtime(&abs))
-            .flatten(),
-    )
+    let in_repo = slashed(abs.strip_prefix(&workdir).ok()?);
+    let changed = status::uncommitted_files(&repo, &[(in_repo, abs)]);
+    Some(changed.into_values().next())
 }
 
 /// Read the history of the content folder, from the cache when HEAD has not

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use git2::{Repository, Status, StatusOptions};
 
 /// Changed in the work tree or the index, or new.
-pub(super) const CHANGED: Status = Status::WT_NEW
+const CHANGED: Status = Status::WT_NEW
     .union(Status::WT_MODIFIED)
     .union(Status::WT_RENAMED)
     .union(Status::INDEX_NEW)
@@ -61,7 +61,7 @@ pub(super) fn uncommitted_files(
 }
 
 /// Seconds since the epoch of a file's last modification.
-pub(super) fn mtime(path: &Path) -> Option<i64> {
+fn mtime(path: &Path) -> Option<i64> {
     let t = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
     Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64)
 }

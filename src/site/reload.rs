@@ -157,7 +157,7 @@ fn source_differs(old: &SourceFile, new: &SourceFile) -> Option<&'static str> {
 }
 
 /// What differs between two renderings of one page that other pages see.
-pub(crate) fn outline_differs(old: &Rendered, new: &Rendered) -> Option<&'static str> {
+fn outline_differs(old: &Rendered, new: &Rendered) -> Option<&'static str> {
     let headings = |r: &Rendered| {
         r.headings
             .iter()
