@@ -45,6 +45,7 @@ pub fn run(opts: &CheckOptions) -> Result<CheckReport, Diagnostics> {
         &site::LoadOptions {
             root: opts.root.clone(),
             drafts: opts.drafts,
+            go_syntax: site::GoSyntax::Parse,
         },
         &hl,
         None,

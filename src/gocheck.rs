@@ -208,7 +208,30 @@ pub fn parse_snippet(parser: &mut Parser, code: &str) -> Result<Shape, SyntaxErr
     }))
 }
 
-/// A new parser for Go (the highlighter's).
+/// A lexer's problem as a syntax error of the snippet whose first line is
+/// `first_line` of its file.
+fn lexical_error(b: &CodeBlock, p: &crate::highlight::go::Problem) -> SyntaxError {
+    let place = |at: usize| {
+        let before = &b.code[..at.min(b.code.len())];
+        let line = before.matches('\n').count();
+        (line, before.len() - before.rfind('\n').map_or(0, |n| n + 1))
+    };
+    let (line, column) = place(p.at);
+    let mut message = p.message.clone();
+    if let Some(o) = p.opened {
+        let _ = std::fmt::Write::write_fmt(
+            &mut message,
+            format_args!(" (it was opened at line {})", b.first_line + place(o).0),
+        );
+    }
+    SyntaxError {
+        line,
+        column,
+        message,
+    }
+}
+
+/// A new tree-sitter parser for Go (syntax verdicts).
 pub fn go_parser() -> Parser {
     crate::highlight::go::parser()
 }
@@ -219,26 +242,38 @@ pub fn is_go(block: &CodeBlock) -> bool {
 }
 
 /// Syntax findings for a page's Go blocks (stage 5, and `serve`'s quick
-/// path for the page it updates). Most blocks were proven valid by the
-/// highlighter's parse: the code is unpacked only for pages that have another.
+/// path for the page it updates): the lexer's problems always, and with
+/// `parse` what a full parse finds. Without `parse`, the code is unpacked
+/// only for pages whose highlighting found a lexical problem.
 pub fn page_syntax(
     parser: &mut Parser,
     file: &Path,
     text: &crate::markdown::PageText,
+    parse: bool,
 ) -> Vec<Diagnostic> {
-    if !text.any_block(|b| is_go(b) && !b.proven_valid) {
+    if !parse && !text.any_block(|b| is_go(b) && !b.lexed_clean) {
         return Vec::new();
     }
-    check_syntax(parser, file, &text.code_blocks())
+    check_syntax(parser, file, &text.code_blocks(), parse)
 }
 
-/// Syntax diagnostics for a page's Go blocks.
-pub fn check_syntax(parser: &mut Parser, file: &Path, blocks: &[CodeBlock]) -> Vec<Diagnostic> {
+/// Syntax diagnostics for a page's Go blocks: for each, the lexer's first
+/// problem, or (with `parse`) the parse's first error.
+pub fn check_syntax(
+    parser: &mut Parser,
+    file: &Path,
+    blocks: &[CodeBlock],
+    parse: bool,
+) -> Vec<Diagnostic> {
     blocks
         .iter()
-        .filter(|b| is_go(b) && !b.proven_valid)
+        .filter(|b| is_go(b) && (parse || !b.lexed_clean))
         .filter_map(|b| {
-            let e = parse_snippet(parser, &b.code).err()?;
+            let e = match crate::highlight::go::problem(&b.code) {
+                Some(p) => lexical_error(b, &p),
+                None if parse => parse_snippet(parser, &b.code).err()?,
+                None => return None,
+            };
             let col = b.code.lines().nth(e.line).map_or(e.column, |l| {
                 l.get(..e.column.min(l.len())).map_or(e.column, |s| s.chars().count())
             });
@@ -473,7 +508,7 @@ mod tests {
             code: code.into(),
             first_line: 1,
             indent: 0,
-            proven_valid: false,
+            lexed_clean: false,
             part: 0,
         };
         assert!(is_vettable(&b(
@@ -483,5 +518,40 @@ mod tests {
             "package main\n\nimport \"golang.org/x/sync/errgroup\"\n\nfunc main() {}\n"
         )));
         assert!(!is_vettable(&b("func main() {}\n")));
+    }
+
+    #[test]
+    fn build_reports_the_lexer_and_check_the_parse_too() {
+        let block = |code: &str, first_line| CodeBlock {
+            info: crate::highlight::FenceInfo::parse("go"),
+            code: code.into(),
+            first_line,
+            indent: 2,
+            lexed_clean: crate::highlight::go::problem(code).is_none(),
+            part: 0,
+        };
+        let blocks = [
+            block("x := 1\ns := \"open\n", 10),
+            block("func f() {\n\treturn nil +\n}\n", 20),
+        ];
+        let file = Path::new("p.md");
+        let found = |parse| {
+            check_syntax(&mut go_parser(), file, &blocks, parse)
+                .iter()
+                .map(|d| (d.line, d.column, d.message.clone()))
+                .collect::<Vec<_>>()
+        };
+        let build = found(false);
+        assert_eq!(build.len(), 1, "{build:?}");
+        assert_eq!((build[0].0, build[0].1), (11, 8));
+        assert!(
+            build[0].2.contains("string literal not terminated"),
+            "{build:?}"
+        );
+        let check = found(true);
+        assert_eq!(check.len(), 2, "{check:?}");
+        assert_eq!(check[0], build[0], "check finds what build finds");
+        assert_eq!((check[1].0, check[1].1), (21, 15));
+        assert!(check[1].2.contains("unexpected `+`"), "{check:?}");
     }
 }

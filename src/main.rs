@@ -350,6 +350,7 @@ fn report_reviews(root: PathBuf, within: String, format: ReviewFormat) -> ExitCo
     let opts = handbook::site::LoadOptions {
         root,
         drafts: false,
+        go_syntax: handbook::site::GoSyntax::Lexer,
     };
     let site = match handbook::site::load(&opts, &hl, None) {
         Ok(s) => s,
@@ -386,6 +387,7 @@ fn test(args: TestArgs) -> ExitCode {
     let opts = handbook::site::LoadOptions {
         root: root.clone(),
         drafts,
+        go_syntax: handbook::site::GoSyntax::Parse,
     };
     let site = match handbook::site::load(&opts, &hl, None) {
         Ok(s) => s,

@@ -54,7 +54,7 @@ fn json_findings_have_exact_codes_and_locations() {
         ("unknown-rule", "content/_index.md", 3, 29),
         ("empty-section", "content/empty/_index.md", 1, 1),
         ("alias-collision", "content/go/snippets.md", 3, 1),
-        ("go-syntax", "content/go/snippets.md", 42, 2),
+        ("go-syntax", "content/go/snippets.md", 42, 7),
         ("runbook-field", "content/runbooks/old.md", 4, 1),
         ("stale-runbook", "content/runbooks/old.md", 5, 1),
         ("track-prerequisite", "content/tracks/t1/_index.md", 4, 1),
@@ -89,10 +89,10 @@ fn human_output_shows_source_and_summary() {
     let (code, out) = check(d.path(), &[]);
     assert_eq!(code, 1);
     assert!(
-        out.contains("content/go/snippets.md:42:2: error[go-syntax]: Go example does not parse"),
+        out.contains("content/go/snippets.md:42:7: error[go-syntax]: Go example does not parse: unexpected `)`: the `{` before it is not closed yet (it was opened at line 41)"),
         "{out}"
     );
-    assert!(out.contains("  42 | \ty := )\n     | \t^"), "{out}");
+    assert!(out.contains("  42 | \ty := )\n     | \t     ^"), "{out}");
     assert!(out.contains("in 8 pages"), "{out}");
     assert!(!out.contains("\x1b["), "no colour when not a terminal");
 }
@@ -102,7 +102,7 @@ fn github_and_gitlab_formats() {
     let d = fixture("check");
     let (code, gh) = check(d.path(), &["--format", "github"]);
     assert_eq!(code, 1, "{gh}");
-    assert!(gh.contains("::error file=content/go/snippets.md,line=42,col=2,title=go-syntax::Go example does not parse"), "{gh}");
+    assert!(gh.contains("::error file=content/go/snippets.md,line=42,col=7,title=go-syntax::Go example does not parse"), "{gh}");
     assert!(
         gh.contains("::warning file=content/runbooks/old.md,line=5,col=1,title=stale-runbook::"),
         "{gh}"

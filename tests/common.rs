@@ -132,6 +132,7 @@ pub(crate) fn load_site(root: &Path) -> handbook::site::Site {
     let opts = handbook::site::LoadOptions {
         root: root.to_path_buf(),
         drafts: false,
+        go_syntax: handbook::site::GoSyntax::Parse,
     };
     handbook::site::load(&opts, &hl, None).expect("the site loads")
 }

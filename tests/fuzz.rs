@@ -113,6 +113,7 @@ fn run_site(dialect: u8, names: &[String], pages: &[String]) {
     let opts = handbook::site::LoadOptions {
         root: root.to_path_buf(),
         drafts: false,
+        go_syntax: handbook::site::GoSyntax::Parse,
     };
     let Ok(site) = handbook::site::load(&opts, &hl, None) else {
         return; // a configuration error is a finding, not a panic

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 
+mod golex;
 mod history;
 mod serve;
 mod synth;
@@ -458,26 +459,18 @@ fn highlight_throughput(site: &Path) {
         })
         .min()
         .unwrap_or_default();
-    // The floor under it: tree-sitter's parse alone (no walk, no HTML).
-    let mut parser = handbook::highlight::go::parser();
-    let parse = (0..3)
-        .map(|_| {
-            let start = Instant::now();
-            for b in &blocks {
-                std::hint::black_box(parser.parse(b, None));
-            }
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default();
     let rate = |t: Duration| bytes as f64 / 1e6 / t.as_secs_f64();
     println!(
-        "highlighting alone, one core: {} Go blocks, {} in {best:.2?} = {:.1} MB/s (tree-sitter's parse alone: {:.1} MB/s)",
+        "highlighting alone (lexer, classifier and HTML), one core: {} Go blocks, {} in {best:.2?} = {:.1} MB/s",
         blocks.len(),
         mib(bytes as u64),
         rate(best),
-        rate(parse)
     );
+    golex::against_tree_sitter("the benchmark's Go blocks", &blocks);
+    match golex::goroot_sources() {
+        Some(files) => golex::against_tree_sitter("Go's standard library (GOROOT/src)", &files),
+        None => println!("no Go toolchain on PATH: standard library not measured"),
+    }
 }
 
 /// Run `cmd` to completion; wall time, success, and the child's own peak RSS

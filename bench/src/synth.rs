@@ -328,6 +328,7 @@ mod tests {
         let opts = handbook::site::LoadOptions {
             root: a.path().to_path_buf(),
             drafts: false,
+            ..Default::default()
         };
         let site = handbook::site::load(&opts, &hl, None).unwrap_or_else(|d| panic!("{d}"));
         assert_eq!(site.diagnostics.error_count(), 0, "{}", site.diagnostics);

@@ -12,7 +12,7 @@ use std::path::Path;
 use super::{FenceInfo, Highlighted};
 use crate::store::Store;
 
-const VERSION: &str = "handbook-highlight-5";
+const VERSION: &str = "handbook-highlight-6";
 
 /// The persistent cache.
 pub(super) struct Cache {
@@ -20,7 +20,7 @@ pub(super) struct Cache {
 }
 
 fn flags_of(h: &Highlighted) -> u8 {
-    u8::from(h.unknown_language) | (u8::from(h.go_valid) << 1)
+    u8::from(h.unknown_language) | (u8::from(h.go_lexed_clean) << 1)
 }
 
 pub(super) fn key(code: &str, info: &FenceInfo, pkg_url: &str) -> [u8; 32] {
@@ -46,7 +46,7 @@ impl Cache {
         Some(Highlighted {
             html: String::from_utf8(html.to_vec()).ok()?,
             unknown_language: flags & 1 != 0,
-            go_valid: flags & 2 != 0,
+            go_lexed_clean: flags & 2 != 0,
         })
     }
 
@@ -84,7 +84,7 @@ mod tests {
         let h = Highlighted {
             html: "<pre>x</pre>".into(),
             unknown_language: false,
-            go_valid: true,
+            go_lexed_clean: true,
         };
         c.put(k1, &h);
         c.put(k2, &h);
@@ -92,7 +92,7 @@ mod tests {
         let c = Cache::load(&path);
         let got = c.get(&k1).unwrap();
         assert_eq!(got.html, "<pre>x</pre>");
-        assert!(got.go_valid);
+        assert!(got.go_lexed_clean);
         c.save().unwrap();
         let c = Cache::load(&path);
         assert!(

@@ -1,7 +1,8 @@
 //! Build-time code highlighting into a small set of token categories.
 //!
-//! Go goes through tree-sitter (generics-aware, and the same parser validates
-//! examples in `check`); every other language goes through syntect. Both map
+//! Go goes through a lexer plus context (`go`: fast, and it finds lexical
+//! problems; tree-sitter judges full syntax in `check`); every other language
+//! goes through syntect. Both map
 //! to [`Category`], so one stylesheet colours both and the HTML stays small:
 //! one short class per token run, never one span per grammar scope.
 
@@ -129,7 +130,6 @@ pub const DEFAULT_PKG_URL: &str = "https://pkg.go.dev/";
 
 /// The shared, immutable highlighting resources of one build.
 pub struct Highlighter {
-    go: go::GoConfig,
     syntaxes: OnceLock<syntect::parsing::SyntaxSet>,
     cache: Option<cache::Cache>,
     /// Where qualified Go identifiers link (`[go] pkg-url`; empty: no links).
@@ -148,15 +148,15 @@ pub struct Highlighted {
     pub html: String,
     /// Set when the language is unknown.
     pub unknown_language: bool,
-    /// Go only: the highlighter's parse already proved the snippet valid.
-    pub go_valid: bool,
+    /// Go only: the lexer found no problem (unterminated literal or comment,
+    /// invalid character, unbalanced bracket). Stage 5 says what it is.
+    pub go_lexed_clean: bool,
 }
 
 impl Highlighter {
-    /// Prepare the Go grammar; syntect's syntaxes load on first use.
+    /// A highlighter; syntect's syntaxes load on first use.
     pub fn new() -> Self {
         Self {
-            go: go::GoConfig::new(),
             syntaxes: OnceLock::new(),
             cache: None,
             pkg_url: DEFAULT_PKG_URL.to_string(),
@@ -208,11 +208,10 @@ impl Highlighter {
         self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
     }
 
-    /// A per-thread session (tree-sitter parsers are not shareable).
+    /// A per-thread session (syntect's scope lookups are cached per thread).
     pub fn session(&self) -> Session<'_> {
         Session {
             hl: self,
-            go: go::GoSession::new(),
             scope_cache: HashMap::new(),
         }
     }
@@ -221,7 +220,6 @@ impl Highlighter {
 /// Per-thread highlighting state.
 pub struct Session<'a> {
     hl: &'a Highlighter,
-    go: go::GoSession,
     scope_cache: HashMap<syntect::parsing::Scope, Option<Category>>,
 }
 
@@ -254,16 +252,16 @@ impl Session<'_> {
             return Highlighted {
                 html: console(code),
                 unknown_language: false,
-                go_valid: false,
+                go_lexed_clean: false,
             };
         }
         let lang = alias(&info.lang);
         let mut unknown_language = false;
-        let mut go_valid = false;
+        let mut go_lexed_clean = false;
         let mut links = Vec::new();
         let segments = if lang == "go" {
-            let (segs, valid) = self.go.highlight(&self.hl.go, code);
-            go_valid = valid;
+            let (segs, problem) = go::highlight(code);
+            go_lexed_clean = problem.is_none();
             links = godoc::links(code, &segs, &self.hl.pkg_url);
             segs
         } else if PLAIN.contains(&lang) {
@@ -298,7 +296,7 @@ impl Session<'_> {
         Highlighted {
             html,
             unknown_language,
-            go_valid,
+            go_lexed_clean,
         }
     }
 }
@@ -429,7 +427,11 @@ fn emit(
 }
 
 /// Push adjacent runs of one category as one segment.
-fn push_segment(segs: &mut Vec<(Category, Range<usize>)>, cat: Category, r: Range<usize>) {
+pub(crate) fn push_segment(
+    segs: &mut Vec<(Category, Range<usize>)>,
+    cat: Category,
+    r: Range<usize>,
+) {
     if r.is_empty() {
         return;
     }

@@ -108,8 +108,9 @@ pub struct CodeBlock {
     pub first_line: usize,
     /// Columns of indentation pulldown-cmark removed (fences inside lists).
     pub indent: usize,
-    /// Go: the highlighter's parse already proved it valid, so `check` need not parse it again.
-    pub proven_valid: bool,
+    /// Go: the highlighter's lexer found no problem in it, so `build` has
+    /// nothing to report (`check` still parses it).
+    pub lexed_clean: bool,
     /// Index into the page's text parts of the part it is in.
     pub part: usize,
 }

@@ -395,7 +395,7 @@ impl<'a> Pass<'a> {
         if info.lang == "rust" && text.contains('#') {
             text = hide_rust_lines(&text);
         }
-        let mut proven_valid = false;
+        let mut lexed_clean = false;
         if info.lang == "mermaid" {
             // Rendered in the browser; without JavaScript (and for search)
             // the source stays, marked as a diagram's.
@@ -404,7 +404,7 @@ impl<'a> Pass<'a> {
                 .push(Event::Html(CowStr::from(blocks::diagram(&text))));
         } else {
             let rendered = hl.render(&text, &info);
-            proven_valid = rendered.go_valid;
+            lexed_clean = rendered.go_lexed_clean;
             if rendered.unknown_language && !self.ctx.quiet_langs.contains(&info.lang) {
                 let (line, col) = self.locator.at(range.start);
                 self.out.warnings.push(
@@ -437,7 +437,7 @@ impl<'a> Pass<'a> {
             code: text,
             first_line,
             indent,
-            proven_valid,
+            lexed_clean,
             part: self.out.text.parts.len(),
         });
     }

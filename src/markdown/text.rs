@@ -116,7 +116,7 @@ mod tests {
             code: code.into(),
             first_line: 7,
             indent: 2,
-            proven_valid: true,
+            lexed_clean: true,
             part,
         };
         PageText {

@@ -121,7 +121,7 @@ struct Stores {
 /// The store of rendered Markdown under the cache folder `dir` (`serve`
 /// reads it too).
 pub fn markdown_store(dir: &std::path::Path) -> Store {
-    Store::open(&dir.join("markdown.bin"), "markdown-2")
+    Store::open(&dir.join("markdown.bin"), "markdown-3")
 }
 
 impl Stores {
@@ -349,9 +349,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let hl = Highlighter::with_cache(&cache_dir.join("highlight.bin"))
         .with_pkg_url(&project.config.go.pkg_url);
     let stores = Stores::open(&cache_dir);
+    let load = site::LoadOptions {
+        root: opts.root.clone(),
+        drafts: opts.drafts,
+        go_syntax: site::GoSyntax::Lexer,
+    };
     let mut site = site::load_project(
         project,
-        opts.drafts,
+        &load,
         site::SourceText::Free,
         &hl,
         (None, Some(&stores.markdown)),

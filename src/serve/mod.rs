@@ -22,6 +22,7 @@ use crate::pipeline::render::Prepared;
 use crate::site::{self, MarkdownCache};
 use crate::{PageCache, search};
 
+mod edits;
 mod http;
 mod nudge;
 mod watch;
@@ -91,6 +92,10 @@ pub struct Shared {
     quick: std::sync::atomic::AtomicU64,
     /// Set by the watcher when changes wait to be handled.
     pending: std::sync::atomic::AtomicBool,
+    /// Content-relative paths of the files edited while serving: their Go
+    /// examples get a full parse on every rebuild (the rest of the site is
+    /// judged by the lexer, as `build` judges it; `check` parses all).
+    edited: Mutex<Arc<std::collections::BTreeSet<String>>>,
 }
 
 /// A running dev server.
@@ -167,9 +172,11 @@ impl Shared {
     /// through what an earlier `build` stored: then the stores are saved,
     /// which keeps what this load added and frees them for the next build).
     fn load(&self) -> Result<site::Site, Diagnostics> {
+        let edited = self.edited.lock().map(|e| e.clone()).unwrap_or_default();
         let opts = site::LoadOptions {
             root: self.opts.root.clone(),
             drafts: self.opts.drafts,
+            go_syntax: site::GoSyntax::ParsePages(edited),
         };
         let stored = self.stored.lock().ok().and_then(|mut s| s.take());
         let site = match &stored {
@@ -336,7 +343,7 @@ impl Shared {
         if v.error.is_some() {
             return None;
         }
-        let rels = edited_pages(v.site.as_deref()?, paths, &included)?;
+        let rels = edits::edited_pages(v.site.as_deref()?, paths, &included)?;
         let site = Arc::make_mut(v.site.as_mut()?);
         let reloaded = match site::reload::reload_pages(site, &rels, &self.hl, &self.markdown) {
             Ok(r) => r,
@@ -410,48 +417,6 @@ impl Shared {
         }
         Some(files)
     }
-}
-
-/// The pages (content-relative sources) that `paths` edited, when that is
-/// all they did: each is an existing page's source that is still a file and
-/// not included by another page, or a file the site never knew that is gone
-/// again (an editor's temporary file). `None` for anything else: a new,
-/// deleted or renamed page, an asset, a folder, the configuration, a theme.
-fn edited_pages(
-    site: &site::Site,
-    paths: &[PathBuf],
-    included: &HashSet<PathBuf>,
-) -> Option<Vec<String>> {
-    let mut rels: Vec<String> = Vec::new();
-    for path in paths {
-        if included.contains(path) {
-            return None;
-        }
-        let rel = path
-            .strip_prefix(&site.content_dir)
-            .ok()?
-            .to_str()?
-            .replace(std::path::MAIN_SEPARATOR, "/");
-        let is_page = site.pages.iter().any(|p| p.src.rel == rel);
-        if is_page && path.is_file() {
-            if !rels.contains(&rel) {
-                rels.push(rel);
-            }
-            continue;
-        }
-        let folder = format!("{rel}/");
-        let known = is_page
-            || rel.is_empty()
-            || site
-                .assets
-                .iter()
-                .any(|a| *a == rel || a.starts_with(&folder))
-            || site.pages.iter().any(|p| p.src.rel.starts_with(&folder));
-        if known || path.exists() {
-            return None;
-        }
-    }
-    Some(rels)
 }
 
 /// A hash of the copied files' paths, sizes and modification times, so that
@@ -552,6 +517,7 @@ impl Shared {
             prepared: Mutex::new(None),
             quick: Default::default(),
             pending: Default::default(),
+            edited: Default::default(),
         });
         Ok((shared, config))
     }

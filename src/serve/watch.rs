@@ -147,6 +147,9 @@ fn rebuild_loop(
                 a
             });
         }
+        if let Some(p) = paths.as_deref() {
+            rebuilder.note_edits(p);
+        }
         if paths
             .as_deref()
             .is_some_and(|p| rebuilder.update(p).is_some())

@@ -215,6 +215,35 @@ pub struct LoadOptions {
     pub root: PathBuf,
     /// Include drafts.
     pub drafts: bool,
+    /// How Go examples are judged.
+    pub go_syntax: GoSyntax,
+}
+
+/// How stage 5 judges Go examples. The lexer's findings (unterminated
+/// literals and comments, invalid characters, unbalanced brackets) are always
+/// reported; a full parse (tree-sitter) is the verdict of the commands that
+/// ask for it, so `check` finds everything `build` finds, and more.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum GoSyntax {
+    /// What the highlighter's lexer sees (`build`, `serve`'s first load).
+    #[default]
+    Lexer,
+    /// Every Go block parsed too (`check`, `test`).
+    Parse,
+    /// These pages' Go blocks parsed too, by source path relative to the
+    /// content folder (`serve`: the pages edited while it runs).
+    ParsePages(std::sync::Arc<std::collections::BTreeSet<String>>),
+}
+
+impl GoSyntax {
+    /// Whether the page at `rel` gets a full parse.
+    pub fn parses(&self, rel: &str) -> bool {
+        match self {
+            GoSyntax::Lexer => false,
+            GoSyntax::Parse => true,
+            GoSyntax::ParsePages(pages) => pages.contains(rel),
+        }
+    }
 }
 
 /// What loading keeps of each page once its Markdown is rendered.
@@ -327,7 +356,7 @@ pub fn load(
     cache: Option<&MarkdownCache>,
 ) -> Result<Site, Diagnostics> {
     let project = crate::project::open(&opts.root)?;
-    load_project(project, opts.drafts, SourceText::Keep, hl, (cache, None))
+    load_project(project, opts, SourceText::Keep, hl, (cache, None))
 }
 
 /// [`load`], reusing the renderings an earlier `build` stored (`serve`'s
@@ -341,7 +370,7 @@ pub fn load_stored(
     let project = crate::project::open(&opts.root)?;
     load_project(
         project,
-        opts.drafts,
+        opts,
         SourceText::Keep,
         hl,
         (Some(cache), Some(store)),
@@ -353,13 +382,13 @@ pub fn load_stored(
 /// of earlier builds (`store`).
 pub fn load_project(
     project: Project,
-    drafts: bool,
+    opts: &LoadOptions,
     text: SourceText,
     hl: &Highlighter,
     (cache, store): (Option<&MarkdownCache>, Option<&crate::store::Store>),
 ) -> Result<Site, Diagnostics> {
     let rule_pattern = compile_rule_pattern(&project)?;
-    let mut src = sources::read(&project, drafts, cache)?;
+    let mut src = sources::read(&project, opts.drafts, cache)?;
     let mut diags = src.diags;
     // The git history is read on its own thread while the Markdown renders
     // (it needs only the sources' paths): on a long history it is mostly
@@ -427,7 +456,7 @@ pub fn load_project(
         )),
         None => {}
     }
-    validate(&mut site, &mut diags);
+    validate(&mut site, &opts.go_syntax, &mut diags);
     let lenient = site.dialect.is_foreign();
     site.diagnostics = Diagnostics(crate::diag::apply_levels(
         diags,
@@ -519,16 +548,16 @@ fn compile_rule_pattern(project: &Project) -> Result<Regex, Diagnostics> {
     })
 }
 
-/// Stage 5: what depends on more than one page. Go examples parse; rules,
-/// runbooks and tracks are complete; tags are collected; links and aliases
-/// resolve.
-fn validate(site: &mut Site, diags: &mut Vec<Diagnostic>) {
-    // Go examples must parse (tree-sitter; no Go toolchain needed).
+/// Stage 5: what depends on more than one page. Go examples lex (and parse,
+/// where `go` asks); rules, runbooks and tracks are complete; tags are
+/// collected; links and aliases resolve.
+fn validate(site: &mut Site, go: &GoSyntax, diags: &mut Vec<Diagnostic>) {
     let syntax: Vec<Diagnostic> = site
         .pages
         .par_iter()
         .map_init(crate::gocheck::go_parser, |parser, p| {
-            crate::gocheck::page_syntax(parser, &p.src.display, &p.rendered.text)
+            let parse = go.parses(&p.src.rel);
+            crate::gocheck::page_syntax(parser, &p.src.display, &p.rendered.text, parse)
         })
         .flatten()
         .collect();

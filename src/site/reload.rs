@@ -102,6 +102,7 @@ pub fn reload_pages(
             &mut parser,
             &src.display,
             &rendered.text,
+            true,
         ));
         new.push((i, src, key, rendered));
     }
