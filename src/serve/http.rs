@@ -1,115 +1,246 @@
-//! The HTTP side of `handbook serve`: worker threads, request paths, the
+//! The HTTP side of `handbook serve`: connections, request paths, the
 //! live-reload long poll and the script injected into every page.
+//!
+//! hyper's HTTP/1.1 on a tokio runtime of two threads, replacing tiny_http,
+//! which gave every connection a thread and offered no place to bound them:
+//! 2,000 body-carrying requests left 2,018 threads and 4,020 descriptors,
+//! 530 unfinished request heads exhausted the descriptors, and four page
+//! workers could be pinned by clients that never read. Here every bound is
+//! explicit:
+//!
+//! - at most [`MAX_CONNECTIONS`] open; a new one beyond that closes the
+//!   oldest connection that is waiting for a request (a slow or idle one),
+//!   or, when every connection is busy, is answered 503 and closed;
+//! - a request head must arrive within [`HEAD_TIMEOUT`] (also the idle time
+//!   allowed between requests of a keep-alive connection);
+//! - a response write that makes no progress for [`WRITE_TIMEOUT`] closes
+//!   the connection (a client that never reads);
+//! - a request with a body is answered 413 and its connection closed,
+//!   without reading the body;
+//! - long polls are tasks, not threads: at most [`MAX_POLLS`] held, the rest
+//!   answered 503 at once (the page retries with backoff);
+//! - pages are answered on tokio's blocking pool (they may read a file or
+//!   build the search index), so no client's connection holds up another's.
+//!
+//! If accepting fails for good, the server records why (`Shared::fail`) and
+//! `serve` exits 1.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod conns;
+mod files;
 
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
 
 use super::Shared;
+use conns::Conns;
 
-/// Start the threads that answer requests: pages from the current version,
-/// long polls each on a thread of their own.
-pub(super) fn spawn_workers(server: &Arc<Server>, shared: &Arc<Shared>) {
-    for _ in 0..WORKERS {
-        let server = server.clone();
-        let shared = shared.clone();
-        std::thread::spawn(move || {
-            loop {
-                let req = match server.recv() {
-                    Ok(r) => r,
-                    Err(e) => {
-                        shared.fail(format!("the server stopped accepting connections: {e}"));
-                        return;
-                    }
-                };
-                let Some(req) = refuse_body(req) else {
-                    continue;
-                };
-                if req.url().contains("__handbook/poll") {
-                    start_poll(&shared, req);
-                } else {
-                    handle(&shared, req);
-                }
-            }
-        });
-    }
-}
-
-/// Threads answering page requests.
-const WORKERS: usize = 4;
+/// Open connections at most.
+pub const MAX_CONNECTIONS: usize = 512;
 /// Live-reload long polls held at once; more are told to come back later.
-const MAX_POLLS: usize = 64;
+pub const MAX_POLLS: usize = 64;
+/// Time allowed for a request head, and between requests on a connection.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+/// Time a response write may make no progress.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a long poll is held before it is answered anyway.
+const POLL_HOLD: Duration = Duration::from_secs(25);
 
-/// The server needs no request bodies. tiny_http reads a small body (up to
-/// 1 KiB) itself; a larger declared one is drained when the request is
-/// dropped with one allocation of the declared size, so `Content-Length:
-/// 99999999999999` would abort the process. Such a request is answered 413
-/// through `upgrade` (which writes the response and hands back the raw
-/// connection) and the connection is deliberately leaked rather than
-/// dropped: one descriptor and one tiny_http connection thread per hostile
-/// request instead of a crashed server.
-fn refuse_body(req: Request) -> Option<Request> {
-    let declared = req.body_length().unwrap_or(0);
-    let chunked = req
-        .headers()
-        .iter()
-        .any(|h| h.field.equiv("Transfer-Encoding"));
-    if declared <= 1024 && !chunked {
-        if declared > 0 {
-            let _ = req.respond(
-                Response::from_string("request bodies are not accepted").with_status_code(413),
-            );
-            return None;
-        }
-        return Some(req);
-    }
-    let stream = req.upgrade(
-        "close",
-        Response::from_string("request bodies are not accepted")
-            .with_status_code(413)
-            .with_header(header("Connection", "close")),
-    );
-    std::mem::forget(stream);
-    None
+/// The running HTTP side.
+pub(super) struct Server {
+    stop: Arc<tokio::sync::Notify>,
+    /// Open connections (for tests and benchmarks).
+    conns: Arc<Conns>,
 }
 
-/// Hold a long poll on its own thread (pages never queue behind polls), at
-/// most [`MAX_POLLS`] at once; beyond that, or when no thread can be
-/// started, answer 503 at once and the page retries with backoff.
-fn start_poll(shared: &Arc<Shared>, req: Request) {
-    use std::sync::atomic::Ordering;
-    let busy = || Response::from_string("too many live-reload connections").with_status_code(503);
+impl Server {
+    /// Stop accepting; open connections are closed.
+    pub(super) fn stop(&self) {
+        self.stop.notify_one();
+        self.conns.close_all();
+    }
+
+    /// Connections open now.
+    pub(super) fn connections(&self) -> usize {
+        self.conns.len()
+    }
+}
+
+/// Listen on `addr` and answer requests from `shared` on a thread of its own.
+pub(super) fn start(
+    addr: SocketAddr,
+    shared: &Arc<Shared>,
+) -> Result<(Server, SocketAddr), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(16)
+        .thread_name("handbook-http")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the HTTP runtime: {e}"))?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(addr))
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let stop = Arc::new(tokio::sync::Notify::new());
+    let conns = Arc::new(Conns::default());
+    let server = Server {
+        stop: stop.clone(),
+        conns: conns.clone(),
+    };
+    let shared = shared.clone();
+    std::thread::Builder::new()
+        .name("handbook-accept".into())
+        .spawn(move || {
+            let reason = runtime.block_on(accept_loop(listener, &shared, &conns, &stop));
+            if let Some(reason) = reason {
+                shared.fail(reason);
+            }
+            runtime.shutdown_timeout(Duration::from_secs(1));
+        })
+        .map_err(|e| format!("cannot start the HTTP thread: {e}"))?;
+    Ok((server, bound))
+}
+
+/// Accept until stopped (`None`) or until accepting fails for good (why).
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    shared: &Arc<Shared>,
+    conns: &Arc<Conns>,
+    stop: &tokio::sync::Notify,
+) -> Option<String> {
+    let mut transient = 0u32;
+    loop {
+        let accepted = tokio::select! {
+            _ = stop.notified() => return None,
+            a = listener.accept() => a,
+        };
+        match accepted {
+            Ok((stream, _)) => {
+                transient = 0;
+                conns::admit(stream, shared, conns);
+            }
+            // Out of descriptors or memory for a moment: free what waits
+            // longest and go on; only a condition that persists stops serve.
+            Err(e) if is_transient(&e) && transient < 600 => {
+                transient += 1;
+                conns.evict_idle();
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => return Some(format!("the server stopped accepting connections: {e}")),
+        }
+    }
+}
+
+fn is_transient(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionReset | Interrupted | OutOfMemory
+    ) || matches!(e.raw_os_error(), Some(23 | 24 | 105 | 12)) // ENFILE EMFILE ENOBUFS ENOMEM
+}
+
+type Reply = Response<Full<Bytes>>;
+
+/// Build a response; every header value passed here is ASCII.
+pub(super) fn reply(status: u16, headers: &[(&str, &str)], body: impl Into<Bytes>) -> Reply {
+    let mut r = Response::new(Full::new(body.into()));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in headers {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            r.headers_mut().append(n, v);
+        }
+    }
+    r
+}
+
+/// Answer one request.
+pub(super) async fn serve(
+    shared: Arc<Shared>,
+    req: Request<Incoming>,
+) -> Result<Reply, Infallible> {
+    let chunked = req.headers().contains_key(hyper::header::TRANSFER_ENCODING);
+    let declared = req
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .is_some_and(|v| v.as_bytes() != b"0");
+    if chunked || declared {
+        // Never read: the connection closes after this answer.
+        return Ok(reply(
+            413,
+            &[("Connection", "close")],
+            "request bodies are not accepted",
+        ));
+    }
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return Ok(reply(405, &[("Allow", "GET, HEAD")], Bytes::new()));
+    }
+    let url = req
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+    let Some(path) = clean_path(&url) else {
+        return Ok(reply(400, &[], "bad request"));
+    };
+    if path.ends_with("__handbook/poll") {
+        return Ok(poll(&shared, &url).await);
+    }
+    let answered = tokio::task::spawn_blocking(move || files::respond(&shared, path)).await;
+    Ok(answered.unwrap_or_else(|_| reply(500, &[], "internal error")))
+}
+
+/// Long poll: answer when the version differs from the client's, or after
+/// [`POLL_HOLD`]; at most [`MAX_POLLS`] held.
+async fn poll(shared: &Shared, url: &str) -> Reply {
+    let since: u64 = url
+        .split_once("v=")
+        .and_then(|(_, v)| v.split('&').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     if shared.polls.fetch_add(1, Ordering::SeqCst) >= MAX_POLLS {
         shared.polls.fetch_sub(1, Ordering::SeqCst);
-        let _ = req.respond(busy());
-        return;
+        return reply(503, &[], "too many live-reload connections");
     }
-    let s = shared.clone();
-    let req = Arc::new(Mutex::new(Some(req)));
-    let handed = req.clone();
-    let spawned = std::thread::Builder::new()
-        .name("handbook-poll".into())
-        .spawn(move || {
-            if let Some(r) = handed.lock().ok().and_then(|mut g| g.take()) {
-                handle(&s, r);
-            }
-            s.polls.fetch_sub(1, Ordering::SeqCst);
-        });
-    if spawned.is_err() {
-        shared.polls.fetch_sub(1, Ordering::SeqCst);
-        if let Some(r) = req.lock().ok().and_then(|mut g| g.take()) {
-            let _ = r.respond(busy());
+    // Released however this future ends (answered, or its connection closed).
+    struct Held<'a>(&'a Shared);
+    impl Drop for Held<'_> {
+        fn drop(&mut self) {
+            self.0.polls.fetch_sub(1, Ordering::SeqCst);
         }
     }
-}
-
-fn header(name: &str, value: &str) -> Header {
-    // Every value passed here is ASCII without control characters; fall back
-    // to an empty value rather than panicking a worker if that ever changes.
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .or_else(|_| Header::from_bytes(name.as_bytes(), &b""[..]))
-        .expect("an empty header value is valid")
+    let _held = Held(shared);
+    if since != 0 {
+        let mut versions = shared.versions.subscribe();
+        let _ = tokio::time::timeout(POLL_HOLD, versions.wait_for(|v| *v != since)).await;
+    }
+    let (number, css_only, error) = shared
+        .current
+        .read()
+        .map(|c| (c.number, c.css_only, c.error.is_some()))
+        .unwrap_or((0, false, false));
+    let body = format!("{{\"version\":{number},\"cssOnly\":{css_only},\"error\":{error}}}");
+    reply(
+        200,
+        &[
+            ("Content-Type", "application/json"),
+            ("Cache-Control", "no-store"),
+        ],
+        body,
+    )
 }
 
 /// Decode and validate a request path. None for anything that could leave
@@ -138,165 +269,6 @@ pub fn clean_path(url: &str) -> Option<String> {
         out.push('/');
     }
     Some(out)
-}
-
-const LIVE_SCRIPT: &str = include_str!("../../themes/default/static/live.js");
-
-fn inject(html: &[u8], path: &str, error: Option<&str>) -> Vec<u8> {
-    let root = crate::paths::root_prefix(path);
-    let mut extra = format!(
-        "<script data-handbook-live data-poll=\"{root}__handbook/poll\">{LIVE_SCRIPT}</script>"
-    );
-    if let Some(e) = error {
-        let mut escaped = String::new();
-        crate::html::escape_into(&mut escaped, e);
-        extra.push_str(&format!(
-            "<div id=\"handbook-error\" role=\"alert\" style=\"position:fixed;inset:auto 16px 16px 16px;z-index:1000;max-height:50vh;overflow:auto;padding:16px 20px;border-radius:10px;background:#2b0f0f;color:#ffd7d5;border:2px solid #ff7b72;font:14px/1.5 ui-monospace,monospace;box-shadow:0 10px 30px rgba(0,0,0,.4)\"><strong style=\"color:#ff7b72\">Build failed; showing the last good version.</strong><pre style=\"white-space:pre-wrap;margin:8px 0 0\">{escaped}</pre></div>"
-        ));
-    }
-    let text = String::from_utf8_lossy(html);
-    match text.rfind("</body>") {
-        Some(i) => format!("{}{extra}{}", &text[..i], &text[i..]).into_bytes(),
-        None => format!("{text}{extra}").into_bytes(),
-    }
-}
-
-fn handle(shared: &Shared, req: Request) {
-    if !matches!(req.method(), Method::Get | Method::Head) {
-        let _ =
-            req.respond(Response::empty(StatusCode(405)).with_header(header("Allow", "GET, HEAD")));
-        return;
-    }
-    let url = req.url().to_string();
-    let Some(path) = clean_path(&url) else {
-        let _ = req.respond(Response::from_string("bad request").with_status_code(400));
-        return;
-    };
-    if path.ends_with("__handbook/poll") {
-        poll(shared, req, &url);
-        return;
-    }
-    let lookup = if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.clone()
-    };
-    let (body, status, served_path, error) = {
-        let cur = match shared.current.read() {
-            Ok(c) => c,
-            Err(p) => p.into_inner(),
-        };
-        let error = cur.error.clone();
-        if let Some(b) = cur.files.get(&lookup) {
-            (Some(b.clone()), 200, lookup.clone(), error)
-        } else if lookup.starts_with("search/") {
-            drop(cur);
-            let found = shared.search_files().and_then(|s| s.get(&lookup).cloned());
-            let not_found = found.is_none();
-            (
-                found,
-                if not_found { 404 } else { 200 },
-                lookup.clone(),
-                error,
-            )
-        } else if cur.assets.contains(&lookup) {
-            // Read through the real path, and only inside the content folder:
-            // a file swapped for a link to elsewhere is not served.
-            let bytes = std::fs::canonicalize(cur.content_dir.join(&lookup))
-                .ok()
-                .filter(|p| {
-                    std::fs::canonicalize(&cur.content_dir).is_ok_and(|root| p.starts_with(root))
-                })
-                .and_then(|p| std::fs::read(p).ok())
-                .map(Arc::new);
-            (bytes, 200, lookup.clone(), error)
-        } else if cur.files.contains_key(&format!("{lookup}/index.html")) {
-            drop(cur);
-            let to = format!("/{}/", crate::paths::encode_href(&lookup));
-            let _ =
-                req.respond(Response::empty(StatusCode(301)).with_header(header("Location", &to)));
-            return;
-        } else {
-            (
-                cur.files.get(crate::paths::generated::NOT_FOUND).cloned(),
-                404,
-                crate::paths::generated::NOT_FOUND.to_string(),
-                error,
-            )
-        }
-    };
-    let Some(body) = body else {
-        // Nothing to show, e.g. a site broken since startup: a page that
-        // carries the error overlay and reloads once the site builds.
-        if let Some(e) = &error {
-            let page = inject(b"<!doctype html><html><head><meta charset=\"utf-8\"><title>Build failed</title></head><body></body></html>", &served_path, Some(e));
-            let _ = req.respond(
-                Response::from_data(page)
-                    .with_status_code(500)
-                    .with_header(header("Content-Type", "text/html; charset=utf-8"))
-                    .with_header(header("Cache-Control", "no-store")),
-            );
-            return;
-        }
-        let _ = req.respond(Response::from_string("not found").with_status_code(404));
-        return;
-    };
-    let mime = mime_guess::from_path(&served_path).first_or_octet_stream();
-    let is_html = mime.essence_str() == "text/html";
-    // Text types (scripts are `text/javascript`) and SVG name their charset.
-    let content_type = if mime.type_() == "text" || mime.essence_str() == "image/svg+xml" {
-        format!("{}; charset=utf-8", mime.essence_str())
-    } else {
-        mime.essence_str().to_string()
-    };
-    let bytes = if is_html {
-        inject(&body, &served_path, error.as_deref())
-    } else {
-        body.to_vec()
-    };
-    let response = Response::from_data(bytes)
-        .with_status_code(status)
-        .with_header(header("Content-Type", &content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    let _ = req.respond(response);
-}
-
-/// Long poll: answer when the version differs from the client's, or after 25 s.
-fn poll(shared: &Shared, req: Request, url: &str) {
-    let since: u64 = url
-        .split_once("v=")
-        .and_then(|(_, v)| v.split('&').next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let (lock, cvar) = &shared.changed;
-    let deadline = Instant::now() + Duration::from_secs(25);
-    let mut n = match lock.lock() {
-        Ok(n) => n,
-        Err(p) => p.into_inner(),
-    };
-    while *n == since && since != 0 {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
-        }
-        n = match cvar.wait_timeout(n, left) {
-            Ok((g, _)) => g,
-            Err(p) => p.into_inner().0,
-        };
-    }
-    drop(n);
-    let (number, css_only, error) = shared
-        .current
-        .read()
-        .map(|c| (c.number, c.css_only, c.error.is_some()))
-        .unwrap_or((0, false, false));
-    let body = format!("{{\"version\":{number},\"cssOnly\":{css_only},\"error\":{error}}}");
-    let _ = req.respond(
-        Response::from_string(body)
-            .with_header(header("Content-Type", "application/json"))
-            .with_header(header("Cache-Control", "no-store")),
-    );
 }
 
 #[cfg(test)]

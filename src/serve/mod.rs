@@ -14,8 +14,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use tiny_http::Server;
-
 use crate::diag::Diagnostics;
 use crate::highlight::Highlighter;
 use crate::pipeline::render::Prepared;
@@ -24,10 +22,9 @@ use crate::{PageCache, search};
 
 mod edits;
 mod http;
-mod nudge;
 mod watch;
 
-pub use http::clean_path;
+pub use http::{HEAD_TIMEOUT, MAX_CONNECTIONS, MAX_POLLS, WRITE_TIMEOUT, clean_path};
 
 /// Options for `handbook serve`.
 #[derive(Debug, Clone)]
@@ -66,7 +63,8 @@ struct Version {
 /// The state shared by the HTTP workers and the rebuilder.
 pub struct Shared {
     current: RwLock<Version>,
-    changed: (Mutex<u64>, Condvar),
+    /// The current version's number, for long polls to wait on.
+    versions: tokio::sync::watch::Sender<u64>,
     hl: Highlighter,
     markdown: MarkdownCache,
     pages: PageCache,
@@ -104,14 +102,19 @@ pub struct Handle {
     pub addr: SocketAddr,
     /// Shared state (for tests and benchmarks).
     pub shared: Arc<Shared>,
-    server: Arc<Server>,
+    server: http::Server,
     _watcher: Option<Box<dyn std::any::Any + Send>>,
 }
 
 impl Handle {
-    /// Stop accepting requests.
+    /// Stop accepting requests and close every connection.
     pub fn stop(&self) {
-        self.server.unblock();
+        self.server.stop();
+    }
+
+    /// Connections open now (for tests and benchmarks).
+    pub fn connections(&self) -> usize {
+        self.server.connections()
     }
 
     /// Block until the server can no longer serve; the reason.
@@ -320,11 +323,7 @@ impl Shared {
         if let Ok(mut t) = self.last_rebuild.lock() {
             *t = start.elapsed();
         }
-        let (lock, cvar) = &self.changed;
-        if let Ok(mut n) = lock.lock() {
-            *n = number;
-        }
-        cvar.notify_all();
+        self.versions.send_replace(number);
         Some(number)
     }
 
@@ -380,11 +379,7 @@ impl Shared {
             *t = start.elapsed();
         }
         if changed {
-            let (lock, cvar) = &self.changed;
-            if let Ok(mut n) = lock.lock() {
-                *n = number;
-            }
-            cvar.notify_all();
+            self.versions.send_replace(number);
             eprintln!(
                 "updated {} (version {number}) in {:.1?}",
                 rels.join(", "),
@@ -499,7 +494,7 @@ impl Shared {
         let config = project.map(|p| p.config).unwrap_or_default();
         let shared = Arc::new(Shared {
             current: RwLock::new(Version::default()),
-            changed: (Mutex::new(0), Condvar::new()),
+            versions: tokio::sync::watch::Sender::new(0),
             hl: match &cache_dir {
                 Some(dir) => Highlighter::with_cache(&dir.join("highlight.bin")),
                 None => Highlighter::new(),
@@ -528,23 +523,27 @@ pub fn start(opts: ServeOptions) -> Result<Handle, String> {
     let (shared, config) = Shared::new(opts)?;
     let opts = shared.opts.clone();
     shared.rebuild();
-    let server = Server::http(SocketAddr::new(opts.bind, opts.port))
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or("the server has no IP address")?;
-    let server = Arc::new(server);
-
+    raise_descriptor_limit();
+    let (server, addr) = http::start(SocketAddr::new(opts.bind, opts.port), &shared)?;
     let watcher = watch::spawn(&shared, &config)?;
-    http::spawn_workers(&server, &shared);
-    nudge::spawn(Arc::downgrade(&server), addr);
     Ok(Handle {
         addr,
         shared,
         server,
         _watcher: Some(watcher),
     })
+}
+
+/// Raise the soft limit on open descriptors to the hard limit (as Go's
+/// runtime does): the connection cap, not a default of 1,024 shared with the
+/// watcher and the build, is what bounds the server.
+fn raise_descriptor_limit() {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let mut limit = getrlimit(Resource::Nofile);
+    if limit.current < limit.maximum {
+        limit.current = limit.maximum;
+        let _ = setrlimit(Resource::Nofile, limit);
+    }
 }
 
 #[cfg(test)]
