@@ -159,10 +159,16 @@ pub fn lex(code: &str) -> Lexed {
     while i < s.b.len() {
         i = s.token(i);
     }
+    // Go allows no NUL anywhere, inside literals and comments included.
+    if let Some(at) = memchr(0, s.b, 0) {
+        invalid(&mut s.out, at, '\0');
+    }
     if s.semi_due {
         push(&mut s.out, Kind::Semi, code.len(), code.len());
     }
-    if let Some(&(o, at)) = s.brackets.first() {
+    // A bracket never closed is reported only when nothing else was: after
+    // a stray closer it is a consequence, not a second problem.
+    if let Some(&(o, at)) = s.brackets.first().filter(|_| s.out.problem.is_none()) {
         let close = match o {
             b'(' => ')',
             b'[' => ']',
@@ -380,9 +386,9 @@ impl Scanner<'_> {
     }
 }
 
-/// Record a problem unless an earlier one was found.
+/// Record a problem unless one earlier in the block was found.
 fn note(out: &mut Lexed, at: usize, message: String) {
-    if out.problem.is_none() {
+    if out.problem.as_ref().is_none_or(|p| at < p.at) {
         out.problem = Some(Problem {
             at,
             message,

@@ -62,6 +62,16 @@ fn problems_are_found_with_their_place() {
     assert!(p("f(x))").unwrap().1.contains("no `(` is open"));
     assert!(p("func f() {\n").unwrap().1.contains("`{` is never closed"));
     assert!(p("a \u{0} b").unwrap().1.contains("U+0000"));
+    assert_eq!(
+        p("s := \"\u{0}\" + `x"),
+        p("s := \"\u{0}\""),
+        "the earliest problem"
+    );
+    assert_eq!(
+        p("s := \"\u{0}\" + `x"),
+        p("s := \"\u{0}\""),
+        "the earlier problem"
+    );
     assert!(p("x := 1 # 2").unwrap().1.contains("`#`"));
     assert_eq!(p("x := \"a\\\"b\" + `\n` /* \n */ + 'x'"), None);
 }
