@@ -47,6 +47,29 @@ pub(crate) fn against_tree_sitter(what: &str, sources: &[String]) {
             std::hint::black_box(parser.parse(s, None));
         }
     });
+    // What the tree-sitter highlighter did before the lexer, less its
+    // classification: parse, then visit every node with a cursor.
+    let walk = best(&mut || {
+        for s in sources {
+            let Some(tree) = parser.parse(s, None) else {
+                continue;
+            };
+            let mut cursor = tree.walk();
+            let mut nodes = 0usize;
+            'walk: loop {
+                nodes += 1;
+                if cursor.goto_first_child() {
+                    continue;
+                }
+                while !cursor.goto_next_sibling() {
+                    if !cursor.goto_parent() {
+                        break 'walk;
+                    }
+                }
+            }
+            std::hint::black_box(nodes);
+        }
+    });
     let mut spec = reference::Reference::new();
     let mut query = Duration::ZERO;
     let mut agree = reference::Agreement::default();
@@ -62,12 +85,14 @@ pub(crate) fn against_tree_sitter(what: &str, sources: &[String]) {
     }
     let rate = |t: Duration| bytes as f64 / 1e6 / t.as_secs_f64();
     println!(
-        "Go colouring on {what}: {} files or blocks, {}; one core: lexer {:.1} MB/s, tree-sitter parse alone {:.1} MB/s ({:.1}x), parse and highlight query {:.1} MB/s ({:.1}x); agreement with queries/go.scm: {:.3}% of {} coloured bytes",
+        "Go colouring on {what}: {} files or blocks, {}; one core: lexer {:.1} MB/s, tree-sitter parse alone {:.1} MB/s ({:.1}x), parse and walk of every node {:.1} MB/s ({:.1}x), parse and highlight query {:.1} MB/s ({:.1}x); agreement with queries/go.scm: {:.3}% of {} coloured bytes",
         sources.len(),
         mib(bytes as u64),
         rate(lexer),
         rate(parse),
         parse.as_secs_f64() / lexer.as_secs_f64(),
+        rate(walk),
+        walk.as_secs_f64() / lexer.as_secs_f64(),
         rate(query),
         query.as_secs_f64() / lexer.as_secs_f64(),
         agree.ratio() * 100.0,

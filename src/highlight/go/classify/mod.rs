@@ -54,11 +54,12 @@ const MAX_DEPTH: u32 = 64;
 /// The colour of each identifier among `tokens` (`None`: plain), and of
 /// the few other tokens whose colour depends on context (`Some`).
 pub(super) fn identifiers(code: &str, tokens: &[Token]) -> Vec<Option<Category>> {
-    let toks: Vec<(usize, Token)> = tokens
+    // Blocks are far below 4 GiB: u32 indexes keep these tables small.
+    let toks: Vec<(u32, Token)> = tokens
         .iter()
-        .copied()
         .enumerate()
         .filter(|(_, t)| !matches!(t.kind, Kind::Comment | Kind::Invalid))
+        .map(|(i, t)| (i as u32, *t))
         .collect();
     let mut p = Parser {
         code,
@@ -74,8 +75,8 @@ pub(super) fn identifiers(code: &str, tokens: &[Token]) -> Vec<Option<Category>>
 }
 
 /// For each opening bracket, the index of its closing partner.
-fn partners(code: &str, toks: &[(usize, Token)]) -> Vec<usize> {
-    let mut out = vec![usize::MAX; toks.len()];
+fn partners(code: &str, toks: &[(u32, Token)]) -> Vec<u32> {
+    let mut out = vec![u32::MAX; toks.len()];
     let mut open = Vec::new();
     for (k, (_, t)) in toks.iter().enumerate() {
         if t.kind != Kind::Punct {
@@ -85,7 +86,7 @@ fn partners(code: &str, toks: &[(usize, Token)]) -> Vec<usize> {
             b'(' | b'[' | b'{' => open.push(k),
             b')' | b']' | b'}' => {
                 if let Some(o) = open.pop() {
-                    out[o] = k;
+                    out[o] = k as u32;
                 }
             }
             _ => {}
@@ -97,9 +98,9 @@ fn partners(code: &str, toks: &[(usize, Token)]) -> Vec<usize> {
 struct Parser<'a> {
     code: &'a str,
     /// Tokens without comments, with their index among all tokens.
-    toks: Vec<(usize, Token)>,
+    toks: Vec<(u32, Token)>,
     /// See [`partners`].
-    partner: Vec<usize>,
+    partner: Vec<u32>,
     i: usize,
     depth: u32,
     /// Colours by index among all tokens.
@@ -108,9 +109,10 @@ struct Parser<'a> {
     type_switch: bool,
 }
 
-impl Parser<'_> {
-    fn text(&self, k: usize) -> &str {
-        self.toks.get(k).map_or("", |(_, t)| &self.code[t.range()])
+impl<'a> Parser<'a> {
+    fn text(&self, k: usize) -> &'a str {
+        let code = self.code;
+        self.toks.get(k).map_or("", |(_, t)| &code[t.range()])
     }
 
     fn kind(&self, k: usize) -> Option<Kind> {
@@ -118,11 +120,19 @@ impl Parser<'_> {
     }
 
     fn at(&self, s: &str) -> bool {
-        self.text(self.i) == s && self.kind(self.i) != Some(Kind::Str)
+        self.is(self.i, s)
     }
 
+    /// Whether token `k` is the word or punctuation `s` (never a literal).
+    /// Called several times a token: lengths first, bytes compared inline.
     fn is(&self, k: usize, s: &str) -> bool {
-        self.text(k) == s && !matches!(self.kind(k), Some(Kind::Str | Kind::RawStr | Kind::Rune))
+        let Some((_, t)) = self.toks.get(k) else {
+            return false;
+        };
+        let text = &self.code.as_bytes()[t.start as usize..t.end as usize];
+        text.len() == s.len()
+            && text.iter().zip(s.as_bytes()).all(|(a, b)| a == b)
+            && !matches!(t.kind, Kind::Str | Kind::RawStr | Kind::Rune)
     }
 
     fn ident(&self, k: usize) -> bool {
@@ -147,7 +157,7 @@ impl Parser<'_> {
 
     fn colour(&mut self, k: usize, cat: Category) {
         if let Some(&(at, _)) = self.toks.get(k) {
-            self.paint[at] = Some(cat);
+            self.paint[at as usize] = Some(cat);
         }
     }
 
@@ -161,9 +171,17 @@ impl Parser<'_> {
     }
 
     /// Past the bracket opened at `k` (or just past `k` when unmatched).
+    /// The closing partner of the bracket at `k`, if it has one.
+    fn partner_of(&self, k: usize) -> Option<usize> {
+        self.partner
+            .get(k)
+            .filter(|&&p| p != u32::MAX)
+            .map(|&p| p as usize)
+    }
+
     fn after_partner(&self, k: usize) -> usize {
-        match self.partner.get(k) {
-            Some(&p) if p != usize::MAX => p + 1,
+        match self.partner_of(k) {
+            Some(p) => p + 1,
             _ => self.toks.len(),
         }
     }
@@ -202,11 +220,11 @@ impl Parser<'_> {
 
     fn stmt(&mut self) {
         let word = if self.kind(self.i) == Some(Kind::Keyword) {
-            self.text(self.i).to_string()
+            self.text(self.i)
         } else {
-            String::new()
+            ""
         };
-        match word.as_str() {
+        match word {
             "package" => self.i += 2,
             "import" => {
                 self.i += 1;

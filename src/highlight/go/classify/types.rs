@@ -141,8 +141,8 @@ impl Parser<'_> {
                 groups.push(start..k);
                 start = k + 1;
             }
-            k = match self.partner.get(k) {
-                Some(&p) if p != usize::MAX && p < close => p + 1,
+            k = match self.partner_of(k) {
+                Some(p) if p < close => p + 1,
                 _ => k + 1,
             };
         }
@@ -190,8 +190,8 @@ impl Parser<'_> {
             while end < self.toks.len()
                 && !(self.kind(end) == Some(Kind::Semi) || self.is(end, ";") || self.is(end, "}"))
             {
-                end = match self.partner.get(end) {
-                    Some(&p) if p != usize::MAX => p + 1,
+                end = match self.partner_of(end) {
+                    Some(p) => p + 1,
                     _ => end + 1,
                 };
             }

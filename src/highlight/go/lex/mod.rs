@@ -271,8 +271,16 @@ impl Scanner<'_> {
             Kind::Ident | Kind::Constant | Kind::Number | Kind::Str | Kind::RawStr | Kind::Rune => {
                 true
             }
-            Kind::Keyword => matches!(text, "break" | "continue" | "fallthrough" | "return"),
-            Kind::Op => matches!(text, "++" | "--"),
+            // break, continue, fallthrough, return: the only keywords
+            // starting with these letters that end a statement.
+            Kind::Keyword => match c {
+                b'b' => true,
+                b'r' => text.len() == 6,
+                b'c' => text.len() == 8,
+                b'f' => text.len() == 11,
+                _ => false,
+            },
+            Kind::Op => i - start == 2 && matches!(c, b'+' | b'-') && b[start + 1] == c,
             Kind::Punct => matches!(c, b')' | b']' | b'}'),
             Kind::Comment => self.semi_due,
             _ => false,

@@ -96,6 +96,17 @@ fn escapes_as_tree_sitter_delimits_them() {
 }
 
 #[test]
+fn semicolons_follow_exactly_the_keywords_and_operators_go_names() {
+    let ends = |code: &str| lex(code).tokens.last().map(|t| t.kind) == Some(Kind::Semi);
+    for k in KEYWORDS {
+        let expect = matches!(k, "break" | "continue" | "fallthrough" | "return");
+        assert_eq!(ends(&format!("{k}\n")), expect, "{k}");
+    }
+    assert!(ends("x++\n") && ends("x--\n") && ends("f()\n") && ends("a[0]\n"));
+    assert!(!ends("x +\n") && !ends("x -\n") && !ends("x +=\n") && !ends("f(\n"));
+}
+
+#[test]
 fn keywords_are_exactly_go_s() {
     for k in KEYWORDS {
         assert_eq!(word_kind(k), Kind::Keyword, "{k}");
