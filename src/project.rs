@@ -121,9 +121,127 @@ fn has_markdown(dir: &Path) -> bool {
 
 /// Read `root`'s configuration and decide its dialect.
 ///
-/// `Err` only when there is nothing to build: no `book.toml` and no Markdown,
-/// or a `book.toml` that cannot be read or parsed.
+/// `Err` when there is nothing to build (no `book.toml` and no Markdown, or
+/// a `book.toml` that cannot be read or parsed), or when the configuration
+/// points the content or cache folder where it must not be ([`confine`]).
 pub fn open(root: &Path) -> Result<Project, Diagnostics> {
+    let project = read(root)?;
+    confine(&project)?;
+    Ok(project)
+}
+
+/// The folders a project reads and writes stay where they belong: the
+/// content folder inside the project folder (a pull request's `docs_dir:
+/// /etc` or `src = "../x"` must not publish the runner's files), the cache
+/// outside the content folder (it would be published with the site) and
+/// outside the output folder (the next build would refuse or delete it).
+/// Paths are compared resolved, links included.
+fn confine(p: &Project) -> Result<(), Diagnostics> {
+    let root = resolved(&p.root);
+    let content = resolved(&p.content_dir);
+    let cache = resolved(&p.cache_dir());
+    let output = resolved(&p.root.join(&p.config.build.output_dir));
+    let (file, content_key, cache_key) = match p.dialect {
+        Dialect::MkDocs => (
+            crate::mkdocs::config_file(&p.root).unwrap_or_else(|| p.root.join("mkdocs.yml")),
+            "docs_dir",
+            "cache-dir",
+        ),
+        Dialect::MdBook => (p.book_toml(), "src", "cache-dir"),
+        _ => (p.book_toml(), "content-dir", "cache-dir"),
+    };
+    let at = |key: &str| {
+        let d = Diagnostic::error("config", String::new()).in_file(&file);
+        match line_of(&file, key) {
+            0 => d,
+            line => d.at(line, 1),
+        }
+    };
+    let mut found = Vec::new();
+    if !content.starts_with(&root) {
+        let mut d = at(content_key);
+        d.message = format!(
+            "the content folder {} is outside the project folder {}: only files inside the project are published; move the Markdown into the project, or point `{content_key}` at a folder inside it",
+            content.display(),
+            root.display()
+        );
+        found.push(d);
+    }
+    // The content walk skips dot folders (`.handbook-cache` in a plain
+    // folder read from its root is never published).
+    let published = |inside: &Path| {
+        cache.strip_prefix(inside).is_ok_and(|rel| {
+            !rel.components()
+                .any(|c| crate::content::is_ignored_name(&c.as_os_str().to_string_lossy()))
+        })
+    };
+    for (inside, what) in [(&content, "content"), (&output, "output")] {
+        if what == "output" && cache.starts_with(inside) || what == "content" && published(inside) {
+            let mut d = at(cache_key);
+            d.message = format!(
+                "the cache folder {} is inside the {what} folder {}: its files would be {}; set `[build] cache-dir` to a folder of its own (the default is `.handbook-cache`)",
+                cache.display(),
+                inside.display(),
+                if what == "content" {
+                    "published with the site"
+                } else {
+                    "replaced by every build"
+                }
+            );
+            found.push(d);
+        }
+    }
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(found))
+    }
+}
+
+/// `path` made absolute with links resolved as far as it exists, and `.`
+/// and `..` resolved in the rest.
+pub fn resolved(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    let base = loop {
+        if let Ok(c) = std::fs::canonicalize(existing) {
+            break c;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break existing.to_path_buf(),
+        }
+    };
+    let mut out = base;
+    for part in rest.iter().rev() {
+        match part.to_str() {
+            Some("..") => {
+                out.pop();
+            }
+            Some(".") => {}
+            _ => out.push(part),
+        }
+    }
+    out
+}
+
+/// The 1-based line of the first `key =` or `key:` in `file` (0 if none).
+fn line_of(file: &Path, key: &str) -> usize {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(['=', ':']))
+        })
+        .map_or(0, |i| i + 1)
+}
+
+fn read(root: &Path) -> Result<Project, Diagnostics> {
     let book = root.join("book.toml");
     if book.exists() {
         let text = Config::read(root).map_err(|d| Diagnostics(vec![d]))?;
