@@ -1,6 +1,8 @@
-//! `check` passes exactly what `build` passes: every careless or hostile
-//! input below makes both fail, with the same exit code and the same finding
-//! (file, code), and a build never writes half a site.
+//! `check` passes exactly what `build` passes, and finds more only where
+//! it is asked to judge more (Go examples: `build` reports what its lexer
+//! sees, `check` parses every block): every careless or hostile input below
+//! makes both fail, with the same exit code and the same finding (file,
+//! code), and a build never writes half a site.
 
 mod common;
 
@@ -24,6 +26,22 @@ fn set_front(root: &Path, rel: &str, extra: &str) {
 }
 
 const CASES: &[Case] = &[
+    (
+        "Go example with an unterminated raw string",
+        |r| {
+            write(
+                r,
+                "content/guide/go.md",
+                "# Go\n\n```go\nx := `open\n```\n",
+            )
+        },
+        "go-syntax",
+    ),
+    (
+        "Go example with an unbalanced bracket",
+        |r| write(r, "content/guide/go.md", "# Go\n\n```go\nf(a]\n```\n"),
+        "go-syntax",
+    ),
     (
         "broken template",
         |r| write(r, "themes/default/templates/page.html", "{% if %}"),
@@ -139,6 +157,28 @@ fn check_fails_exactly_when_build_fails() {
             .collect();
         assert!(leftovers.is_empty(), "{name}: {leftovers:?}");
     }
+}
+
+/// `check` finds a superset of what `build` finds: Go that lexes but does
+/// not parse passes `build` (its lexer sees nothing wrong) and fails `check`
+/// (which parses every block).
+#[test]
+fn check_also_fails_go_that_lexes_but_does_not_parse() {
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "content/guide/go.md",
+        "# Go\n\n```go\nfunc f() {\n\tx := \n}\n```\n",
+    );
+    let b = build(d.path());
+    assert!(b.status.success(), "{}", stderr(&b));
+    let c = handbook(d.path(), &["check"]);
+    let cout = String::from_utf8_lossy(&c.stdout).into_owned() + &stderr(&c);
+    assert_eq!(c.status.code(), Some(1), "{cout}");
+    assert!(
+        cout.contains("content/guide/go.md:5:") && cout.contains("error[go-syntax]"),
+        "{cout}"
+    );
 }
 
 #[test]
