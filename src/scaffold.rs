@@ -54,8 +54,11 @@ fn tracks_dir(content: &Path) -> PathBuf {
         .unwrap_or_else(|| content.join("tracks"))
 }
 
-fn write_new(path: &Path, text: &str) -> Result<PathBuf, Diagnostic> {
-    if path.exists() {
+/// Write `text` to the new file `path`, which must resolve inside `within`
+/// (a folder on the way that is a link to elsewhere is refused, and the file
+/// is created only if nothing, not even a dangling link, is there).
+fn write_new(path: &Path, text: &str, within: &Path) -> Result<PathBuf, Diagnostic> {
+    if path.symlink_metadata().is_ok() {
         return Err(Diagnostic::error(
             "new",
             format!(
@@ -64,12 +67,36 @@ fn write_new(path: &Path, text: &str) -> Result<PathBuf, Diagnostic> {
             ),
         ));
     }
+    let outside = |at: &Path| {
+        !crate::project::resolved(at).starts_with(crate::project::resolved(within))
+    };
+    let refuse = || {
+        Diagnostic::error(
+            "new",
+            format!(
+                "{} would be written outside {} (a folder on the way is a link to elsewhere): choose a folder inside it",
+                path.display(),
+                within.display()
+            ),
+        )
+    };
     if let Some(dir) = path.parent() {
+        if outside(dir) {
+            return Err(refuse());
+        }
         std::fs::create_dir_all(dir).map_err(|e| {
             Diagnostic::error("io", format!("cannot create {}: {e}", dir.display()))
         })?;
+        if outside(dir) {
+            return Err(refuse());
+        }
     }
-    std::fs::write(path, text)
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| Diagnostic::error("io", format!("cannot write {}: {e}", path.display())))?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
         .map_err(|e| Diagnostic::error("io", format!("cannot write {}: {e}", path.display())))?;
     Ok(path.to_path_buf())
 }
@@ -177,7 +204,7 @@ pub fn new_page(
             ),
         ),
     };
-    write_new(&path, &text)
+    write_new(&path, &text, &content)
 }
 
 /// The folder of the track a new module joins (`--track`), which must exist.
@@ -317,12 +344,14 @@ pub fn init(dir: &Path, title: &str) -> Result<Vec<PathBuf>, Diagnostic> {
             &format!(
                 "[book]\ntitle = {quoted}\ndescription = \"\"\n\n[build]\ncontent-dir = \"content\"\noutput-dir = \"public\"\n"
             ),
+            dir,
         )?,
         write_new(
             &dir.join("content/_index.md"),
             &format!(
                 "+++\ntitle = {quoted}\n+++\n\nWelcome. Add pages with `handbook new page \"Title\"`.\n"
             ),
+            dir,
         )?,
     ])
 }

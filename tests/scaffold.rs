@@ -71,6 +71,20 @@ fn new_stays_in_the_content_folder_and_writes_valid_toml() {
         assert!(err.contains("inside the content folder"), "{err}");
     }
     assert!(!d.path().join("escape").exists());
+    // A section folder that is a link to elsewhere, and a page name that
+    // is a dangling link to elsewhere: nothing is written outside.
+    let outside = d.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("content/linkout")).unwrap();
+    let out = handbook(&root, &["new", "page", "Leak", "--section", "linkout"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("outside"), "{err}");
+    std::os::unix::fs::symlink(outside.join("planted.md"), root.join("content/dangling.md"))
+        .unwrap();
+    let out = handbook(&root, &["new", "page", "Dangling"]);
+    assert!(!out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "nothing written outside");
     let out = handbook(
         &root,
         &[
