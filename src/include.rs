@@ -194,7 +194,7 @@ impl Cx<'_> {
         let content = match self.read.get(&canon) {
             Some(c) => c.clone(),
             None => {
-                let c = std::fs::read_to_string(&target)
+                let c = read_regular(&target)
                     .map_err(|e| format!("{shown}: cannot read {}: {e}", target.display()))?;
                 self.read.insert(canon.clone(), c.clone());
                 c
@@ -207,6 +207,38 @@ impl Cx<'_> {
         self.stack.pop();
         Ok(expanded)
     }
+}
+
+/// Largest file an include reads.
+pub const MAX_FILE: u64 = 16 << 20;
+
+/// Read an included file: a regular file of at most [`MAX_FILE`] bytes of
+/// UTF-8. Opened without blocking, so a named pipe or a device is refused,
+/// never waited on.
+pub fn read_regular(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+        .map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file (a folder, pipe or device); include a file".into());
+    }
+    if meta.len() > MAX_FILE {
+        return Err(format!(
+            "{} MiB is more than the {} MiB an include may be",
+            meta.len() >> 20,
+            MAX_FILE >> 20
+        ));
+    }
+    let mut text = String::new();
+    file.take(MAX_FILE)
+        .read_to_string(&mut text)
+        .map_err(|e| e.to_string())?;
+    Ok(text)
 }
 
 /// Split `file.rs:5:10` into the path and the selector after the first `:`.

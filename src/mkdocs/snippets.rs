@@ -189,7 +189,7 @@ fn insert(
         );
         return;
     }
-    let text = match std::fs::read_to_string(&target) {
+    let text = match crate::include::read_regular(&target) {
         Ok(t) => t,
         Err(e) => {
             fail(
