@@ -191,6 +191,33 @@ fn confine(p: &Project) -> Result<(), Diagnostics> {
             found.push(d);
         }
     }
+    // URLs from configuration become links on every page.
+    let mkdocs = p.dialect == Dialect::MkDocs;
+    let site = &p.config.site;
+    for (value, key) in [
+        (
+            site.repo_url.as_deref(),
+            if mkdocs { "repo_url" } else { "repo-url" },
+        ),
+        (
+            site.edit_url_template.as_deref(),
+            if mkdocs {
+                "edit_uri"
+            } else {
+                "edit-url-template"
+            },
+        ),
+        (Some(p.config.go.pkg_url.as_str()), "pkg-url"),
+    ] {
+        if let Some(url) = value.filter(|u| !crate::paths::is_safe_link(u)) {
+            let mut d = at(key);
+            d.message = format!(
+                "`{key}` is `{}`: only http(s), mailto and relative URLs become links; use a web address",
+                url.chars().take(60).collect::<String>()
+            );
+            found.push(d);
+        }
+    }
     if found.is_empty() {
         Ok(())
     } else {

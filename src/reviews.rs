@@ -68,7 +68,14 @@ pub fn markdown(rows: &[Due], days: i64) -> String {
     if rows.is_empty() {
         return format!("No runbook reviews are due in the next {days} days.\n");
     }
-    let cell = |s: &str| s.replace('|', "\\|");
+    // One table row per runbook: a `|` or a line break in a title would
+    // break the table.
+    let cell = |s: &str| {
+        s.replace('|', "\\|")
+            .replace(['\r', '\n'], " ")
+            .replace('[', "\\[")
+            .replace(']', "\\]")
+    };
     let mut out = String::from("| Due | Runbook | Owner | Severity |\n|---|---|---|---|\n");
     for r in rows {
         out.push_str(&format!(
@@ -84,13 +91,20 @@ pub fn markdown(rows: &[Due], days: i64) -> String {
     out
 }
 
-/// CSV with a header row (RFC 4180 quoting).
+/// CSV with a header row (RFC 4180 quoting). A cell a spreadsheet would
+/// run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return) gets a leading `'`, as OWASP advises, so it reads as text.
 pub fn csv(rows: &[Due]) -> String {
     let q = |s: &str| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
         } else {
             s.to_string()
+        };
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
         }
     };
     let mut out = String::from("due,overdue,title,owner,severity,url,file\n");
@@ -107,4 +121,45 @@ pub fn csv(rows: &[Due]) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(title: &str, owner: &str) -> Due {
+        Due {
+            title: title.into(),
+            file: "content/runbooks/x.md".into(),
+            url: "runbooks/x.html".into(),
+            owner: owner.into(),
+            severity: "SEV2".into(),
+            due: "2026-12-01".into(),
+            overdue: true,
+        }
+    }
+
+    #[test]
+    fn csv_cells_are_never_formulas() {
+        let out = csv(&[row("=cmd|'/C calc'!A0", "+team"), row("@SUM(1)", "-x")]);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[1],
+            "2026-12-01,true,'=cmd|'/C calc'!A0,'+team,SEV2,runbooks/x.html,content/runbooks/x.md"
+        );
+        assert!(lines[2].contains(",'@SUM(1),'-x,"), "{}", lines[2]);
+        let out = csv(&[row("a,\"b\"\nc", "t")]);
+        assert!(out.contains(",\"a,\"\"b\"\"\nc\","), "{out}");
+    }
+
+    #[test]
+    fn markdown_rows_stay_one_line() {
+        let out = markdown(&[row("Two\nlines | [x]", "t")], 30);
+        let rows: Vec<&str> = out.lines().collect();
+        assert_eq!(rows.len(), 3, "{out}");
+        assert!(
+            rows[2].contains("[Two lines \\| \\[x\\]](runbooks/x.html)"),
+            "{out}"
+        );
+    }
 }

@@ -67,9 +67,8 @@ fn write_new(path: &Path, text: &str, within: &Path) -> Result<PathBuf, Diagnost
             ),
         ));
     }
-    let outside = |at: &Path| {
-        !crate::project::resolved(at).starts_with(crate::project::resolved(within))
-    };
+    let outside =
+        |at: &Path| !crate::project::resolved(at).starts_with(crate::project::resolved(within));
     let refuse = || {
         Diagnostic::error(
             "new",

@@ -28,13 +28,7 @@ fn set_front(root: &Path, rel: &str, extra: &str) {
 const CASES: &[Case] = &[
     (
         "Go example with an unterminated raw string",
-        |r| {
-            write(
-                r,
-                "content/guide/go.md",
-                "# Go\n\n```go\nx := `open\n```\n",
-            )
-        },
+        |r| write(r, "content/guide/go.md", "# Go\n\n```go\nx := `open\n```\n"),
         "go-syntax",
     ),
     (

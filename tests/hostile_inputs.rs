@@ -61,9 +61,103 @@ fn an_include_of_a_named_pipe_is_refused_not_waited_on() {
     mkfifo(&d.path().join("docs/fifo.md"));
     write(d.path(), "docs/index.md", "# Home\n\n--8<-- \"fifo.md\"\n");
     let root = d.path().to_str().unwrap();
-    let (_, out) = run_bounded(d.path(), &["build", "--root", root], Duration::from_secs(60));
+    let (_, out) = run_bounded(
+        d.path(),
+        &["build", "--root", root],
+        Duration::from_secs(60),
+    );
     assert!(
         out.contains("docs/index.md:3:1") && out.contains("snippet `fifo.md`"),
         "{out}"
+    );
+}
+
+#[test]
+fn javascript_urls_never_become_links() {
+    // Configuration URLs: an error at their line, build and check alike.
+    for (table, key) in [
+        ("site", "repo-url"),
+        ("site", "edit-url-template"),
+        ("go", "pkg-url"),
+    ] {
+        let d = fixture("basic");
+        let toml = format!("[book]\ntitle = \"X\"\n\n[{table}]\n{key} = \"javascript:alert(1)\"\n");
+        write(d.path(), "book.toml", &toml);
+        let line = 5;
+        let root = d.path().to_str().unwrap();
+        for cmd in ["build", "check"] {
+            let (code, out) =
+                run_bounded(d.path(), &[cmd, "--root", root], Duration::from_secs(60));
+            assert!(code.is_some_and(|c| c != 0), "{cmd} {key}: {out}");
+            assert!(
+                out.contains(&format!("book.toml:{line}:1")),
+                "{cmd} {key}: {out}"
+            );
+        }
+        assert!(!d.path().join("public").exists());
+    }
+    let d = fixture("mkdocs");
+    let yml: String = read(d.path(), "mkdocs.yml")
+        .lines()
+        .map(|l| {
+            if l.starts_with("repo_url:") {
+                "repo_url: javascript:alert(1)".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(d.path(), "mkdocs.yml", &yml);
+    let line = yml
+        .lines()
+        .position(|l| l.starts_with("repo_url:"))
+        .unwrap()
+        + 1;
+    let (_, out) = run_bounded(
+        d.path(),
+        &["build", "--root", d.path().to_str().unwrap()],
+        Duration::from_secs(60),
+    );
+    assert!(
+        out.contains(&format!("mkdocs.yml:{line}:1")) && out.contains("repo_url"),
+        "{out}"
+    );
+    // Markdown links, and GitBook's embed: a finding, and no live link.
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "content/guide/js.md",
+        "# JS\n\nClick [here](javascript:alert(1)) or [there](JaVaScRiPt:x) or [data](data:text/html,x).\n",
+    );
+    let (code, out) = run_bounded(
+        d.path(),
+        &["build", "--root", d.path().to_str().unwrap()],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(out.matches("error[unsafe-link]").count(), 3, "{out}");
+    assert!(out.contains("content/guide/js.md:3:7"), "{out}");
+    let d = fixture("gitbook");
+    write(
+        d.path(),
+        "README.md",
+        "# Home\n\n{% embed url=\"javascript:alert(1)\" %}\n\n[x](javascript:alert(2))\n",
+    );
+    let (code, out) = run_bounded(
+        d.path(),
+        &["build", "--root", d.path().to_str().unwrap()],
+        Duration::from_secs(60),
+    );
+    assert_eq!(
+        code,
+        Some(0),
+        "a migrated site builds, with warnings: {out}"
+    );
+    assert_eq!(out.matches("warning[unsafe-link]").count(), 2, "{out}");
+    let html = read(&d.path().join("public"), "index.html");
+    assert!(
+        !html.to_lowercase().contains("href=\"javascript:"),
+        "{html}"
     );
 }

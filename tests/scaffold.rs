@@ -84,7 +84,11 @@ fn new_stays_in_the_content_folder_and_writes_valid_toml() {
         .unwrap();
     let out = handbook(&root, &["new", "page", "Dangling"]);
     assert!(!out.status.success(), "{}", stderr(&out));
-    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "nothing written outside");
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        0,
+        "nothing written outside"
+    );
     let out = handbook(
         &root,
         &[

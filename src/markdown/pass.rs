@@ -151,6 +151,20 @@ impl<'a> Pass<'a> {
     fn event(&mut self, hl: &mut highlight::Session<'_>, event: Event<'a>, range: Range<usize>) {
         // Links and images resolve wherever they are, headings included.
         let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !dest_url.starts_with("rule:") && !crate::paths::is_safe_link(&dest_url) => {
+                self.unsafe_link(&dest_url, range.start);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from("#"),
+                    title,
+                    id,
+                })
+            }
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 let at = self.locator.at(range.start);
                 Event::Start(rewrite_link(
@@ -383,6 +397,23 @@ impl<'a> Pass<'a> {
             first_line,
             indent: col - 1,
         });
+    }
+
+    /// `javascript:`, `data:` and other schemes never become live links:
+    /// the link points nowhere (`#`) and this is the finding.
+    fn unsafe_link(&mut self, dest: &str, at: usize) {
+        let (line, col) = self.locator.at(at);
+        self.out.warnings.push(
+            Diagnostic::error(
+                "unsafe-link",
+                format!(
+                    "link to `{}`: only http(s), mailto and relative links are made; link to a page or a web address",
+                    dest.chars().take(60).collect::<String>()
+                ),
+            )
+            .in_file(self.display)
+            .at(line, col),
+        );
     }
 
     fn end_code(&mut self, hl: &mut highlight::Session<'_>, range: Range<usize>) {
