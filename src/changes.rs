@@ -18,10 +18,21 @@ const WEEKS: i64 = 26;
 /// Entries (commits) in the feed.
 const FEED_ENTRIES: usize = 50;
 
+/// Escaped for HTML and XML alike, without the control characters XML 1.0
+/// forbids (a commit author or message may hold any byte).
 fn esc(s: &str) -> String {
     let mut out = String::new();
-    escape_into(&mut out, s);
+    let clean: std::borrow::Cow<'_, str> = if s.chars().any(forbidden_in_xml) {
+        s.chars().filter(|&c| !forbidden_in_xml(c)).collect()
+    } else {
+        s.into()
+    };
+    escape_into(&mut out, &clean);
     out
+}
+
+fn forbidden_in_xml(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
 }
 
 /// Link to a commit in the repository's web view, when `[site] repo-url`
@@ -384,9 +395,13 @@ pub fn atom(site: &Site, h: &History) -> String {
         .unwrap_or_default();
     let commits = by_commit(h);
     let pages = page_urls(site);
+    // The newest date, not the first commit's: history order and commit
+    // dates disagree after a rebase or with a skewed clock.
     let updated = commits
-        .first()
-        .map(|(c, _)| rfc3339(h.commits[*c].time))
+        .iter()
+        .map(|(c, _)| h.commits[*c].time)
+        .max()
+        .map(rfc3339)
         .unwrap_or_else(|| format!("{}T00:00:00Z", site.today));
     let title = esc(&format!("{}: changes", site.config.book.title));
     // A feed id that stays the same across builds and hosts.
@@ -472,6 +487,11 @@ mod tests {
     fn word_diffs_escape_and_mark_words() {
         let d = word_diff("use %v <here>", "use %w <here>");
         assert_eq!(d, "use <del>%v</del><ins>%w</ins> &lt;here&gt;");
+    }
+
+    #[test]
+    fn escaped_text_has_no_character_xml_forbids() {
+        assert_eq!(esc("a\u{1}b\u{1b}[31m<c>\td\u{ffff}"), "ab[31m&lt;c&gt;\td");
     }
 
     #[test]

@@ -477,3 +477,38 @@ fn a_page_was_last_updated_when_a_file_it_includes_was() {
     }
     by("plain", "Alice", "2026-01-05");
 }
+
+/// Commit authors and messages may hold any character, and commit dates need
+/// not follow history order (a rebase, a skewed clock): the feed is still
+/// well-formed XML and says when its newest entry was made.
+#[test]
+fn the_feed_is_well_formed_whatever_commits_hold() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    write(root, "book.toml", "[book]\ntitle = \"T\"\n");
+    write(
+        root,
+        "content/standards/_index.md",
+        "+++\ntitle = \"Standards\"\nkind = \"standard\"\n+++\n",
+    );
+    write(root, "content/standards/errors.md", ERRORS_V1);
+    write(root, ".gitignore", "public/\n.handbook-cache/\n");
+    let repo = Repository::init(root).unwrap();
+    commit(&repo, "Alice", JAN5 + 10 * DAY, "First");
+    write(root, "content/standards/errors.md", ERRORS_V2);
+    commit(&repo, "B\u{1}ob\u{7}", JAN5, "Fix \u{1b}[31mred\u{0c} text");
+    let out = build(root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let feed = read(root, "public/changes.xml");
+    assert!(
+        !feed
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')),
+        "{feed:?}"
+    );
+    assert!(feed.contains("<name>Bob</name>"), "{feed}");
+    assert!(feed.contains("Fix [31mred text"), "{feed}");
+    // The feed's date is the newest commit's (Alice's), not the last one's.
+    let head = feed.split("<entry>").next().unwrap();
+    assert!(head.contains("<updated>2026-01-15T00:00:00Z</updated>"), "{head}");
+}
