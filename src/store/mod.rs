@@ -81,11 +81,39 @@ struct NextFile {
     put: HashMap<Key, usize>,
 }
 
+/// Remove `<stem>.tmp-<pid>` files beside `path` whose process is gone (a
+/// build killed before it could rename its new store into place); a live
+/// process's file is another build's, left alone.
+fn remove_stale_temporaries(path: &Path) {
+    let (Some(dir), Some(stem)) = (path.parent(), path.file_stem().and_then(|s| s.to_str())) else {
+        return;
+    };
+    let prefix = format!("{stem}.tmp-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 impl NextFile {
     fn create(path: &Path, version: &[u8; 32]) -> std::io::Result<NextFile> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
+        remove_stale_temporaries(path);
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
         let mut writer = BufWriter::new(File::create(&tmp)?);
         writer.write_all(MAGIC)?;

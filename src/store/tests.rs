@@ -204,3 +204,22 @@ fn a_damaged_file_is_an_empty_store() {
         Some(&b"two"[..])
     );
 }
+
+#[test]
+fn temporaries_of_killed_builds_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.bin");
+    // No process has a pid this large (the kernel's maximum is 4,194,304).
+    let dead = dir.path().join("s.tmp-999999999");
+    let live = dir.path().join("s.tmp-1");
+    let other = dir.path().join("t.tmp-999999999");
+    for f in [&dead, &live, &other] {
+        std::fs::write(f, b"x").unwrap();
+    }
+    let s = Store::open(&path, "v1");
+    s.put(&key(1), b"one");
+    s.save().unwrap();
+    assert!(!dead.exists(), "a killed build's temporary is removed");
+    assert!(live.exists(), "a running process's is not");
+    assert!(other.exists(), "another store's is not");
+}

@@ -1,12 +1,29 @@
 // Shared helpers for the browser tests: build a fixture with the real binary,
 // serve it on loopback, and launch Debian's chromium headless.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync as makeTemp, readFileSync, rmSync, writeFileSync, existsSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, extname, normalize, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+
+// Every temporary folder the tests make is removed when the test process
+// exits, whatever the outcome.
+const temporaries = [];
+function mkdtempSync(prefix) {
+  const dir = makeTemp(prefix);
+  temporaries.push(dir);
+  return dir;
+}
+process.on("exit", () => {
+  for (const dir of temporaries) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary folder under the system's, removed when the tests exit. */
+export function tempFolder(prefix) {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const bin = join(repo, "target/debug/handbook");

@@ -3,14 +3,13 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, writeFileSync, readFileSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, writeFileSync, readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { repo, bin, launch, watchErrors } from "./helpers.mjs";
+import { repo, bin, launch, watchErrors, tempFolder } from "./helpers.mjs";
 
 let root, proc, base, browser;
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), "handbook-live-"));
+  root = tempFolder("handbook-live-");
   cpSync(join(repo, "tests/fixtures/basic"), root, { recursive: true });
   proc = spawn(bin, ["serve", "--port", "0"], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
   base = await new Promise((resolve, reject) => {

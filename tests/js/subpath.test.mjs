@@ -4,11 +4,10 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync, mkdirSync, existsSync, chmodSync } from "node:fs";
+import { writeFileSync, mkdirSync, existsSync, chmodSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repo, bin, launch, watchErrors } from "./helpers.mjs";
+import { repo, bin, launch, watchErrors, tempFolder } from "./helpers.mjs";
 
 const PREFIX = "/teams/go/handbook/";
 let work, nginx, base, browser;
@@ -21,7 +20,7 @@ function freePort() {
 }
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), "handbook-nginx-"));
+  work = tempFolder("handbook-nginx-");
   // nginx workers run as an unprivileged user: let them read the site.
   chmodSync(work, 0o755);
   const out = join(work, "site");
