@@ -407,7 +407,16 @@ fn test(args: TestArgs) -> ExitCode {
         }
     };
     let timeout = std::time::Duration::from_secs(timeout);
-    match handbook::gotest::run_site(&site, timeout, &progress) {
+    // Ctrl-C, SIGTERM or SIGHUP: kill every running example's process
+    // group, remove the scratch folders, exit 130.
+    let running = std::sync::Arc::new(handbook::gotest::Running::default());
+    let for_handler = running.clone();
+    let _ = ctrlc::set_handler(move || {
+        for_handler.stop();
+        eprintln!("\ntest interrupted: running examples stopped");
+        std::process::exit(130);
+    });
+    match handbook::gotest::run_site(&site, (timeout, &running), &progress) {
         Ok(report) => {
             for s in &report.skipped {
                 eprintln!("note: skipped {s}");

@@ -249,3 +249,79 @@ fn blocks_with_module_imports_build_inside_the_configured_module() {
         "{err}"
     );
 }
+
+/// A signal stops `handbook test` at once: the running example, and what it
+/// started, are killed; the scratch folder is removed; the exit code is 130.
+/// Examples see no variable Go does not need (a CI token stays hidden).
+#[test]
+fn a_signal_stops_the_examples_and_cleans_up() {
+    if !have_go() {
+        return;
+    }
+    let d = fixture("basic");
+    let marker = d.path().join("started");
+    write(
+        d.path(),
+        "content/guide/forever.md",
+        &format!(
+            r#"# Forever
+
+```go
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"time"
+)
+
+func main() {{
+	fmt.Println("token:", os.Getenv("CI_JOB_TOKEN"))
+	exec.Command("sleep", "300").Start()
+	os.WriteFile("{}", []byte(fmt.Sprint(os.Getpid())), 0o644)
+	time.Sleep(300 * time.Second)
+}}
+```
+"#,
+            marker.display()
+        ),
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["test", "--timeout", "600"])
+        .current_dir(d.path())
+        .env("CI_JOB_TOKEN", "secret-token")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !marker.exists() {
+        assert!(start.elapsed().as_secs() < 240, "the example never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let pid = std::fs::read_to_string(&marker).unwrap();
+    let scratch = std::env::temp_dir().join(format!("_handbook-test-{}", child.id()));
+    assert!(scratch.exists(), "{}", scratch.display());
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(child.id() as i32).unwrap(),
+        rustix::process::Signal::TERM,
+    )
+    .unwrap();
+    let stopped = std::time::Instant::now();
+    let status = child.wait().unwrap();
+    assert!(stopped.elapsed().as_secs() < 10, "{:?}", stopped.elapsed());
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        !scratch.exists(),
+        "scratch folder left: {}",
+        scratch.display()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+    assert!(
+        stat.is_empty() || stat.contains(") Z "),
+        "example still running: {stat}"
+    );
+}

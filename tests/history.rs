@@ -510,5 +510,8 @@ fn the_feed_is_well_formed_whatever_commits_hold() {
     assert!(feed.contains("Fix [31mred text"), "{feed}");
     // The feed's date is the newest commit's (Alice's), not the last one's.
     let head = feed.split("<entry>").next().unwrap();
-    assert!(head.contains("<updated>2026-01-15T00:00:00Z</updated>"), "{head}");
+    assert!(
+        head.contains("<updated>2026-01-15T00:00:00Z</updated>"),
+        "{head}"
+    );
 }

@@ -17,9 +17,13 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Command, Stdio};
+
+mod process;
+
+pub use process::Running;
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
@@ -123,38 +127,6 @@ fn output_matches(got: &str, want: &[String], unordered: bool) -> bool {
     }
 }
 
-/// Run a command with a timeout; (exit success, stdout, stderr, timed out).
-fn run(mut cmd: Command, timeout: Duration) -> std::io::Result<(bool, String, String, bool)> {
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
-    let (mut out, mut err) = (child.stdout.take(), child.stderr.take());
-    let reader = std::thread::spawn(move || {
-        use std::io::Read;
-        let mut o = String::new();
-        let mut e = String::new();
-        if let Some(s) = out.as_mut() {
-            let _ = s.take(1 << 20).read_to_string(&mut o);
-        }
-        if let Some(s) = err.as_mut() {
-            let _ = s.take(1 << 20).read_to_string(&mut e);
-        }
-        (o, e)
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait()? {
-            break Some(s);
-        }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let (o, e) = reader.join().unwrap_or_default();
-    Ok((status.is_some_and(|s| s.success()), o, e, status.is_none()))
-}
-
 /// Where a block is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Home {
@@ -168,6 +140,7 @@ enum Home {
 /// the user's, so the standard library is compiled once per machine.)
 fn go(args: &[&str], dir: &Path, home: Home) -> Command {
     let mut c = Command::new("go");
+    process::go_environment(&mut c);
     c.args(args)
         .current_dir(dir)
         .env("GOPROXY", "off")
@@ -229,7 +202,7 @@ fn check_block(
     file: &Path,
     b: &CodeBlock,
     (scratch, home): (&Path, Home),
-    timeout: Duration,
+    (timeout, running): (Duration, &Running),
 ) -> Vec<Diagnostic> {
     let dir = scratch.join(format!(
         "b{}-{}",
@@ -261,6 +234,7 @@ fn check_block(
         dir,
         name,
         home,
+        running,
     };
     match kind {
         Kind::Fail(expect) => block.expect_fail(expect),
@@ -277,11 +251,21 @@ struct Block<'a> {
     /// The Go file's name.
     name: &'static str,
     home: Home,
+    running: &'a Running,
 }
 
 impl Block<'_> {
     fn go(&self, args: &[&str]) -> Command {
         go(args, &self.dir, self.home)
+    }
+
+    /// Run `cmd` in a process group of its own, bounded by `timeout`.
+    fn run(
+        &self,
+        cmd: Command,
+        timeout: Duration,
+    ) -> std::io::Result<(bool, String, String, bool)> {
+        process::run(cmd, timeout, self.running)
     }
 
     /// A finding at the block's first line.
@@ -293,7 +277,7 @@ impl Block<'_> {
 
     /// `compile_fail` / `vet_fail`: the block must fail as marked.
     fn expect_fail(&self, expect: ExpectFail) -> Vec<Diagnostic> {
-        let build = run(self.go(&["build", "-o", "prog", "."]), BUILD_TIMEOUT);
+        let build = self.run(self.go(&["build", "-o", "prog", "."]), BUILD_TIMEOUT);
         let built = matches!(build, Ok((true, _, _, false)));
         match expect {
             ExpectFail::Compile if built => vec![self.at(
@@ -308,7 +292,7 @@ impl Block<'_> {
                 &build.map(|r| r.2).unwrap_or_default(),
                 self.name,
             ),
-            ExpectFail::Vet => match run(self.go(&["vet", "."]), BUILD_TIMEOUT) {
+            ExpectFail::Vet => match self.run(self.go(&["vet", "."]), BUILD_TIMEOUT) {
                 Ok((true, ..)) => vec![self.at(
                     "go-expect-fail",
                     "marked vet_fail, but go vet passes; fix the example or the mark".into(),
@@ -320,7 +304,7 @@ impl Block<'_> {
 
     /// A `test` block: `go test -race` (benchmarks run once).
     fn test(&self, timeout: Duration) -> Vec<Diagnostic> {
-        match run(
+        match self.run(
             self.go(&[
                 "test",
                 "-race",
@@ -359,7 +343,7 @@ impl Block<'_> {
 
     /// A program: built, run (unless `no_run`) and checked against `// Output:`.
     fn program(&self, timeout: Duration) -> Vec<Diagnostic> {
-        match run(self.go(&["build", "-o", "prog", "."]), BUILD_TIMEOUT) {
+        match self.run(self.go(&["build", "-o", "prog", "."]), BUILD_TIMEOUT) {
             Ok((true, ..)) => {}
             Ok((_, _, _, true)) => {
                 return vec![self.at(
@@ -377,8 +361,9 @@ impl Block<'_> {
             return Vec::new();
         }
         let mut cmd = Command::new(self.dir.join("prog"));
+        process::program_environment(&mut cmd);
         cmd.current_dir(&self.dir);
-        match run(cmd, timeout) {
+        match self.run(cmd, timeout) {
             Ok((_, _, _, true)) => vec![self.at(
                 "go-timeout",
                 format!("the program did not finish within {}s", timeout.as_secs()),
@@ -462,9 +447,11 @@ fn configured_module(site: &Site) -> Result<Option<Module>, Diagnostic> {
 
 /// Run every testable Go block of `site`. `progress(done, total)` is called
 /// as each block that was not cached finishes (from worker threads).
+/// `running` records the processes and scratch folders of the run, so that
+/// a signal handler can stop them ([`Running::stop`]).
 pub fn run_site(
     site: &Site,
-    timeout: Duration,
+    (timeout, running): (Duration, &Running),
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<TestReport, Diagnostic> {
     let version = Command::new("go")
@@ -532,6 +519,7 @@ pub fn run_site(
     let scratch = std::env::temp_dir().join(&run_name);
     let in_module = module.as_ref().map(|m| m.dir.join(&run_name));
     for dir in std::iter::once(&scratch).chain(in_module.as_ref()) {
+        running.add_folder(dir);
         std::fs::create_dir_all(dir).map_err(|e| {
             Diagnostic::error(
                 "go-test",
@@ -547,7 +535,7 @@ pub fn run_site(
                 (Home::Module, Some(dir)) => (dir.as_path(), Home::Module),
                 _ => (scratch.as_path(), Home::Own),
             };
-            let findings = check_block(*kind, file, b, place, timeout);
+            let findings = check_block(*kind, file, b, place, (timeout, running));
             progress(done.fetch_add(1, Ordering::SeqCst) + 1, work.len());
             (key.clone(), findings)
         })
