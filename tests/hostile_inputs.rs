@@ -161,3 +161,113 @@ fn javascript_urls_never_become_links() {
         "{html}"
     );
 }
+
+#[test]
+fn a_folder_s_second_index_page_is_a_finding() {
+    let d = fixture("basic");
+    write(d.path(), "content/guide/index.md", "# Index\n");
+    write(d.path(), "content/guide/README.md", "# Readme\n");
+    let (code, out) = run_bounded(
+        d.path(),
+        &["build", "--root", d.path().to_str().unwrap()],
+        Duration::from_secs(60),
+    );
+    assert!(code.is_some(), "{out}");
+    for loser in ["content/guide/index.md:1:1", "content/guide/README.md:1:1"] {
+        let line = out
+            .lines()
+            .find(|l| l.contains(loser))
+            .unwrap_or_else(|| panic!("no finding at {loser}: {out}"));
+        assert!(
+            line.contains("warning[index-shadowed]") && line.contains("guide/_index.md"),
+            "{line}"
+        );
+    }
+    // A plain folder: index.md wins over README.md.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "docs/index.md", "# Index\n");
+    write(d.path(), "docs/README.md", "# Readme\n");
+    write(d.path(), "README.md", "# Home\n");
+    let (_, out) = run_bounded(
+        d.path(),
+        &["build", "--root", d.path().to_str().unwrap()],
+        Duration::from_secs(60),
+    );
+    assert!(
+        out.contains("docs/README.md:1:1: warning[index-shadowed]")
+            && out.contains("`docs/index.md`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn tags_spelled_two_ways_are_one_tag_and_a_finding() {
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "content/guide/a.md",
+        "+++\ntitle = \"Alpha\"\ntags = [\"Go\", \"a b\"]\n+++\n# Alpha\n",
+    );
+    write(
+        d.path(),
+        "content/guide/b.md",
+        "+++\ntitle = \"Beta\"\ntags = [\"go\", \"a-b\"]\n+++\n# Beta\n",
+    );
+    let (code, out) = run_bounded(
+        d.path(),
+        &["build", "--root", d.path().to_str().unwrap()],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(
+        out.matches("content/guide/b.md:3:1: warning[tag-spelling]")
+            .count(),
+        2,
+        "{out}"
+    );
+    let page = read(&d.path().join("public"), "tags/go.html");
+    assert!(page.contains("Alpha") && page.contains("Beta"), "{page}");
+    let page = read(&d.path().join("public"), "tags/a-b.html");
+    assert!(page.contains("Alpha") && page.contains("Beta"), "{page}");
+}
+
+#[test]
+fn names_no_file_system_holds_fail_check_as_they_fail_build() {
+    let long = "a".repeat(252);
+    let tag = "t".repeat(300);
+    let alias = "b".repeat(300);
+    for (name, text, place) in [
+        (
+            format!("content/guide/{long}.md"),
+            "# Long\n".to_string(),
+            format!("{long}.md:1:1"),
+        ),
+        (
+            "content/guide/tagged.md".into(),
+            format!("+++\ntitle = \"T\"\ntags = [\"{tag}\"]\n+++\n# T\n"),
+            "content/guide/tagged.md:3:1".into(),
+        ),
+        (
+            "content/guide/aliased.md".into(),
+            format!("+++\ntitle = \"A\"\naliases = [\"{alias}\"]\n+++\n# A\n"),
+            "content/guide/aliased.md:3:1".into(),
+        ),
+    ] {
+        let d = fixture("basic");
+        write(d.path(), &name, &text);
+        let root = d.path().to_str().unwrap();
+        let mut codes = Vec::new();
+        for cmd in ["build", "check"] {
+            let (code, out) =
+                run_bounded(d.path(), &[cmd, "--root", root], Duration::from_secs(60));
+            assert!(code.is_some_and(|c| c != 0), "{cmd} {place}: {out}");
+            assert!(
+                out.contains(&place) && out.contains("255 bytes"),
+                "{cmd} {place}: {out}"
+            );
+            assert!(!out.contains("handbook-tmp"), "{cmd}: {out}");
+            codes.push(code);
+        }
+        assert_eq!(codes[0], codes[1], "{place}");
+    }
+}

@@ -259,6 +259,8 @@ pub fn check_rel(rel: &str) -> Result<(), Diagnostic> {
         "it would leave the output folder"
     } else if rel.contains('\\') || rel.contains(':') {
         "`:` and `\\` are not allowed in file names (Windows and many servers cannot hold them)"
+    } else if rel.split('/').any(|s| s.len() > 255) {
+        "a name in it is longer than the 255 bytes a file system holds"
     } else {
         return Ok(());
     };

@@ -128,7 +128,7 @@ pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                 .push(Claim::Generated);
         }
     }
-    let bad_aliases = page_claims(site, &mut claims, diags);
+    let (bad_aliases, bad_pages) = page_claims(site, &mut claims, diags);
     if let Some(x) = &site.config.imported {
         for (from, _) in &x.redirects {
             claims
@@ -139,6 +139,7 @@ pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     }
     let bad_assets = asset_claims(site, &mut claims, diags);
     let mut skips = Skips {
+        pages: bad_pages,
         aliases: bad_aliases,
         assets: bad_assets,
         ..Skips::default()
@@ -148,14 +149,31 @@ pub(super) fn plan(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     site.skips.generated.extend(stepped_aside);
 }
 
-/// Pages and their aliases claim their URLs; returns the alias paths that
-/// cannot be written at all (a name no file system holds).
-fn page_claims(site: &Site, claims: &mut Claims, diags: &mut Vec<Diagnostic>) -> HashSet<String> {
+/// Pages and their aliases claim their URLs; returns the alias paths and
+/// the pages that cannot be written at all (a name no file system holds).
+fn page_claims(
+    site: &Site,
+    claims: &mut Claims,
+    diags: &mut Vec<Diagnostic>,
+) -> (HashSet<String>, HashSet<usize>) {
     let mut bad_aliases = HashSet::new();
+    let mut bad_pages = HashSet::new();
     for (i, p) in site.pages.iter().enumerate() {
         // A page's URL comes from its file name, which `sources` has already
-        // refused when no site can hold it (`a:b.md`); the writer refuses
-        // such paths again.
+        // refused when no site can hold it (`a:b.md`); `x.md` of 253 bytes
+        // still gives an `x.html` of 255 and more.
+        if let Err(e) = crate::output::check_rel(&p.url) {
+            diags.push(
+                Diagnostic::error(
+                    "output",
+                    format!("{}; give the file a shorter name", e.message),
+                )
+                .in_file(&p.src.display)
+                .at(1, 1),
+            );
+            bad_pages.insert(i);
+            continue;
+        }
         claims
             .entry(p.url.clone())
             .or_default()
@@ -183,7 +201,7 @@ fn page_claims(site: &Site, claims: &mut Claims, diags: &mut Vec<Diagnostic>) ->
             });
         }
     }
-    bad_aliases
+    (bad_aliases, bad_pages)
 }
 
 /// Copied files claim their paths; returns those that cannot be written.

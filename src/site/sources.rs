@@ -116,7 +116,7 @@ pub fn read(
         // Nothing readable: report what is wrong rather than an empty site.
         return Err(Diagnostics(diags));
     }
-    keep_one_index_per_folder(&mut files);
+    diags.extend(keep_one_index_per_folder(&mut files));
     Ok(Sources {
         files,
         assets,
@@ -265,8 +265,9 @@ fn not_utf8(bytes: &[u8], display: &Path) -> Diagnostic {
 }
 
 /// Where a folder has several index candidates, the first of
-/// [`INDEX_NAMES`] wins (`_index.md`, then `index.md`, then `README.md`).
-fn keep_one_index_per_folder(files: &mut Vec<Arc<SourceFile>>) {
+/// [`INDEX_NAMES`] wins (`_index.md`, then `index.md`, then `README.md`);
+/// each one left out is a warning at its file, naming the winner.
+fn keep_one_index_per_folder(files: &mut Vec<Arc<SourceFile>>) -> Vec<Diagnostic> {
     let rank = |rel: &str| {
         let name = rel.rsplit('/').next().unwrap_or(rel);
         INDEX_NAMES.iter().position(|x| *x == name)
@@ -284,8 +285,25 @@ fn keep_one_index_per_folder(files: &mut Vec<Arc<SourceFile>>) {
             }
         }
     }
+    let mut found = Vec::new();
     files.retain(|f| {
         let file = f.rel.rsplit('/').next().unwrap_or(&f.rel);
-        !is_index_name(file) || index_of_dir.get(parent_dir(&f.rel)) == Some(&f.rel)
+        let winner = index_of_dir.get(parent_dir(&f.rel));
+        let keep = !is_index_name(file) || winner == Some(&f.rel);
+        if !keep {
+            let winner = winner.map_or("", String::as_str);
+            found.push(
+                Diagnostic::warning(
+                    "index-shadowed",
+                    format!(
+                        "this page is not built: `{winner}` is its folder's index page (the first of _index.md, index.md and README.md wins); merge the two, or rename this file"
+                    ),
+                )
+                .in_file(&f.display)
+                .at(1, 1),
+            );
+        }
+        keep
     });
+    found
 }
