@@ -63,8 +63,10 @@ pub fn files(root: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, Diagnosti
         }
         out.extend(matches);
     }
+    // One file reached through links (a `**` over a link loop) is read once.
+    let mut seen = std::collections::HashSet::new();
     out.sort();
-    out.dedup();
+    out.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     Ok(out)
 }
 
@@ -80,12 +82,14 @@ pub fn read(file: &Path, shown: &Path) -> Result<Vec<Rule>, Diagnostic> {
     })?;
     let mut rules = Vec::new();
     let mut search_from = 0;
+    let mut any_groups = false;
     for doc in &docs {
         let v = crate::yaml::to_json_value(doc);
         let groups = v
             .get("groups")
             .or_else(|| v.get("spec").and_then(|s| s.get("groups")))
             .and_then(Value::as_array);
+        any_groups |= groups.is_some();
         for g in groups.into_iter().flatten() {
             for r in g
                 .get("rules")
@@ -93,23 +97,24 @@ pub fn read(file: &Path, shown: &Path) -> Result<Vec<Rule>, Diagnostic> {
                 .into_iter()
                 .flatten()
             {
-                let Some(alert) = r.get("alert").and_then(Value::as_str) else {
-                    continue;
+                let Some(value) = r.get("alert") else {
+                    continue; // a recording rule
                 };
                 // The line of this rule's `alert:` key (rules appear in order).
-                let line = text
-                    .lines()
-                    .enumerate()
-                    .skip(search_from)
-                    .find(|(_, l)| {
-                        let t = l.trim_start().trim_start_matches("- ");
-                        t.strip_prefix("alert:")
-                            .is_some_and(|rest| rest.trim().trim_matches(['"', '\'']) == alert)
-                    })
-                    .map_or(0, |(i, _)| i + 1);
+                let line = alert_line(&text, search_from, value.as_str());
                 if line > 0 {
                     search_from = line;
                 }
+                let Some(alert) = value.as_str() else {
+                    return Err(Diagnostic::error(
+                        "alert-rules",
+                        format!(
+                            "`alert: {value}` is not an alert name: write the name as a string, e.g. `alert: HighLatency`"
+                        ),
+                    )
+                    .in_file(shown)
+                    .at(line, 1));
+                };
                 rules.push(Rule {
                     alert: alert.to_string(),
                     severity: r
@@ -128,7 +133,37 @@ pub fn read(file: &Path, shown: &Path) -> Result<Vec<Rule>, Diagnostic> {
             }
         }
     }
+    if !any_groups {
+        return Err(Diagnostic::error(
+            "alert-rules",
+            "not a Prometheus rule file (no `groups:`): give the rule files, e.g. `--alert-rules 'monitoring/*.yml'`",
+        )
+        .in_file(shown));
+    }
     Ok(rules)
+}
+
+/// The 1-based line, from line index `from` on, of an `alert:` key whose
+/// value is `name` (any value when `None`), in block (`- alert: X`) or flow
+/// (`- {alert: X, expr: ...}`) style; 0 when not found.
+fn alert_line(text: &str, from: usize, name: Option<&str>) -> usize {
+    text.lines()
+        .enumerate()
+        .skip(from)
+        .find(|(_, l)| {
+            l.match_indices("alert:").any(|(i, _)| {
+                let before = l[..i].trim_end();
+                let key_start = before.is_empty() || before.ends_with(['-', '{', ',']);
+                let value = l[i + 6..]
+                    .split([',', '}'])
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_matches(['"', '\'']);
+                key_start && name.is_none_or(|n| value == n)
+            })
+        })
+        .map_or(0, |(i, _)| i + 1)
 }
 
 /// The site path a `runbook_url` leads to, when it points into this site

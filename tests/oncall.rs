@@ -180,3 +180,66 @@ fn owners_page_and_terminal_sessions() {
         "{kafka}"
     );
 }
+
+/// Alert names that are not strings, flow-style rules, a file that is not a
+/// rule file, and a `**` over a link loop: each a finding at its place, and
+/// every alert counted once.
+#[test]
+fn odd_rule_files_are_findings_and_alerts_count_once() {
+    let check = |d: &std::path::Path, args: &[&str]| {
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        let out = handbook(d, &all);
+        String::from_utf8_lossy(&out.stdout).into_owned() + &stderr(&out)
+    };
+    for (i, body) in [
+        "alert: 12345",
+        "alert: [a, b]",
+        "alert: !!python/name:os.system x",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let d = fixture("oncall");
+        write(
+            d.path(),
+            "rules/odd.yml",
+            &format!("groups:\n  - name: x\n    rules:\n      - {body}\n        expr: up == 0\n"),
+        );
+        let text = check(d.path(), &[]);
+        assert!(
+            text.contains("rules/odd.yml:4:1: error[alert-rules]")
+                && text.contains("not an alert name"),
+            "case {i}: {text}"
+        );
+    }
+    // Flow style: the finding has its line.
+    let d = fixture("oncall");
+    write(
+        d.path(),
+        "rules/flow.yml",
+        "groups:\n  - name: x\n    rules:\n      - {alert: NoSuchRunbook, expr: up == 0}\n",
+    );
+    let text = check(d.path(), &[]);
+    assert!(text.contains("rules/flow.yml:4:1:"), "{text}");
+    // Not a rule file at all.
+    let d = fixture("oncall");
+    write(d.path(), "notes.txt", "root:x:0:0:root:/root:/bin/bash\n");
+    let text = check(d.path(), &["--alert-rules", "notes.txt"]);
+    assert!(
+        text.contains("notes.txt: error[alert-rules]: not a Prometheus rule file"),
+        "{text}"
+    );
+    // A link loop under `**`: every alert once.
+    let d = fixture("oncall");
+    let once = check(d.path(), &["--alert-rules", "rules/**/*.yml"]);
+    std::os::unix::fs::symlink(d.path().join("rules"), d.path().join("rules/loop")).unwrap();
+    let looped = check(d.path(), &["--alert-rules", "rules/**/*.yml"]);
+    let coverage = |t: &str| {
+        t.lines()
+            .find(|l| l.contains("alerts have a runbook"))
+            .map(str::to_string)
+    };
+    assert!(coverage(&once).is_some(), "{once}");
+    assert_eq!(coverage(&once), coverage(&looped), "{once}\n---\n{looped}");
+}
