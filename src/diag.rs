@@ -171,6 +171,61 @@ pub enum Level {
 /// Codes whose level can never be lowered: without them there is no site.
 const FIXED: &[&str] = &["config", "template"];
 
+/// Every finding code handbook reports (a test keeps this list true): the
+/// keys `[check.levels]` accepts.
+pub const CODES: &[&str] = &[
+    "alert",
+    "alert-no-runbook",
+    "alert-rules",
+    "alert-runbook-url",
+    "alert-severity",
+    "alias-collision",
+    "broken-link",
+    "code-fence",
+    "code-language",
+    "config",
+    "duplicate-rule",
+    "empty-section",
+    "encoding",
+    "external-link",
+    "front-matter",
+    "go-build",
+    "go-expect-fail",
+    "go-output",
+    "go-run",
+    "go-syntax",
+    "go-test",
+    "go-timeout",
+    "go-vet",
+    "gofmt",
+    "history",
+    "include",
+    "index-shadowed",
+    "internal",
+    "interrupted",
+    "io",
+    "mdbook-config",
+    "mkdocs-config",
+    "new",
+    "orphan-page",
+    "output",
+    "output-collision",
+    "retired-rule",
+    "runbook-field",
+    "shallow-history",
+    "stale-alert",
+    "stale-runbook",
+    "summary",
+    "symlink",
+    "tag-spelling",
+    "template",
+    "track-prerequisite",
+    "unknown-rule",
+    "unsafe-link",
+    "unsupported-directive",
+    "usage",
+];
+
 /// Apply per-code levels. `lenient` (a site written for another tool) turns
 /// every error whose code has no configured level into a warning, so such a
 /// folder always builds; configured levels win either way.
@@ -243,6 +298,54 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    /// Every code the source reports is in [`CODES`], and every listed code
+    /// is reported somewhere.
+    #[test]
+    fn codes_lists_every_code_the_source_reports() {
+        let call = regex::Regex::new(
+            r#"(?:Diagnostic::error|Diagnostic::warning|self\.at|located|\bat)\(\s*"([a-z][a-z0-9-]*)""#,
+        )
+        .unwrap();
+        let literal = regex::Regex::new(r#""([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z]+)""#).unwrap();
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut used = std::collections::BTreeSet::new();
+        let mut text = String::new();
+        for e in walkdir::WalkDir::new(&src)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            // The highlighter's `at("map")` matches tokens, not findings.
+            if e.path().extension().is_none_or(|x| x != "rs")
+                || e.path().ends_with("tests.rs")
+                || e.path().starts_with(src.join("highlight"))
+            {
+                continue;
+            }
+            let s = std::fs::read_to_string(e.path()).unwrap();
+            let s = s.split("#[cfg(test)]").next().unwrap_or("").to_string();
+            used.extend(call.captures_iter(&s).map(|c| c[1].to_string()));
+            text.push_str(&s);
+        }
+        let unlisted: Vec<&String> = used
+            .iter()
+            .filter(|c| !CODES.contains(&c.as_str()))
+            .collect();
+        assert!(
+            unlisted.is_empty(),
+            "codes missing from CODES: {unlisted:?}"
+        );
+        let literals: std::collections::BTreeSet<String> = literal
+            .captures_iter(&text)
+            .map(|c| c[1].to_string())
+            .collect();
+        for code in CODES {
+            assert!(
+                literals.contains(*code),
+                "`{code}` is listed but never reported"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

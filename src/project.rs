@@ -191,6 +191,28 @@ fn confine(p: &Project) -> Result<(), Diagnostics> {
             found.push(d);
         }
     }
+    // A level for a code handbook never reports is a typo that silently
+    // keeps the finding at its default.
+    for code in p.config.check.levels.keys() {
+        if crate::diag::CODES.contains(&code.as_str()) {
+            continue;
+        }
+        let near = crate::diag::CODES
+            .iter()
+            .min_by(|a, b| strsim::levenshtein(a, code).cmp(&strsim::levenshtein(b, code)))
+            .filter(|c| strsim::levenshtein(c, code) <= 3)
+            .map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
+        found.push(
+            Diagnostic::error(
+                "config",
+                format!(
+                    "[check.levels] `{code}` is not a finding code{near}: the codes are listed in the README under check"
+                ),
+            )
+            .in_file(p.book_toml())
+            .at_pos(crate::config::key_position(&p.root, "check.levels", code)),
+        );
+    }
     // URLs from configuration become links on every page.
     let mkdocs = p.dialect == Dialect::MkDocs;
     let site = &p.config.site;

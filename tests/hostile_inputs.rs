@@ -271,3 +271,23 @@ fn names_no_file_system_holds_fail_check_as_they_fail_build() {
         assert_eq!(codes[0], codes[1], "{place}");
     }
 }
+
+#[test]
+fn an_unknown_code_under_check_levels_is_an_error() {
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "book.toml",
+        "[book]\ntitle = \"X\"\n\n[check.levels]\nbroken-links = \"warn\"\ngo-syntax = \"warn\"\n",
+    );
+    let root = d.path().to_str().unwrap();
+    for cmd in ["build", "check"] {
+        let (code, out) = run_bounded(d.path(), &[cmd, "--root", root], Duration::from_secs(60));
+        assert!(code.is_some_and(|c| c != 0), "{cmd}: {out}");
+        assert!(
+            out.contains("book.toml:5:1: error[config]: [check.levels] `broken-links` is not a finding code (did you mean `broken-link`?)"),
+            "{cmd}: {out}"
+        );
+        assert!(!out.contains("`go-syntax` is not"), "{out}");
+    }
+}

@@ -17,6 +17,7 @@ pub mod reload;
 mod rules;
 mod runbooks;
 pub mod sources;
+mod tags;
 mod tracks;
 
 use std::collections::{BTreeMap, HashMap};
@@ -566,55 +567,10 @@ fn validate(site: &mut Site, go: &GoSyntax, diags: &mut Vec<Diagnostic>) {
     runbooks::runbooks(site, diags);
     alerts::collect(site, diags);
     tracks::tracks(site, diags);
-    collect_tags(site, diags);
+    tags::collect_tags(site, diags);
     links::adopt_linked_hidden_files(site);
     links::check_links(site, diags);
     outputs::plan(site, diags);
-}
-
-/// Tags by name. Spellings that give one tag page (`Go` and `go`, `a b`
-/// and `a-b`) are one tag, under the first spelling met; each other spelling
-/// is a warning at its page's `tags` key.
-fn collect_tags(site: &mut Site, diags: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<String, (String, usize)> = HashMap::new();
-    for (i, p) in site.pages.iter().enumerate() {
-        for t in &p.src.front.tags {
-            let (name, at) = first
-                .entry(crate::paths::slugify(t))
-                .or_insert_with(|| (t.clone(), i))
-                .clone();
-            if let Err(e) = crate::output::check_rel(&crate::paths::generated::tag(&name)) {
-                let (line, col) = p.src.key_position("tags");
-                diags.push(
-                    Diagnostic::error(
-                        "output",
-                        format!("tag `{t}`: {}; use a shorter tag", e.message),
-                    )
-                    .in_file(&p.src.display)
-                    .at(line, col),
-                );
-                continue;
-            }
-            if name != *t {
-                let (line, col) = p.src.key_position("tags");
-                diags.push(
-                    Diagnostic::warning(
-                        "tag-spelling",
-                        format!(
-                            "tag `{t}` is `{name}` written another way ({} says `{name}`): both are listed on one tag page, `{name}`; write it one way",
-                            site.pages[at].src.display.display()
-                        ),
-                    )
-                    .in_file(&p.src.display)
-                    .at(line, col),
-                );
-            }
-            let list = site.tags.entry(name).or_default();
-            if list.last() != Some(&i) {
-                list.push(i);
-            }
-        }
-    }
 }
 
 pub use rules::resolve_rule;
