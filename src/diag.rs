@@ -180,6 +180,7 @@ pub const CODES: &[&str] = &[
     "alert-runbook-url",
     "alert-severity",
     "alias-collision",
+    "broken-anchor",
     "broken-link",
     "code-fence",
     "code-language",
