@@ -295,9 +295,18 @@ fn read(root: &Path) -> Result<Project, Diagnostics> {
     if book.exists() {
         let text = Config::read(root).map_err(|d| Diagnostics(vec![d]))?;
         // An mdBook's book.toml is read as it is, with warnings for what we ignore.
+        // A minimal mdBook's book.toml (`[book] title`) reads like ours: its
+        // `src/SUMMARY.md`, with no `content/`, says which it is.
+        let minimal_mdbook = |t: &toml::Table| {
+            root.join("src/SUMMARY.md").is_file()
+                && !root.join("content").exists()
+                && t.get("build")
+                    .and_then(|b| b.as_table())
+                    .is_none_or(|b| !b.contains_key("content-dir"))
+        };
         let mdbook = toml::from_str::<toml::Table>(&text)
             .ok()
-            .filter(crate::mdbook::is_mdbook);
+            .filter(|t| crate::mdbook::is_mdbook(t) || minimal_mdbook(t));
         let (config, dialect, warnings) = match mdbook {
             Some(table) => {
                 let (mut c, extra) = crate::mdbook::translate(&table, &book);

@@ -291,3 +291,35 @@ fn an_unknown_code_under_check_levels_is_an_error() {
         assert!(!out.contains("`go-syntax` is not"), "{out}");
     }
 }
+
+#[test]
+fn tools_defaults_hold_for_minimal_configurations() {
+    // An empty mkdocs.yml: MkDocs reads `docs/`.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "mkdocs.yml", "");
+    write(d.path(), "docs/index.md", "# Home\n");
+    let (code, out) = run_bounded(
+        d.path(),
+        &["build", "--root", d.path().to_str().unwrap()],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(read(&d.path().join("site"), "index.html").contains("Home"));
+    // A minimal mdBook: book.toml without `src`, the book in `src/`.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "book.toml", "[book]\ntitle = \"Mini\"\n");
+    write(d.path(), "src/SUMMARY.md", "# Summary\n\n- [Intro](intro.md)\n");
+    write(d.path(), "src/intro.md", "# Intro\n\nHello.\n");
+    let (code, out) = run_bounded(
+        d.path(),
+        &["build", "--root", d.path().to_str().unwrap()],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, Some(0), "{out}");
+    let built = ["book", "public"]
+        .iter()
+        .map(|o| d.path().join(o).join("intro.html"))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("no intro.html: {out}"));
+    assert!(std::fs::read_to_string(built).unwrap().contains("Hello."));
+}

@@ -197,9 +197,15 @@ fn translate(v: &Value, file: &Path) -> (Config, Imported) {
         tool: Tool::MkDocs,
         ..Imported::default()
     };
-    let Some(map) = v.as_object() else {
-        unsupported(&mut x, file, "an mkdocs.yml that is not a mapping".into());
-        return (c, x);
+    let empty = serde_json::Map::new();
+    let map = match v {
+        // An empty mkdocs.yml is MkDocs' defaults (docs_dir `docs`).
+        Value::Null => &empty,
+        Value::Object(map) => map,
+        _ => {
+            unsupported(&mut x, file, "an mkdocs.yml that is not a mapping".into());
+            &empty
+        }
     };
     for key in map.keys() {
         if !KNOWN_KEYS.contains(&key.as_str()) {
