@@ -308,7 +308,11 @@ fn tools_defaults_hold_for_minimal_configurations() {
     // A minimal mdBook: book.toml without `src`, the book in `src/`.
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "book.toml", "[book]\ntitle = \"Mini\"\n");
-    write(d.path(), "src/SUMMARY.md", "# Summary\n\n- [Intro](intro.md)\n");
+    write(
+        d.path(),
+        "src/SUMMARY.md",
+        "# Summary\n\n- [Intro](intro.md)\n",
+    );
     write(d.path(), "src/intro.md", "# Intro\n\nHello.\n");
     let (code, out) = run_bounded(
         d.path(),
@@ -322,4 +326,25 @@ fn tools_defaults_hold_for_minimal_configurations() {
         .find(|p| p.exists())
         .unwrap_or_else(|| panic!("no intro.html: {out}"));
     assert!(std::fs::read_to_string(built).unwrap().contains("Hello."));
+}
+
+#[test]
+fn cr_only_line_endings_read_like_any_others() {
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "content/guide/mac.md",
+        "+++\rtitle = \"Classic\"\r+++\r# Classic\r\rSee [nowhere](missing.md).\r",
+    );
+    let (code, out) = run_bounded(
+        d.path(),
+        &["build", "--root", d.path().to_str().unwrap()],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("content/guide/mac.md:6:"),
+        "the link's own line: {out}"
+    );
+    assert!(!out.contains("front-matter"), "{out}");
 }

@@ -152,6 +152,13 @@ pub(super) fn read_one(
             return (None, vec![d]);
         }
     };
+    // Classic Mac line endings (a lone CR): lines as the author sees them,
+    // so front matter and line numbers work (CR LF is read as it is).
+    let text = if text.contains('\r') && !text.contains('\n') {
+        text.replace('\r', "\n")
+    } else {
+        text
+    };
     // mdBook directives ({{#include}}, {{#title}}); other {{ }} text is left alone.
     let mut includes = Vec::new();
     let (mut text, title) = if text.contains("{{#") {
