@@ -93,7 +93,7 @@ impl Diagnostic {
     /// `file:line:col` (or as much of it as is known).
     pub fn location(&self) -> String {
         let mut s = match &self.file {
-            Some(f) => f.display().to_string(),
+            Some(f) => printable(&f.display().to_string()).into_owned(),
             None => String::new(),
         };
         if self.line > 0 {
@@ -114,9 +114,29 @@ impl fmt::Display for Diagnostic {
             self.location_prefix(),
             self.severity,
             self.code,
-            self.message
+            printable(&self.message)
         )
     }
+}
+
+/// `s` safe to print on a terminal: control characters other than line
+/// breaks and tabs (an escape sequence in a file name, a title or a source
+/// line) are shown as `\u{1b}`, never sent raw.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let raw = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !s.chars().any(raw) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| {
+            if raw(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// Several diagnostics returned as one error value.
@@ -299,6 +319,22 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn findings_print_no_raw_control_characters() {
+        let d = Diagnostic::warning("symlink", "title `\u{1b}[2Jx`\nnext\tline")
+            .in_file("content/\u{1b}]0;owned\u{7}.md")
+            .at(3, 1);
+        let shown = d.to_string();
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+            "{shown:?}"
+        );
+        assert!(shown.contains("\\u{1b}]0;owned\\u{7}.md:3:1"), "{shown}");
+        assert!(shown.contains("\nnext\tline"), "{shown}");
+        let report = crate::report::compact(&Diagnostics(vec![d]), false);
+        assert!(!report.contains('\u{1b}'), "{report:?}");
+    }
+
     /// Every code the source reports is in [`CODES`], and every listed code
     /// is reported somewhere.
     #[test]

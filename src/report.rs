@@ -51,7 +51,7 @@ pub fn compact(d: &Diagnostics, color: bool) -> String {
             x.location_prefix(),
             x.severity,
             x.code,
-            x.message
+            crate::diag::printable(&x.message)
         );
     }
     if d.0.len() > 1 {
@@ -82,7 +82,8 @@ fn human(d: &Diagnostics, root: &Path, color: bool, pages: usize) -> String {
                 out.push('\n');
             }
             if let Some(f) = &x.file {
-                let _ = writeln!(out, "{}", paint("1", &f.display().to_string()));
+                let shown = f.display().to_string();
+                let _ = writeln!(out, "{}", paint("1", &crate::diag::printable(&shown)));
             }
             last_file = Some(&x.file);
         }
@@ -95,7 +96,7 @@ fn human(d: &Diagnostics, root: &Path, color: bool, pages: usize) -> String {
             "{}{sev}[{}]: {}",
             x.location_prefix(),
             x.code,
-            x.message
+            crate::diag::printable(&x.message)
         );
         if let (Some(f), true) = (&x.file, x.line > 0) {
             let lines = sources.entry(f.clone()).or_insert_with(|| {
@@ -110,7 +111,7 @@ fn human(d: &Diagnostics, root: &Path, color: bool, pages: usize) -> String {
             });
             if let Some(src) = lines.get(x.line - 1) {
                 let n = x.line.to_string();
-                let _ = writeln!(out, "  {n} | {src}");
+                let _ = writeln!(out, "  {n} | {}", crate::diag::printable(src));
                 if x.column > 0 {
                     let pad: String = src
                         .chars()
