@@ -40,7 +40,13 @@ fn parse_link(s: &str) -> Option<(String, String)> {
     if !after[end + 1..].trim().is_empty() {
         return None;
     }
-    Some((title, after[..end].trim().to_string()))
+    let dest = after[..end].trim();
+    // CommonMark's `<a b.md>` form: a destination with spaces, in brackets.
+    let dest = dest
+        .strip_prefix('<')
+        .and_then(|d| d.strip_suffix('>'))
+        .unwrap_or(dest);
+    Some((title, dest.to_string()))
 }
 
 fn decode(path: &str) -> String {
@@ -311,6 +317,8 @@ mod tests {
     fn parts_fences_and_separators() {
         let items = |t: &str| parse_lenient(t, Path::new("SUMMARY.md")).0;
         // A part right after the title is a part, not a second title.
+        let got = items("- [Spaced](<b c.md>)\n");
+        assert!(format!("{got:?}").contains("\"b c.md\""), "{got:?}");
         let got = items("# Summary\n\n# Part One\n\n- [A](a.md)\n");
         assert_eq!(got[0], Item::Part("Part One".into()));
         assert!(matches!(&got[1], Item::Chapter { title, .. } if title == "A"));
