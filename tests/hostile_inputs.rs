@@ -348,3 +348,21 @@ fn cr_only_line_endings_read_like_any_others() {
     );
     assert!(!out.contains("front-matter"), "{out}");
 }
+
+#[test]
+fn a_missing_theme_is_reported_at_its_key() {
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "book.toml",
+        "[book]\ntitle = \"X\"\n\n[build]\ntheme = \"nope\"\n",
+    );
+    let root = d.path().to_str().unwrap();
+    for cmd in ["build", "check"] {
+        let (_, out) = run_bounded(d.path(), &[cmd, "--root", root], Duration::from_secs(60));
+        assert!(
+            out.contains("book.toml:5:1: error[config]: theme `nope` not found"),
+            "{cmd}: {out}"
+        );
+    }
+}

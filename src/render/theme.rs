@@ -99,7 +99,8 @@ pub fn load_templates(root: &Path, theme: &str) -> Result<Tera, Diagnostic> {
                 "theme `{theme}` not found: create themes/{theme}/ or set theme = \"default\" under [build]"
             ),
         )
-        .in_file(root.join("book.toml")));
+        .in_file(root.join("book.toml"))
+        .at_pos(crate::config::key_position(root, "build", "theme")));
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
