@@ -366,3 +366,44 @@ fn a_missing_theme_is_reported_at_its_key() {
         );
     }
 }
+
+#[test]
+fn what_one_page_may_cost_is_bounded() {
+    // Nesting: every page links to its ancestors with paths as long as its
+    // depth; past 32 folders a page is an error, not a quadratic output.
+    let d = fixture("basic");
+    let deep: String = (0..33).map(|i| format!("d{i}/")).collect();
+    write(d.path(), &format!("content/{deep}page.md"), "# Deep\n");
+    let ok: String = (0..32).map(|i| format!("e{i}/")).collect();
+    write(d.path(), &format!("content/{ok}page.md"), "# Fine\n");
+    let root = d.path().to_str().unwrap();
+    let (code, out) = run_bounded(
+        d.path(),
+        &["build", "--root", root],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("33 folders deep, more than the 32"), "{out}");
+    assert_eq!(
+        out.matches("error[").count(),
+        1,
+        "only the deep page: {out}"
+    );
+    // Size: a page of more than 2 MiB of Markdown (a million list items).
+    let d = fixture("basic");
+    write(
+        d.path(),
+        "content/guide/huge.md",
+        &"- x\n".repeat(1_000_000),
+    );
+    let (code, out) = run_bounded(
+        d.path(),
+        &["check", "--root", d.path().to_str().unwrap()],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("content/guide/huge.md") && out.contains("more than the 2 MiB"),
+        "{out}"
+    );
+}

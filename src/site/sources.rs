@@ -125,6 +125,12 @@ pub fn read(
     })
 }
 
+/// Folders a page may be nested in, below the content folder.
+const MAX_FOLDER_DEPTH: usize = 32;
+/// Markdown one page may hold (rendering costs a few hundred times that in
+/// memory at worst: a page of table rows or list items).
+const MAX_PAGE_BYTES: usize = 2 << 20;
+
 /// Read, preprocess and split one Markdown file. The page is there unless
 /// the file cannot be read at all; what went wrong comes beside it.
 pub(super) fn read_one(
@@ -134,6 +140,21 @@ pub(super) fn read_one(
     cache: Option<&MarkdownCache>,
 ) -> (Option<Arc<SourceFile>>, Vec<Diagnostic>) {
     let path = project.content_dir.join(rel);
+    // What one page may cost is bounded: every page links to its ancestors
+    // with relative paths as long as its depth, so a page's size grows with
+    // the square of the nesting.
+    let depth = rel.matches('/').count();
+    if depth > MAX_FOLDER_DEPTH {
+        let display = display_path(&project.root, &path);
+        let d = Diagnostic::error(
+            "output",
+            format!(
+                "this page is {depth} folders deep, more than the {MAX_FOLDER_DEPTH} a page may be: move it up"
+            ),
+        )
+        .in_file(&display);
+        return (None, vec![d]);
+    }
     let stamp = super::stamp(&path);
     if let Some(f) = cache.zip(stamp).and_then(|(c, s)| c.source(rel, s)) {
         let found = f.findings.clone();
@@ -169,6 +190,18 @@ pub(super) fn read_one(
     } else {
         (text, None)
     };
+    if text.len() > MAX_PAGE_BYTES {
+        let d = Diagnostic::error(
+            "output",
+            format!(
+                "this page is {} MiB of Markdown (its includes counted), more than the {} MiB a page may be: split it into several pages",
+                text.len() >> 20,
+                MAX_PAGE_BYTES >> 20
+            ),
+        )
+        .in_file(&display);
+        return (None, vec![d]);
+    }
     let mut line_map: Option<Vec<(u32, u32)>> = None;
     if project.dialect.is_foreign() && crate::gitbook::has_tags(&text) {
         text = strip_liquid_raw(&text);
