@@ -31,16 +31,14 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         let text = std::fs::read_to_string(p).unwrap();
         let code = text.split("#[cfg(test)]").next().unwrap();
         let deps = g.entry(top.clone()).or_default();
-        for line in code.lines() {
-            let line = line.split("//").next().unwrap();
-            for part in line.split("crate::").skip(1) {
-                let name: String = part
-                    .chars()
-                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
-                    .collect();
-                if !name.is_empty() && name != top {
-                    deps.insert(name);
-                }
+        let code: String = code
+            .lines()
+            .map(|l| l.split("//").next().unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for name in crate_names(&code) {
+            if name != top {
+                deps.insert(name);
             }
         }
     }
@@ -49,6 +47,51 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         deps.retain(|d| known.contains(d));
     }
     g
+}
+
+/// The top-level modules `code` names through `crate::`: `crate::a::x`,
+/// and each of `crate::{a, b::c, d}` (groups may span lines).
+fn crate_names(code: &str) -> BTreeSet<String> {
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+            .collect()
+    };
+    let mut out = BTreeSet::new();
+    for part in code.split("crate::").skip(1) {
+        let Some(group) = part.strip_prefix('{') else {
+            out.insert(ident(part));
+            continue;
+        };
+        // The group's top-level entries: split at commas outside nested braces.
+        let mut depth = 0;
+        let mut start = 0;
+        for (i, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    out.insert(ident(&group[start..i]));
+                    break;
+                }
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.insert(ident(&group[start..i]));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    out.remove("");
+    out
+}
+
+#[test]
+fn crate_groups_are_seen() {
+    let names = crate_names("use crate::{diag::Diagnostic, html,\n    paths::{a, b}};\nlet x = crate::slug::slug(y);");
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    assert_eq!(names, ["diag", "html", "paths", "slug"]);
 }
 
 #[test]
