@@ -25,6 +25,10 @@ pub struct Expanded {
     pub errors: Vec<Diagnostic>,
     /// Canonical paths of the files included, sorted.
     pub files: Vec<PathBuf>,
+    /// When expansion changed the number of lines: per line of `text`, the
+    /// 1-based line of the file it comes from (an included line: its
+    /// directive's) and 0 columns removed, as `SourceFile::line_map` wants.
+    pub line_map: Option<Vec<(u32, u32)>>,
 }
 
 /// Deepest include nesting; deeper is a runaway (or a bomb), not a document.
@@ -48,16 +52,49 @@ pub fn expand(text: &str, file: &Path, root: &Path, bound: &Path) -> Expanded {
         runaway: false,
         read: Default::default(),
         read_count: 0,
+        spans: Vec::new(),
     };
-    let text = cx.expand_in(text, file);
+    let expanded = cx.expand_in(text, file);
     let mut files: Vec<PathBuf> = cx.read.into_keys().collect();
     files.sort();
+    let moved = cx
+        .spans
+        .iter()
+        .any(|s| newlines(&expanded[s.0..s.1]) != s.3);
     Expanded {
-        text,
+        line_map: moved.then(|| line_map(&expanded, &cx.spans)),
+        text: expanded,
         title: cx.title,
         errors: cx.errors,
         files,
     }
+}
+
+fn newlines(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'\n').count()
+}
+
+/// Per line of `out`, the source line it comes from: lines that start inside
+/// a replacement come from its directive's line, the others are shifted by
+/// the lines the replacements before them added.
+fn line_map(out: &str, spans: &[(usize, usize, usize, usize)]) -> Vec<(u32, u32)> {
+    let mut map = Vec::new();
+    let mut added: i64 = 0;
+    let mut next = 0;
+    let mut start = 0;
+    for (i, line) in out.split_inclusive('\n').enumerate() {
+        while let Some(s) = spans.get(next).filter(|s| s.1 <= start) {
+            added += newlines(&out[s.0..s.1]) as i64 - s.3 as i64;
+            next += 1;
+        }
+        let from = match spans.get(next) {
+            Some(s) if s.0 <= start && start < s.1 => s.2,
+            _ => (i as i64 + 1 - added).max(1) as usize,
+        };
+        map.push((from as u32, 0));
+        start += line.len();
+    }
+    map
 }
 
 /// The folder includes may reach: the enclosing git work tree (mdBook's guide
@@ -89,6 +126,9 @@ struct Cx<'a> {
     read: std::collections::HashMap<PathBuf, String>,
     /// Include directives expanded so far, against [`MAX_INCLUDES`].
     read_count: usize,
+    /// The page's own directives: (start, end) of the replacement in the
+    /// output, the directive's line, the newlines the directive spanned.
+    spans: Vec<(usize, usize, usize, usize)>,
 }
 
 impl Cx<'_> {
@@ -142,6 +182,11 @@ impl Cx<'_> {
                 _ => literal.to_string(),
             };
             out.push_str(&rest[..at]);
+            if self.stack.len() == 1 {
+                let start = out.len();
+                self.spans
+                    .push((start, start + replacement.len(), line, newlines(literal)));
+            }
             out.push_str(&replacement);
             rest = &rest[at + end + 2..];
             consumed += at + end + 2;
@@ -302,6 +347,35 @@ fn anchor_of<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn included_lines_map_to_their_directive_and_later_lines_to_their_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("five.md"), "a\nb\nc\nd\ne\n").unwrap();
+        let page = root.join("page.md");
+        let text =
+            "# T\n\n{{#include five.md}}\n\nafter [x](y.md)\n{{#include missing.md}}\nlast\n";
+        let x = expand(text, &page, root, root);
+        let map = x.line_map.expect("lines moved");
+        let lines: Vec<&str> = x.text.lines().collect();
+        let at = |needle: &str| {
+            let i = lines.iter().position(|l| l.contains(needle)).unwrap();
+            map[i].0
+        };
+        assert_eq!(at("a"), 3);
+        assert_eq!(at("e"), 3);
+        assert_eq!(at("after"), 5, "{:?}\n{map:?}", x.text);
+        assert_eq!(at("last"), 7);
+        assert_eq!(map.len(), lines.len());
+        // Nothing moved: no map.
+        std::fs::write(root.join("one.md"), "only").unwrap();
+        assert!(
+            expand("x {{#include one.md}} y\n", &page, root, root)
+                .line_map
+                .is_none()
+        );
+    }
+
     use super::*;
 
     fn setup() -> tempfile::TempDir {

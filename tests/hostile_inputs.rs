@@ -407,3 +407,23 @@ fn what_one_page_may_cost_is_bounded() {
         "{out}"
     );
 }
+
+#[test]
+fn findings_below_an_include_are_at_the_author_s_line() {
+    let d = fixture("mdbook");
+    write(d.path(), "src/five.txt", "1\n2\n3\n4\n5\n");
+    write(
+        d.path(),
+        "src/README.md",
+        "# Ops\n\n```text\n{{#include five.txt}}\n```\n\nA\nB\nC\nSee [gone](gone.md).\n",
+    );
+    let (_, out) = run_bounded(
+        d.path(),
+        &["build", "--root", d.path().to_str().unwrap()],
+        Duration::from_secs(60),
+    );
+    assert!(
+        out.contains("src/README.md:10:5:") && out.contains("gone.md"),
+        "{out}"
+    );
+}

@@ -89,7 +89,9 @@ fn crate_names(code: &str) -> BTreeSet<String> {
 
 #[test]
 fn crate_groups_are_seen() {
-    let names = crate_names("use crate::{diag::Diagnostic, html,\n    paths::{a, b}};\nlet x = crate::slug::slug(y);");
+    let names = crate_names(
+        "use crate::{diag::Diagnostic, html,\n    paths::{a, b}};\nlet x = crate::slug::slug(y);",
+    );
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     assert_eq!(names, ["diag", "html", "paths", "slug"]);
 }

@@ -125,6 +125,22 @@ pub fn read(
     })
 }
 
+/// A line map of a rewrite applied after `first`: through both, to the
+/// author's file.
+fn compose(first: Option<Vec<(u32, u32)>>, then: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    match first {
+        Some(first) => then
+            .iter()
+            .map(|&(l, c)| {
+                first
+                    .get((l as usize).saturating_sub(1))
+                    .map_or((l, c), |&(src, shift)| (src, c + shift))
+            })
+            .collect(),
+        None => then,
+    }
+}
+
 /// Folders a page may be nested in, below the content folder.
 const MAX_FOLDER_DEPTH: usize = 32;
 /// Markdown one page may hold (rendering costs a few hundred times that in
@@ -182,10 +198,12 @@ pub(super) fn read_one(
     };
     // mdBook directives ({{#include}}, {{#title}}); other {{ }} text is left alone.
     let mut includes = Vec::new();
+    let mut line_map: Option<Vec<(u32, u32)>> = None;
     let (mut text, title) = if text.contains("{{#") {
         let x = crate::include::expand(&text, &path, &project.root, bound);
         findings.extend(x.errors);
         includes.extend(x.files);
+        line_map = x.line_map;
         (x.text, x.title)
     } else {
         (text, None)
@@ -202,13 +220,12 @@ pub(super) fn read_one(
         .in_file(&display);
         return (None, vec![d]);
     }
-    let mut line_map: Option<Vec<(u32, u32)>> = None;
     if project.dialect.is_foreign() && crate::gitbook::has_tags(&text) {
         text = strip_liquid_raw(&text);
         let (t, map, found) = crate::gitbook::rewrite(&text, &display);
         findings.extend(found);
         text = t;
-        line_map = Some(map);
+        line_map = Some(compose(line_map, map));
     }
     if project.dialect == Dialect::MkDocs && crate::mkdocs::markdown::needs_preprocessing(&text) {
         let cx = snippets_cx(project, bound);
@@ -216,19 +233,7 @@ pub(super) fn read_one(
         findings.extend(p.errors);
         includes.extend(p.files);
         text = p.text;
-        // Compose with an earlier rewrite: map through it to the source.
-        line_map = Some(match line_map {
-            Some(first) => p
-                .line_map
-                .iter()
-                .map(|&(l, c)| {
-                    first
-                        .get(l as usize - 1)
-                        .map_or((l, c), |&(src, shift)| (src, c + shift))
-                })
-                .collect(),
-            None => p.line_map,
-        });
+        line_map = Some(compose(line_map, p.line_map));
     }
     let line_map = line_map.map(Arc::new);
     let (mut f, bad_front) = content::parse_source_lenient(rel, &display, &text);
