@@ -34,6 +34,15 @@ fn run_bounded(root: &Path, args: &[&str], limit: Duration) -> (Option<i32>, Str
     }
 }
 
+/// `handbook build --root root`, bounded to a minute.
+fn build_bounded(root: &Path) -> (Option<i32>, String) {
+    run_bounded(
+        root,
+        &["build", "--root", root.to_str().unwrap()],
+        Duration::from_secs(60),
+    )
+}
+
 fn mkfifo(path: &Path) {
     let ok = std::process::Command::new("mkfifo")
         .arg(path)
@@ -114,11 +123,7 @@ fn javascript_urls_never_become_links() {
         .position(|l| l.starts_with("repo_url:"))
         .unwrap()
         + 1;
-    let (_, out) = run_bounded(
-        d.path(),
-        &["build", "--root", d.path().to_str().unwrap()],
-        Duration::from_secs(60),
-    );
+    let (_, out) = build_bounded(d.path());
     assert!(
         out.contains(&format!("mkdocs.yml:{line}:1")) && out.contains("repo_url"),
         "{out}"
@@ -130,11 +135,7 @@ fn javascript_urls_never_become_links() {
         "content/guide/js.md",
         "# JS\n\nClick [here](javascript:alert(1)) or [there](JaVaScRiPt:x) or [data](data:text/html,x).\n",
     );
-    let (code, out) = run_bounded(
-        d.path(),
-        &["build", "--root", d.path().to_str().unwrap()],
-        Duration::from_secs(60),
-    );
+    let (code, out) = build_bounded(d.path());
     assert_eq!(code, Some(1), "{out}");
     assert_eq!(out.matches("error[unsafe-link]").count(), 3, "{out}");
     assert!(out.contains("content/guide/js.md:3:7"), "{out}");
@@ -144,11 +145,7 @@ fn javascript_urls_never_become_links() {
         "README.md",
         "# Home\n\n{% embed url=\"javascript:alert(1)\" %}\n\n[x](javascript:alert(2))\n",
     );
-    let (code, out) = run_bounded(
-        d.path(),
-        &["build", "--root", d.path().to_str().unwrap()],
-        Duration::from_secs(60),
-    );
+    let (code, out) = build_bounded(d.path());
     assert_eq!(
         code,
         Some(0),
@@ -167,11 +164,7 @@ fn a_folder_s_second_index_page_is_a_finding() {
     let d = fixture("basic");
     write(d.path(), "content/guide/index.md", "# Index\n");
     write(d.path(), "content/guide/README.md", "# Readme\n");
-    let (code, out) = run_bounded(
-        d.path(),
-        &["build", "--root", d.path().to_str().unwrap()],
-        Duration::from_secs(60),
-    );
+    let (code, out) = build_bounded(d.path());
     assert!(code.is_some(), "{out}");
     for loser in ["content/guide/index.md:1:1", "content/guide/README.md:1:1"] {
         let line = out
@@ -188,11 +181,7 @@ fn a_folder_s_second_index_page_is_a_finding() {
     write(d.path(), "docs/index.md", "# Index\n");
     write(d.path(), "docs/README.md", "# Readme\n");
     write(d.path(), "README.md", "# Home\n");
-    let (_, out) = run_bounded(
-        d.path(),
-        &["build", "--root", d.path().to_str().unwrap()],
-        Duration::from_secs(60),
-    );
+    let (_, out) = build_bounded(d.path());
     assert!(
         out.contains("docs/README.md:1:1: warning[index-shadowed]")
             && out.contains("`docs/index.md`"),
@@ -213,11 +202,7 @@ fn tags_spelled_two_ways_are_one_tag_and_a_finding() {
         "content/guide/b.md",
         "+++\ntitle = \"Beta\"\ntags = [\"go\", \"a-b\"]\n+++\n# Beta\n",
     );
-    let (code, out) = run_bounded(
-        d.path(),
-        &["build", "--root", d.path().to_str().unwrap()],
-        Duration::from_secs(60),
-    );
+    let (code, out) = build_bounded(d.path());
     assert_eq!(code, Some(0), "{out}");
     assert_eq!(
         out.matches("content/guide/b.md:3:1: warning[tag-spelling]")
@@ -298,11 +283,7 @@ fn tools_defaults_hold_for_minimal_configurations() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "mkdocs.yml", "");
     write(d.path(), "docs/index.md", "# Home\n");
-    let (code, out) = run_bounded(
-        d.path(),
-        &["build", "--root", d.path().to_str().unwrap()],
-        Duration::from_secs(60),
-    );
+    let (code, out) = build_bounded(d.path());
     assert_eq!(code, Some(0), "{out}");
     assert!(read(&d.path().join("site"), "index.html").contains("Home"));
     // A minimal mdBook: book.toml without `src`, the book in `src/`.
@@ -314,11 +295,7 @@ fn tools_defaults_hold_for_minimal_configurations() {
         "# Summary\n\n- [Intro](intro.md)\n",
     );
     write(d.path(), "src/intro.md", "# Intro\n\nHello.\n");
-    let (code, out) = run_bounded(
-        d.path(),
-        &["build", "--root", d.path().to_str().unwrap()],
-        Duration::from_secs(60),
-    );
+    let (code, out) = build_bounded(d.path());
     assert_eq!(code, Some(0), "{out}");
     let built = ["book", "public"]
         .iter()
@@ -336,11 +313,7 @@ fn cr_only_line_endings_read_like_any_others() {
         "content/guide/mac.md",
         "+++\rtitle = \"Classic\"\r+++\r# Classic\r\rSee [nowhere](missing.md).\r",
     );
-    let (code, out) = run_bounded(
-        d.path(),
-        &["build", "--root", d.path().to_str().unwrap()],
-        Duration::from_secs(60),
-    );
+    let (code, out) = build_bounded(d.path());
     assert_eq!(code, Some(1), "{out}");
     assert!(
         out.contains("content/guide/mac.md:6:"),
@@ -417,11 +390,7 @@ fn findings_below_an_include_are_at_the_author_s_line() {
         "src/README.md",
         "# Ops\n\n```text\n{{#include five.txt}}\n```\n\nA\nB\nC\nSee [gone](gone.md).\n",
     );
-    let (_, out) = run_bounded(
-        d.path(),
-        &["build", "--root", d.path().to_str().unwrap()],
-        Duration::from_secs(60),
-    );
+    let (_, out) = build_bounded(d.path());
     assert!(
         out.contains("src/README.md:10:5:") && out.contains("gone.md"),
         "{out}"
